@@ -1,0 +1,47 @@
+/**
+ * The egress domain shared by the egress backend and frontend plugins:
+ * request model, validation, policy, risk flags, rendering to Istio
+ * manifests, and permissions. Pure TypeScript without I/O, so the browser
+ * and the backend validate and render identically.
+ * @packageDocumentation
+ */
+export * from './permissions';
+export * from './model';
+export { egressRequestDraftSchema } from './schema';
+export type { EgressRequestDraftShape } from './schema';
+export { validateDraft, DRAFT_LIMITS } from './validation';
+export type { FieldIssue, DraftValidationResult, ValidateDraftOptions } from './validation';
+export {
+  DEFAULT_EGRESS_POLICY,
+  egressPolicySchema,
+  parseEgressPolicy,
+  evaluatePolicy,
+} from './policy';
+export type {
+  EgressPolicy,
+  PolicyVerdict,
+  PolicyRule,
+  PolicyReason,
+  PolicyEvaluation,
+} from './policy';
+export { riskFlags, LONG_EXPIRY_DAYS } from './risk';
+export type { RiskFlag, RiskFlagCode } from './risk';
+export {
+  renderManifests,
+  ISTIO_API_VERSION,
+  LOCKDOWN_SIDECAR_NAME,
+  ADDRESS_HOST_SUFFIX,
+} from './render';
+export type { RenderableRequest } from './render';
+export {
+  manifestsToYaml,
+  specHash,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  REQUEST_ID_LABEL,
+  SHARED_LABEL,
+  EGRESS_ANNOTATIONS,
+} from './manifests';
+export type { KubernetesManifest } from './manifests';
+export { resourceName, isDns1123Label, fnv1a32, fnv1a64, MAX_RESOURCE_NAME_LENGTH } from './names';
+export { hostMatchesPattern, hostOverlapsPattern, isWildcardHost } from './hostnames';

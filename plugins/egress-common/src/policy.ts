@@ -1,0 +1,224 @@
+/**
+ * The platform's egress policy (app-config `egress.policy`) and its
+ * evaluation against a draft. The same evaluation runs for the preview and
+ * for create, so the verdict a user sees is the verdict they get.
+ */
+import { z } from 'zod';
+import { checkHost, hostMatchesPattern, hostOverlapsPattern, isWildcardHost, normalizeHost } from './hostnames';
+import { EgressRequestDraft, Protocol, PROTOCOLS } from './model';
+import { riskFlags } from './risk';
+
+/** Platform egress policy. @public */
+export interface EgressPolicy {
+  /** Protocols that may be requested; all when unset. */
+  allowedProtocols?: Protocol[];
+  /** Ports that may be requested; all when unset. */
+  allowedPorts?: number[];
+  /** Host patterns never granted: `pastebin.com`, `*.internal.example.com`, `*`. */
+  deniedHosts?: string[];
+  /** Host patterns granted without a human when nothing else is risky. */
+  autoApproveHosts?: string[];
+  /** Whether `*.example.com` hosts may be requested. */
+  allowWildcards: boolean;
+  /** Whether IP ranges (addresses) may be requested. */
+  allowCidrs: boolean;
+  /** Whether every request must go through the egress gateway. */
+  requireEgressGateway: boolean;
+  /** Longest grant in days; when set, an expiry is required. */
+  maxTtlDays?: number;
+  /** Whether a justification is required. */
+  requireJustification: boolean;
+}
+
+/**
+ * The policy used when none is configured: no wildcards, no IP ranges,
+ * justification required, the gateway optional, nothing auto-approved.
+ * @public
+ */
+export const DEFAULT_EGRESS_POLICY: EgressPolicy = {
+  allowWildcards: false,
+  allowCidrs: false,
+  requireEgressGateway: false,
+  requireJustification: true,
+};
+
+const hostPattern = z.string().superRefine((value, ctx) => {
+  const { host, problem } = normalizeHost(value);
+  if (problem) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem.text });
+    return;
+  }
+  if (host === '*') return;
+  const found = checkHost(host);
+  // Deny-lists may well name internal domains; only malformed patterns are errors.
+  if (found && !['host-internal', 'wildcard-too-broad'].includes(found.code)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: found.text });
+  }
+});
+
+/**
+ * Zod schema of the `egress.policy` config block.
+ * @public
+ */
+export const egressPolicySchema = z
+  .object({
+    allowedProtocols: z
+      .array(z.string().transform(s => s.trim().toUpperCase()).pipe(z.enum(PROTOCOLS as [Protocol, ...Protocol[]])))
+      .optional(),
+    allowedPorts: z.array(z.number().int().min(1).max(65535)).optional(),
+    deniedHosts: z.array(hostPattern).optional(),
+    autoApproveHosts: z.array(hostPattern).optional(),
+    allowWildcards: z.boolean().default(DEFAULT_EGRESS_POLICY.allowWildcards),
+    allowCidrs: z.boolean().default(DEFAULT_EGRESS_POLICY.allowCidrs),
+    requireEgressGateway: z.boolean().default(DEFAULT_EGRESS_POLICY.requireEgressGateway),
+    maxTtlDays: z.number().positive().optional(),
+    requireJustification: z.boolean().default(DEFAULT_EGRESS_POLICY.requireJustification),
+  })
+  .strict();
+
+/**
+ * Reads a policy from a plain config object (e.g. `config.getOptional('egress.policy')`),
+ * filling defaults and normalising host patterns. Throws an Error naming
+ * every bad field.
+ * @public
+ */
+export function parseEgressPolicy(config: unknown): EgressPolicy {
+  const result = egressPolicySchema.safeParse(config ?? {});
+  if (!result.success) {
+    const details = result.error.issues
+      .map(i => `egress.policy.${i.path.join('.')}: ${i.message}`)
+      .join('; ');
+    throw new Error(`Invalid egress policy: ${details}`);
+  }
+  const policy: EgressPolicy = { ...result.data };
+  if (policy.deniedHosts) policy.deniedHosts = policy.deniedHosts.map(p => normalizeHost(p).host);
+  if (policy.autoApproveHosts) policy.autoApproveHosts = policy.autoApproveHosts.map(p => normalizeHost(p).host);
+  return dropUndefined(policy);
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Verdict of {@link evaluatePolicy}. @public */
+export type PolicyVerdict = 'denied' | 'needs-approval' | 'auto-approve';
+
+/**
+ * Stable ids of the policy rules: the deny rules are named after the policy
+ * field they enforce.
+ * @public
+ */
+export type PolicyRule =
+  | 'deniedHosts'
+  | 'allowedProtocols'
+  | 'allowedPorts'
+  | 'allowWildcards'
+  | 'allowCidrs'
+  | 'requireEgressGateway'
+  | 'maxTtlDays'
+  | 'requireJustification'
+  | 'autoApproveHosts'
+  | 'manualApproval';
+
+/** One rule's finding. @public */
+export interface PolicyReason {
+  rule: PolicyRule;
+  /** A sentence naming the host, port or pattern involved. */
+  reason: string;
+}
+
+/** Outcome of {@link evaluatePolicy}: the deciding rule first, all denials in `reasons`. @public */
+export interface PolicyEvaluation {
+  verdict: PolicyVerdict;
+  rule: PolicyRule;
+  reason: string;
+  /** Every denial found (or the one approval reason). */
+  reasons: PolicyReason[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Evaluates a (validated) draft against the policy. Any denial wins. A request
+ * is auto-approved only if every host matches `autoApproveHosts` and nothing
+ * in it needs a human: no wildcard, no IP range, no plain HTTP or TCP (see
+ * {@link riskFlags}). Everything else needs an approver.
+ * @public
+ */
+export function evaluatePolicy(
+  draft: EgressRequestDraft,
+  policy: EgressPolicy,
+  options: { now?: Date } = {},
+): PolicyEvaluation {
+  const now = options.now ?? new Date();
+  const hosts = (draft.hosts ?? []).map(h => normalizeHost(h).host);
+  const addresses = draft.addresses ?? [];
+  const denials: PolicyReason[] = [];
+  const deny = (rule: PolicyRule, reason: string) => denials.push({ rule, reason });
+
+  for (const host of hosts) {
+    const pattern = (policy.deniedHosts ?? []).find(p => hostOverlapsPattern(host, p));
+    if (pattern !== undefined) {
+      deny('deniedHosts', pattern === host
+        ? `${host} is on the deny-list`
+        : `${host} matches the denied pattern ${pattern}`);
+    }
+  }
+  if (policy.allowedProtocols) {
+    for (const port of draft.ports) {
+      const protocol = String(port.protocol).toUpperCase() as Protocol;
+      if (!policy.allowedProtocols.includes(protocol)) {
+        deny('allowedProtocols', `${protocol} (port ${port.number}) is not an allowed protocol; allowed: ${policy.allowedProtocols.join(', ')}`);
+      }
+    }
+  }
+  if (policy.allowedPorts) {
+    for (const port of draft.ports) {
+      if (!policy.allowedPorts.includes(port.number)) {
+        deny('allowedPorts', `port ${port.number} is not an allowed port; allowed: ${policy.allowedPorts.join(', ')}`);
+      }
+    }
+  }
+  if (!policy.allowWildcards) {
+    for (const host of hosts.filter(isWildcardHost)) {
+      deny('allowWildcards', `${host} is a wildcard host, which this platform does not allow`);
+    }
+  }
+  if (!policy.allowCidrs && addresses.length > 0) {
+    deny('allowCidrs', `IP ranges (${addresses.join(', ')}) are not allowed on this platform; request host names`);
+  }
+  if (policy.requireEgressGateway && !draft.viaEgressGateway) {
+    deny('requireEgressGateway', 'this platform requires egress through the egress gateway');
+  }
+  if (policy.maxTtlDays !== undefined) {
+    const expires = draft.expiresAt ? Date.parse(draft.expiresAt) : NaN;
+    if (Number.isNaN(expires)) {
+      deny('maxTtlDays', `an expiry is required (at most ${policy.maxTtlDays} days)`);
+    } else if (expires - now.getTime() > policy.maxTtlDays * DAY_MS) {
+      deny('maxTtlDays', `expiry ${draft.expiresAt} is more than ${policy.maxTtlDays} days away`);
+    }
+  }
+  if (policy.requireJustification && (draft.justification ?? '').trim() === '') {
+    deny('requireJustification', 'a justification is required');
+  }
+
+  if (denials.length > 0) {
+    return { verdict: 'denied', rule: denials[0].rule, reason: denials[0].reason, reasons: denials };
+  }
+
+  const autoList = policy.autoApproveHosts ?? [];
+  const unlisted = hosts.filter(h => !autoList.some(p => hostMatchesPattern(h, p)));
+  const risky = riskFlags(draft, policy, { now }).filter(f =>
+    ['wildcard', 'cidr', 'plain-http', 'plain-tcp'].includes(f.code),
+  );
+  if (autoList.length > 0 && hosts.length > 0 && addresses.length === 0 && unlisted.length === 0 && risky.length === 0) {
+    const reason = `every host (${hosts.join(', ')}) is on the auto-approve list`;
+    return { verdict: 'auto-approve', rule: 'autoApproveHosts', reason, reasons: [{ rule: 'autoApproveHosts', reason }] };
+  }
+  let reason: string;
+  if (risky.length > 0) reason = `needs an approver: ${risky.map(f => f.message).join('; ')}`;
+  else if (unlisted.length > 0 && autoList.length > 0) reason = `needs an approver: ${unlisted.join(', ')} not on the auto-approve list`;
+  else if (addresses.length > 0) reason = 'needs an approver: IP ranges are never auto-approved';
+  else reason = 'needs an approver';
+  return { verdict: 'needs-approval', rule: 'manualApproval', reason, reasons: [{ rule: 'manualApproval', reason }] };
+}
