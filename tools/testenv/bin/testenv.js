@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// @ts-check
+'use strict';
+
+const path = require('node:path');
+const testenv = require('..');
+
+const USAGE = `usage: testenv <command>
+
+  build                                 build missing binaries (first run: several minutes), print paths
+  start <name> [--mesh-mode ALLOW_ANY|REGISTRY_ONLY] [--keep-data] [--seed] [--namespaces a,b] [--json]
+                                        start a cluster (no-op if it is already running)
+  stop <name> | stop --all              stop and wait until the processes are gone
+  status [name] [--json]                show clusters
+  env <name>                            print shell exports: eval "$(testenv env <name>)"
+`;
+
+/**
+ * @param {string[]} argv
+ * @returns {{ positional: string[], flags: Record<string, string | boolean> }}
+ */
+function parse(argv) {
+  /** @type {string[]} */
+  const positional = [];
+  /** @type {Record<string, string | boolean>} */
+  const flags = {};
+  const withValue = new Set(['mesh-mode', 'namespaces']);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [key, inline] = arg.slice(2).split(/=(.*)/s);
+    if (withValue.has(key)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new Error(`--${key} needs a value`);
+      flags[key] = value;
+    } else {
+      flags[key] = true;
+    }
+  }
+  return { positional, flags };
+}
+
+/** @param {string} s */
+const shellQuote = s => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** @param {import('..').ClusterInfo} info */
+function describe(info) {
+  return [
+    `cluster ${info.name}: ${info.server} (Kubernetes ${info.version}, mesh mode ${info.meshMode})`,
+    `  kubeconfig: ${info.kubeconfigPath}`,
+    `  contexts:   ${Object.values(info.contexts).join(', ')} (current: ${info.contexts.admin})`,
+    `  namespaces: istio-system, ${info.namespaces.join(', ')}${info.seeded ? ' (payments seeded)' : ''}`,
+    `  pids:       etcd ${info.pids.etcd}, kube-apiserver ${info.pids.kubeApiserver}`,
+    `  state:      ${info.stateDir}${info.keepData ? ' (data kept on stop)' : ''}`,
+    `  use:        eval "$(node ${path.relative(process.cwd(), __filename) || __filename} env ${info.name})"`,
+  ].join('\n');
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  const { positional, flags } = parse(rest);
+  const name = positional[0];
+  const needName = () => {
+    if (!name) throw new Error(`${command} needs a cluster name\n\n${USAGE}`);
+    return name;
+  };
+  switch (command) {
+    case 'build': {
+      const bins = await testenv.ensureBinaries();
+      for (const [key, file] of Object.entries(bins)) console.log(`${key.padEnd(14)} ${file}`);
+      return;
+    }
+    case 'start': {
+      const started = Date.now();
+      const info = await testenv.startCluster({
+        name: needName(),
+        meshMode: /** @type {import('..').MeshMode} */ (flags['mesh-mode'] || 'ALLOW_ANY'),
+        keepData: Boolean(flags['keep-data']),
+        seed: Boolean(flags.seed),
+        namespaces: typeof flags.namespaces === 'string' ? flags.namespaces.split(',').filter(Boolean) : [],
+      });
+      if (flags.json) console.log(JSON.stringify(info, null, 2));
+      else console.log(`${describe(info)}\n  ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return;
+    }
+    case 'stop': {
+      if (flags.all) await testenv.stopAllClusters();
+      else await testenv.stopCluster(needName());
+      return;
+    }
+    case 'status': {
+      const names = name ? [name] : testenv.clusterNames();
+      const statuses = await Promise.all(names.map(n => testenv.clusterStatus(n)));
+      if (flags.json) {
+        console.log(JSON.stringify(statuses, null, 2));
+      } else if (statuses.length === 0) {
+        console.log('no clusters');
+      } else {
+        for (const s of statuses) console.log(s.info && s.state === 'running' ? describe(s.info) : `cluster ${s.name}: ${s.state}`);
+      }
+      if (name && statuses[0].state !== 'running') process.exitCode = 3;
+      return;
+    }
+    case 'env': {
+      const info = testenv.getClusterInfo(needName());
+      if (!info) throw new Error(`cluster ${name} is not running: start it with \`testenv start ${name}\``);
+      const { binarySpecs, binaryPath } = require('../lib/binaries');
+      const kubectl = binarySpecs().find(s => s.name === 'kubectl');
+      console.log(`export KUBECONFIG=${shellQuote(info.kubeconfigPath)}`);
+      if (kubectl) console.log(`# kubectl: ${binaryPath(kubectl)}`);
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      throw new Error(`unknown command ${command}\n\n${USAGE}`);
+  }
+}
+
+main().catch(err => {
+  process.stderr.write(`testenv: ${err.message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,74 @@
+/** The identities every testenv cluster knows (static bearer tokens). */
+export type UserName = 'admin' | 'backstage-egress' | 'viewer' | 'nobody';
+
+/** Istio's `outboundTrafficPolicy.mode` in the mesh ConfigMap. */
+export type MeshMode = 'ALLOW_ANY' | 'REGISTRY_ONLY';
+
+/** Absolute paths of the built binaries and of Istio's CRD file in the Go module cache. */
+export interface Binaries {
+  kubeApiserver: string;
+  etcd: string;
+  kubectl: string;
+  istioctl: string;
+  crdFile: string;
+}
+
+export interface StartClusterOptions {
+  /** Cluster name: 1-40 lowercase letters, digits and '-'. Several names can run at once. */
+  name: string;
+  /** Default ALLOW_ANY. */
+  meshMode?: MeshMode;
+  /** Keep etcd's data, certificates and tokens on stop, and reuse them on the next start. */
+  keepData?: boolean;
+  /** Apply the unmanaged ServiceEntries in tools/testenv/seed/ into namespace payments. */
+  seed?: boolean;
+  /** Namespaces to create besides payments, checkout and search. */
+  namespaces?: string[];
+}
+
+export interface ClusterInfo {
+  name: string;
+  /** https://127.0.0.1:PORT */
+  server: string;
+  /** Base64 of the CA certificate PEM (kubeconfig's certificate-authority-data). */
+  caData: string;
+  caFile: string;
+  kubeconfigPath: string;
+  tokens: Record<UserName, string>;
+  /** Kubeconfig context per user: `<name>-<user>`; the current context is admin's. */
+  contexts: Record<UserName, string>;
+  meshMode: MeshMode;
+  /** The API server's /version gitVersion, e.g. v1.35.4. */
+  version: string;
+  pids: { etcd: number; kubeApiserver: number };
+  stateDir: string;
+  ports: { etcdClient: number; etcdPeer: number; apiserver: number };
+  keepData: boolean;
+  seeded: boolean;
+  namespaces: string[];
+  logs: { etcd: string; kubeApiserver: string };
+  startedAt: string;
+  startupMs: number;
+}
+
+export interface ClusterStatus {
+  name: string;
+  state: 'running' | 'unhealthy' | 'stopped';
+  info?: ClusterInfo;
+}
+
+/** Builds missing binaries (first run only, minutes) and returns their paths. */
+export function ensureBinaries(): Promise<Binaries>;
+/** Starts a cluster, or returns the running one of that name if it is healthy. */
+export function startCluster(options: StartClusterOptions): Promise<ClusterInfo>;
+/** Stops a cluster and waits until its processes are gone. No-op if it is not running. */
+export function stopCluster(name: string): Promise<void>;
+export function stopAllClusters(): Promise<void>;
+/** Info of a running cluster (processes alive), else undefined. */
+export function getClusterInfo(name: string): ClusterInfo | undefined;
+/** Probes the API server too. */
+export function clusterStatus(name: string): Promise<ClusterStatus>;
+/** Every cluster with a state folder, running or not. */
+export function clusterNames(): string[];
+/** Versions of the binaries and of istio.io/api, from the go.mod files under tools/. */
+export function versions(): Record<string, string>;

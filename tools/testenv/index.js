@@ -1,0 +1,22 @@
+// @ts-check
+'use strict';
+
+/**
+ * A real Kubernetes API server (etcd + kube-apiserver built from upstream Go modules) with
+ * Istio's CRDs, RBAC for the plugin's identities and a mesh ConfigMap. See tools/README.md.
+ * @packageDocumentation
+ */
+
+const { ensureBinaries, versions } = require('./lib/binaries');
+const { startCluster, stopCluster, stopAllClusters, getClusterInfo, clusterStatus, clusterNames } = require('./lib/cluster');
+
+module.exports = {
+  ensureBinaries,
+  startCluster,
+  stopCluster,
+  stopAllClusters,
+  getClusterInfo,
+  clusterStatus,
+  clusterNames,
+  versions,
+};

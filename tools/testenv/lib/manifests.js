@@ -1,0 +1,73 @@
+// @ts-check
+'use strict';
+
+const path = require('node:path');
+
+/** Namespaces of the demo catalog (catalog-info.yaml's backstage.io/kubernetes-namespace values). */
+const DEMO_NAMESPACES = ['payments', 'checkout', 'search'];
+
+const rbacFile = path.join(__dirname, '..', 'manifests', 'rbac.yaml');
+const seedDir = path.join(__dirname, '..', 'seed');
+
+/**
+ * istio-system as an installed Istio would leave it, minus the workloads: the mesh ConfigMap
+ * carrying the outbound traffic policy, and the egress gateway's Service. Plus the app namespaces.
+ * @param {{ meshMode: string, namespaces: string[] }} opts
+ */
+function baseManifests({ meshMode, namespaces }) {
+  const ns = (/** @type {string} */ name, /** @type {Record<string, string>} */ labels) =>
+    `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${name}
+  labels:
+${Object.entries(labels).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`).join('\n')}
+`;
+  return [
+    ns('istio-system', { 'kubernetes.io/metadata.name': 'istio-system' }),
+    ...namespaces.map(name => ns(name, { 'istio-injection': 'enabled' })),
+    `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: istio
+  namespace: istio-system
+  labels:
+    app: istio
+    istio.io/rev: default
+data:
+  mesh: |-
+    accessLogFile: /dev/stdout
+    defaultConfig:
+      discoveryAddress: istiod.istio-system.svc:15012
+    rootNamespace: istio-system
+    trustDomain: cluster.local
+    outboundTrafficPolicy:
+      mode: ${meshMode}
+  meshNetworks: 'networks: {}'
+`,
+    `apiVersion: v1
+kind: Service
+metadata:
+  name: istio-egressgateway
+  namespace: istio-system
+  labels:
+    app: istio-egressgateway
+    istio: egressgateway
+spec:
+  type: ClusterIP
+  selector:
+    istio: egressgateway
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080
+      protocol: TCP
+    - name: https
+      port: 443
+      targetPort: 8443
+      protocol: TCP
+`,
+  ].join('---\n');
+}
+
+module.exports = { DEMO_NAMESPACES, rbacFile, seedDir, baseManifests };
