@@ -1,0 +1,57 @@
+export interface Config {
+  /** Configuration of the egress plugin pair. */
+  egress?: {
+    /**
+     * Clusters the egress plugin manages. When none are configured, the
+     * current context of the backend's kubeconfig is the single cluster.
+     */
+    clusters?: Array<{
+      /**
+       * Unique cluster name, used in requests and in the egress.backstage.io/clusters annotation.
+       * @visibility frontend
+       */
+      name: string;
+      /**
+       * Human-readable title.
+       * @visibility frontend
+       */
+      title?: string;
+      /** URL of the cluster's Kubernetes API server. */
+      url?: string;
+      /** How the backend authenticates: a service account token, or a kubeconfig context. */
+      authProvider?: 'serviceAccount' | 'kubeconfig';
+      /**
+       * Bearer token of the plugin's service account.
+       * @visibility secret
+       */
+      serviceAccountToken?: string;
+      /** Kubeconfig context to use when authProvider is kubeconfig; defaults to the current context. */
+      kubeconfigContext?: string;
+      /**
+       * Base64 PEM of the API server's CA.
+       * @visibility secret
+       */
+      caData?: string;
+      /** Path to a PEM file with the API server's CA. */
+      caFile?: string;
+      /** Skip TLS verification of the API server (never in production). */
+      skipTLSVerify?: boolean;
+      /** Namespace Istio's control plane and egress gateway run in. Defaults to istio-system. */
+      istioNamespace?: string;
+      /** The cluster's egress gateway. */
+      egressGateway?: {
+        /** Label selector of the gateway pods. Defaults to istio: egressgateway. */
+        selector?: { [label: string]: string };
+        /** Service host of the gateway. Defaults to istio-egressgateway.<istioNamespace>.svc.cluster.local. */
+        serviceHost?: string;
+      };
+      /** Prometheus with Istio's metrics for this cluster. */
+      prometheusUrl?: string;
+      /**
+       * Kiali for this cluster, linked from the entity tab.
+       * @visibility frontend
+       */
+      kialiUrl?: string;
+    }>;
+  };
+}

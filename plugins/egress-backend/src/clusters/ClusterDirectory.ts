@@ -1,0 +1,168 @@
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+
+/** Settings of one cluster the plugin manages, as read from `egress.clusters[]`. */
+export interface ClusterSettings {
+  name: string;
+  title: string;
+  url?: string;
+  authProvider: 'serviceAccount' | 'kubeconfig';
+  serviceAccountToken?: string;
+  kubeconfigContext?: string;
+  caData?: string;
+  caFile?: string;
+  skipTLSVerify: boolean;
+  istioNamespace: string;
+  egressGateway: { selector: Record<string, string>; serviceHost: string };
+  prometheusUrl?: string;
+  kialiUrl?: string;
+}
+
+/** What the browser may see of a cluster: never credentials. */
+export interface PublicClusterInfo {
+  name: string;
+  title: string;
+  kialiUrl?: string;
+}
+
+const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The clusters from `egress.clusters`. With none configured, one cluster backed
+ * by the current kubeconfig context, named `kubeconfigClusterName` (the caller
+ * resolves that name from the kubeconfig).
+ */
+export class ClusterDirectory {
+  static fromConfig(
+    config: Config,
+    options: { defaultClusterName: () => string },
+  ): ClusterDirectory {
+    const configured = config.getOptionalConfigArray('egress.clusters') ?? [];
+    const clusters = configured.map(readCluster);
+    if (clusters.length === 0) {
+      const name = options.defaultClusterName();
+      clusters.push(
+        fillDefaults({ name, title: name, authProvider: 'kubeconfig' }),
+      );
+    }
+    const seen = new Set<string>();
+    for (const c of clusters) {
+      if (seen.has(c.name)) {
+        throw new InputError(
+          `egress.clusters: cluster name '${c.name}' is configured twice`,
+        );
+      }
+      seen.add(c.name);
+    }
+    return new ClusterDirectory(clusters);
+  }
+
+  private constructor(private readonly clusters: ClusterSettings[]) {}
+
+  list(): ClusterSettings[] {
+    return [...this.clusters];
+  }
+
+  get(name: string): ClusterSettings | undefined {
+    return this.clusters.find(c => c.name === name);
+  }
+
+  publicList(): PublicClusterInfo[] {
+    return this.clusters.map(c => ({
+      name: c.name,
+      title: c.title,
+      ...(c.kialiUrl ? { kialiUrl: c.kialiUrl } : {}),
+    }));
+  }
+}
+
+function readCluster(c: Config, index: number): ClusterSettings {
+  const name = c.getString('name');
+  if (!CLUSTER_NAME.test(name) || name.length > 63) {
+    throw new InputError(
+      `egress.clusters[${index}].name: '${name}' must be a DNS-1123 label (lowercase letters, digits, '-')`,
+    );
+  }
+  const authProvider = (c.getOptionalString('authProvider') ??
+    (c.getOptionalString('serviceAccountToken')
+      ? 'serviceAccount'
+      : 'kubeconfig')) as ClusterSettings['authProvider'];
+  if (authProvider !== 'serviceAccount' && authProvider !== 'kubeconfig') {
+    throw new InputError(
+      `egress.clusters[${index}].authProvider: '${authProvider}' is not supported (serviceAccount or kubeconfig)`,
+    );
+  }
+  if (authProvider === 'serviceAccount') {
+    if (!c.getOptionalString('url')) {
+      throw new InputError(
+        `egress.clusters[${index}].url is required with authProvider serviceAccount`,
+      );
+    }
+    if (!c.getOptionalString('serviceAccountToken')) {
+      throw new InputError(
+        `egress.clusters[${index}].serviceAccountToken is required with authProvider serviceAccount`,
+      );
+    }
+  }
+  const selectorConfig = c.getOptionalConfig('egressGateway.selector');
+  const selector: Record<string, string> | undefined = selectorConfig
+    ? Object.fromEntries(
+        selectorConfig.keys().map(k => [k, selectorConfig.getString(k)]),
+      )
+    : undefined;
+  return fillDefaults({
+    name,
+    title: c.getOptionalString('title') ?? name,
+    url: c.getOptionalString('url'),
+    authProvider,
+    serviceAccountToken: c.getOptionalString('serviceAccountToken'),
+    kubeconfigContext: c.getOptionalString('kubeconfigContext'),
+    caData: c.getOptionalString('caData'),
+    caFile: c.getOptionalString('caFile'),
+    skipTLSVerify: c.getOptionalBoolean('skipTLSVerify'),
+    istioNamespace: c.getOptionalString('istioNamespace'),
+    selector,
+    serviceHost: c.getOptionalString('egressGateway.serviceHost'),
+    prometheusUrl: c.getOptionalString('prometheusUrl'),
+    kialiUrl: c.getOptionalString('kialiUrl'),
+  });
+}
+
+function fillDefaults(c: {
+  name: string;
+  title: string;
+  authProvider: ClusterSettings['authProvider'];
+  url?: string;
+  serviceAccountToken?: string;
+  kubeconfigContext?: string;
+  caData?: string;
+  caFile?: string;
+  skipTLSVerify?: boolean;
+  istioNamespace?: string;
+  selector?: Record<string, string>;
+  serviceHost?: string;
+  prometheusUrl?: string;
+  kialiUrl?: string;
+}): ClusterSettings {
+  const istioNamespace = c.istioNamespace ?? 'istio-system';
+  return {
+    name: c.name,
+    title: c.title,
+    url: c.url,
+    authProvider: c.authProvider,
+    serviceAccountToken: c.serviceAccountToken,
+    kubeconfigContext: c.kubeconfigContext,
+    caData: c.caData,
+    caFile: c.caFile,
+    skipTLSVerify: c.skipTLSVerify ?? false,
+    istioNamespace,
+    egressGateway: {
+      selector: c.selector ?? { istio: 'egressgateway' },
+      serviceHost:
+        c.serviceHost ??
+        `istio-egressgateway.${istioNamespace}.svc.cluster.local`,
+    },
+    prometheusUrl: c.prometheusUrl,
+    kialiUrl: c.kialiUrl,
+  };
+}
