@@ -61,9 +61,17 @@ export interface ClusterStatus {
 export function ensureBinaries(): Promise<Binaries>;
 /** Starts a cluster, or returns the running one of that name if it is healthy. */
 export function startCluster(options: StartClusterOptions): Promise<ClusterInfo>;
-/** Stops a cluster and waits until its processes are gone. No-op if it is not running. */
-export function stopCluster(name: string): Promise<void>;
-export function stopAllClusters(): Promise<void>;
+export interface StopClusterOptions {
+  /** Remove etcd's data even if the cluster was started with keepData. */
+  removeData?: boolean;
+}
+
+/**
+ * Stops a cluster and waits until its processes are gone. No-op if it is not running. Removes
+ * its state (except logs) unless it was started with keepData.
+ */
+export function stopCluster(name: string, options?: StopClusterOptions): Promise<void>;
+export function stopAllClusters(options?: StopClusterOptions): Promise<void>;
 /** Info of a running cluster (processes alive), else undefined. */
 export function getClusterInfo(name: string): ClusterInfo | undefined;
 /** Probes the API server too. */

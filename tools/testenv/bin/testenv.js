@@ -10,7 +10,9 @@ const USAGE = `usage: testenv <command>
   build                                 build missing binaries (first run: several minutes), print paths
   start <name> [--mesh-mode ALLOW_ANY|REGISTRY_ONLY] [--keep-data] [--seed] [--namespaces a,b] [--json]
                                         start a cluster (no-op if it is already running)
-  stop <name> | stop --all              stop and wait until the processes are gone
+  stop <name> | stop --all [--remove-data]
+                                        stop and wait until the processes are gone; data is removed
+                                        unless the cluster was started with --keep-data
   status [name] [--json]                show clusters
   env <name>                            print shell exports: eval "$(testenv env <name>)"
 `;
@@ -87,8 +89,9 @@ async function main() {
       return;
     }
     case 'stop': {
-      if (flags.all) await testenv.stopAllClusters();
-      else await testenv.stopCluster(needName());
+      const opts = { removeData: Boolean(flags['remove-data']) };
+      if (flags.all) await testenv.stopAllClusters(opts);
+      else await testenv.stopCluster(needName(), opts);
       return;
     }
     case 'status': {

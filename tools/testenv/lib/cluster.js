@@ -305,7 +305,7 @@ async function startCluster(options) {
       writeKubeconfig(l.kubeconfig, name, server, caData, tokens);
 
       try {
-        const kubectl = (/** @type {string[]} */ args, /** @type {string} */ input = '') =>
+        const kubectl = (/** @type {string[]} */ args, /** @type {string | undefined} */ input = undefined) =>
           run(bins.kubectl, ['--kubeconfig', l.kubeconfig, '--context', `${name}-admin`, '--cache-dir', l.kubectlCache, ...args], {
             input,
             timeoutMs: 120_000,
@@ -367,17 +367,18 @@ async function startCluster(options) {
 /**
  * Stops the cluster's processes (their whole process groups) and waits until they are gone.
  * Removes its state except the logs, unless it was started with keepData: then etcd's data, the
- * certificates, tokens and kubeconfig stay for the next `start --keep-data`.
+ * certificates, tokens and kubeconfig stay for the next `start --keep-data` (`removeData` forces removal).
  * @param {string} name
+ * @param {{ removeData?: boolean }} [opts]
  */
-async function stopCluster(name) {
+async function stopCluster(name, opts = {}) {
   checkName(name);
   const l = layout(name);
   if (!fs.existsSync(l.dir)) return;
   await withLock(l.lock, async () => {
     const record = readJson(l.record);
     const processes = await killRecorded(l);
-    const keepData = Boolean(record?.keepData ?? processes?.keepData);
+    const keepData = !opts.removeData && Boolean(record?.keepData ?? processes?.keepData);
     const kept = keepData ? ['logs', 'data', 'certs', 'tokens.csv', 'kubeconfig', 'processes.json'] : ['logs'];
     for (const entry of fs.readdirSync(l.dir)) {
       if (!kept.includes(entry)) fs.rmSync(path.join(l.dir, entry), { recursive: true, force: true });
@@ -398,8 +399,9 @@ function clusterNames() {
 }
 
 /** Stops every cluster. */
-async function stopAllClusters() {
-  for (const name of clusterNames()) await stopCluster(name);
+/** @param {{ removeData?: boolean }} [opts] */
+async function stopAllClusters(opts = {}) {
+  for (const name of clusterNames()) await stopCluster(name, opts);
 }
 
 /**

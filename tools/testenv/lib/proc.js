@@ -30,7 +30,7 @@ function run(cmd, args, opts = {}) {
     const child = spawn(cmd, args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
-      stdio: ['pipe', 'pipe', opts.inheritStderr ? 'inherit' : 'pipe'],
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', opts.inheritStderr ? 'inherit' : 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -58,7 +58,10 @@ function run(cmd, args, opts = {}) {
       const shown = [path.basename(cmd), ...args].join(' ');
       reject(new Error(`${shown} ${what}\n${(stderr || stdout).trim()}`));
     });
-    child.stdin?.end(opts.input ?? '');
+    if (child.stdin) {
+      child.stdin.on('error', () => {}); // a command that exits without reading its input: its exit code tells
+      child.stdin.end(opts.input);
+    }
   });
 }
 
