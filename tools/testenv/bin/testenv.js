@@ -48,6 +48,12 @@ function parse(argv) {
 /** @param {string} s */
 const shellQuote = s => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** This script's path as the user can type it: relative below the working directory, else absolute. */
+function scriptPath() {
+  const rel = path.relative(process.cwd(), __filename);
+  return rel.startsWith('..') ? __filename : rel;
+}
+
 /** @param {import('..').ClusterInfo} info */
 function describe(info) {
   return [
@@ -57,7 +63,7 @@ function describe(info) {
     `  namespaces: istio-system, ${info.namespaces.join(', ')}${info.seeded ? ' (payments seeded)' : ''}`,
     `  pids:       etcd ${info.pids.etcd}, kube-apiserver ${info.pids.kubeApiserver}`,
     `  state:      ${info.stateDir}${info.keepData ? ' (data kept on stop)' : ''}`,
-    `  use:        eval "$(node ${path.relative(process.cwd(), __filename) || __filename} env ${info.name})"`,
+    `  use:        eval "$(node ${scriptPath()} env ${info.name})"`,
   ].join('\n');
 }
 
