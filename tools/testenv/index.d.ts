@@ -54,6 +54,8 @@ export interface ClusterInfo {
 export interface ClusterStatus {
   name: string;
   state: 'running' | 'unhealthy' | 'stopped';
+  /** etcd's data folder exists (a running cluster, or a stopped one started with keepData). */
+  dataKept: boolean;
   info?: ClusterInfo;
 }
 

@@ -102,13 +102,19 @@ async function main() {
     }
     case 'status': {
       const names = name ? [name] : testenv.clusterNames();
-      const statuses = await Promise.all(names.map(n => testenv.clusterStatus(n)));
+      // Without a name, skip clusters that are stopped and kept nothing but logs.
+      const statuses = (await Promise.all(names.map(n => testenv.clusterStatus(n)))).filter(
+        s => name || s.state !== 'stopped' || s.dataKept,
+      );
       if (flags.json) {
         console.log(JSON.stringify(statuses, null, 2));
       } else if (statuses.length === 0) {
         console.log('no clusters');
       } else {
-        for (const s of statuses) console.log(s.info && s.state === 'running' ? describe(s.info) : `cluster ${s.name}: ${s.state}`);
+        for (const s of statuses) {
+          const kept = s.state === 'stopped' && s.dataKept ? ' (data kept: start --keep-data resumes it)' : '';
+          console.log(s.info && s.state === 'running' ? describe(s.info) : `cluster ${s.name}: ${s.state}${kept}`);
+        }
       }
       if (name && statuses[0].state !== 'running') process.exitCode = 3;
       return;

@@ -279,7 +279,8 @@ async function startCluster(options) {
       const started = Date.now();
       const reuse = keepData && fs.existsSync(l.dataDir);
       for (const entry of fs.existsSync(l.dir) ? fs.readdirSync(l.dir) : []) {
-        const keep = entry === 'logs' || (reuse && ['data', 'certs', 'tokens.csv'].includes(entry));
+        // Logs start afresh (stop keeps them for a post-mortem).
+        const keep = reuse && ['data', 'certs', 'tokens.csv'].includes(entry);
         if (!keep) fs.rmSync(path.join(l.dir, entry), { recursive: true, force: true });
       }
       fs.mkdirSync(l.logDir, { recursive: true });
@@ -420,19 +421,20 @@ function getClusterInfo(name) {
 
 /**
  * @param {string} name
- * @returns {Promise<{ name: string, state: 'running' | 'unhealthy' | 'stopped', info?: ClusterInfo }>}
+ * @returns {Promise<import('../index').ClusterStatus>}
  */
 async function clusterStatus(name) {
   checkName(name);
   const l = layout(name);
+  const dataKept = fs.existsSync(l.dataDir);
   /** @type {ClusterInfo | undefined} */
   const info = readJson(l.record);
-  if (info && (await isHealthy(info))) return { name, state: 'running', info };
+  if (info && (await isHealthy(info))) return { name, state: 'running', dataKept, info };
   /** @type {ProcessRecord | undefined} */
   const processes = readJson(l.processes);
   const pids = { ...info?.pids, ...processes?.pids };
-  if (isAlive(pids.etcd) || isAlive(pids.kubeApiserver)) return { name, state: 'unhealthy', info };
-  return { name, state: 'stopped' };
+  if (isAlive(pids.etcd) || isAlive(pids.kubeApiserver)) return { name, state: 'unhealthy', dataKept, info };
+  return { name, state: 'stopped', dataKept };
 }
 
 module.exports = { startCluster, stopCluster, stopAllClusters, getClusterInfo, clusterStatus, clusterNames, layout };
