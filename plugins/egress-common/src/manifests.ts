@@ -41,7 +41,7 @@ export const EGRESS_ANNOTATIONS = {
  */
 export function manifestsToYaml(manifests: KubernetesManifest[]): string {
   return manifests
-    .map(manifest => stringify(manifest, { lineWidth: 0 }))
+    .map(manifest => stringify(manifest, { lineWidth: 0, aliasDuplicateObjects: false }))
     .join('---\n');
 }
 

@@ -171,18 +171,18 @@ function gatewayRoute(
   const gatewayService = settings.egressGateway.serviceHost;
   const gatewayRef = `${draft.namespace}/${name}`;
   // "./host": only VirtualServices in the Gateway's own namespace may bind to it.
-  const serverHosts = draft.hosts.map(h => `./${h}`);
+  const serverHosts = () => draft.hosts.map(h => `./${h}`);
 
   const servers: unknown[] = [];
   if (tls) {
     servers.push({
       port: { number: 443, name: 'tls-443', protocol: 'TLS' },
-      hosts: serverHosts,
+      hosts: serverHosts(),
       tls: { mode: 'PASSTHROUGH' },
     });
   }
   if (http) {
-    servers.push({ port: { number: 80, name: 'http-80', protocol: 'HTTP' }, hosts: serverHosts });
+    servers.push({ port: { number: 80, name: 'http-80', protocol: 'HTTP' }, hosts: serverHosts() });
   }
   const gateway: KubernetesManifest = {
     ...meta('Gateway', name),
@@ -207,7 +207,7 @@ function gatewayRoute(
     const spec: Record<string, unknown> = {
       hosts: [host],
       gateways: [gatewayRef, 'mesh'],
-      exportTo,
+      exportTo: [...exportTo],
     };
     if (tls) {
       spec.tls = [
