@@ -1,3 +1,4 @@
+import '@backstage/ui/css/styles.css';
 import ReactDOM from 'react-dom/client';
 import app from './App';
 

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * Runs every test of the project (`npm test`): makes sure the Debian packages
+ * and the real test cluster's binaries are there, runs Jest across all
+ * workspaces, and ends with one plain line `N passed, N failed`.
+ *
+ * Extra arguments go to Jest, e.g. `npm test -- plugins/egress-common`.
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { ensureGo, ensureSystemPackages } = require('./system-deps');
+
+const root = path.resolve(__dirname, '..');
+
+async function main() {
+  if (!fs.existsSync(path.join(root, 'node_modules/@backstage/cli'))) {
+    throw new Error('npm packages are missing: run `npm ci` first');
+  }
+  ensureSystemPackages();
+  ensureGo();
+
+  const started = Date.now();
+  await run(process.execPath, [path.join(root, 'tools/testenv/bin/testenv.js'), 'build']);
+  console.error(`[test] test cluster binaries ready in ${Math.round((Date.now() - started) / 1000)} s`);
+
+  const resultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'egress-jest-')), 'results.json');
+  const jestRc = await run(
+    process.execPath,
+    [
+      require.resolve('@backstage/cli/bin/backstage-cli'),
+      'repo',
+      'test',
+      '--runInBand',
+      '--json',
+      `--outputFile=${resultsFile}`,
+      ...process.argv.slice(2),
+    ],
+    { CI: 'true' },
+    false,
+  );
+
+  const { passed, failed } = summarize(resultsFile);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(jestRc !== 0 || failed > 0 ? 1 : 0);
+}
+
+/** Totals over all suites; a suite that failed to run counts as one failed test. */
+function summarize(resultsFile) {
+  if (!fs.existsSync(resultsFile)) {
+    return { passed: 0, failed: 1 };
+  }
+  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  const brokenSuites = results.testResults.filter(
+    s => s.status === 'failed' && s.assertionResults.length === 0,
+  ).length;
+  return {
+    passed: results.numPassedTests,
+    failed: results.numFailedTests + brokenSuites,
+  };
+}
+
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {Record<string, string>} [env]
+ * @param {boolean} [mustSucceed]
+ * @returns {Promise<number>}
+ */
+function run(cmd, args, env = {}, mustSucceed = true) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('error', reject);
+    child.on('exit', code => {
+      if (mustSucceed && code !== 0) {
+        reject(new Error(`${path.basename(args[0] ?? cmd)} ${args.slice(1).join(' ')} exited with ${code}`));
+      } else {
+        resolve(code ?? 1);
+      }
+    });
+  });
+}
+
+main().catch(err => {
+  console.error(`[test] ${err.message}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});
