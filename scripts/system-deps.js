@@ -9,6 +9,11 @@ const fs = require('node:fs');
 /** @type {Array<{ pkg: string; present: () => boolean; why: string }>} */
 const PACKAGES = [
   { pkg: 'openssl', present: () => hasCommand('openssl'), why: 'test cluster certificates' },
+  {
+    pkg: 'postgresql',
+    present: () => fs.existsSync('/usr/lib/postgresql') && fs.readdirSync('/usr/lib/postgresql').some(v => fs.existsSync(`/usr/lib/postgresql/${v}/bin/pg_ctl`)),
+    why: 'store and workflow tests on PostgreSQL (scripts/postgres.js)',
+  },
 ];
 
 function hasCommand(cmd) {

@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { ensureGo, ensureSystemPackages } = require('./system-deps');
+const postgres = require('./postgres');
 
 const root = path.resolve(__dirname, '..');
 
@@ -26,6 +27,10 @@ async function main() {
   await run(process.execPath, [path.join(root, 'tools/testenv/bin/testenv.js'), 'build']);
   console.error(`[test] test cluster binaries ready in ${Math.round((Date.now() - started) / 1000)} s`);
 
+  // Store and workflow tests also run on PostgreSQL; they fail in CI without it.
+  const pgUrl = process.env[postgres.ENV_VAR] || (await postgres.start());
+  console.error('[test] PostgreSQL ready');
+
   const resultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'egress-jest-')), 'results.json');
   const jestRc = await run(
     process.execPath,
@@ -38,9 +43,10 @@ async function main() {
       `--outputFile=${resultsFile}`,
       ...process.argv.slice(2),
     ],
-    { CI: 'true' },
+    { CI: 'true', [postgres.ENV_VAR]: pgUrl },
     false,
   );
+  if (!process.env[postgres.ENV_VAR]) postgres.stop();
 
   const { passed, failed } = summarize(resultsFile);
   console.log(`${passed} passed, ${failed} failed`);
