@@ -1,0 +1,358 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  EgressRequestStatus,
+  NormalizedDraft,
+  TargetApplyStatus,
+} from '@backstage-egress/plugin-egress-common';
+import { Knex } from 'knex';
+import {
+  EgressStore,
+  NewAuditEvent,
+  RequestAuditEvent,
+  RequestFilter,
+  RequestTarget,
+  StoredEgressRequest,
+  TargetUpdate,
+  TransitionInput,
+} from './EgressStore';
+
+const migrationsDir = resolvePackagePath(
+  '@backstage-egress/plugin-egress-backend',
+  'migrations',
+);
+
+const REQUESTS = 'egress_requests';
+const TARGETS = 'egress_request_targets';
+const EVENTS = 'egress_audit_events';
+
+type RequestRow = {
+  seq: number;
+  id: string;
+  entity_ref: string;
+  namespace: string;
+  status: string;
+  draft: string;
+  requested_by: string;
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_comment: string | null;
+  expires_at: string | null;
+  ending: string | null;
+  updated_at: string;
+};
+
+type TargetRow = {
+  request_id: string;
+  cluster: string;
+  status: string;
+  last_error: string | null;
+  attempts: number | string;
+  applied_hash: string | null;
+  applied_at: string | null;
+  next_attempt_at: string | null;
+};
+
+type EventRow = {
+  seq: number | string;
+  request_id: string;
+  at: string;
+  actor: string;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  cluster: string | null;
+  comment: string | null;
+  details: string | null;
+};
+
+/** The knex implementation of {@link EgressStore} (SQLite and PostgreSQL). */
+export class DatabaseEgressStore implements EgressStore {
+  /** Connects to the plugin's database and runs the migrations unless skipped. */
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseEgressStore> {
+    const client = await options.database.getClient();
+    const skip =
+      options.skipMigrations ?? options.database.migrations?.skip ?? false;
+    if (!skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseEgressStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async createRequest(input: {
+    id: string;
+    draft: NormalizedDraft;
+    status: EgressRequestStatus;
+    requestedBy: string;
+    requestedAt: string;
+    events: NewAuditEvent[];
+  }): Promise<StoredEgressRequest> {
+    const { id, draft, requestedAt } = input;
+    await this.db.transaction(async tx => {
+      await tx(REQUESTS).insert({
+        id,
+        entity_ref: draft.entityRef,
+        namespace: draft.namespace,
+        status: input.status,
+        draft: JSON.stringify(draft),
+        requested_by: input.requestedBy,
+        requested_at: requestedAt,
+        expires_at: draft.expiresAt
+          ? new Date(draft.expiresAt).toISOString()
+          : null,
+        updated_at: requestedAt,
+        ...(input.status === 'approved'
+          ? { decided_by: 'policy', decided_at: requestedAt }
+          : {}),
+      });
+      await tx(TARGETS).insert(
+        draft.clusters.map(cluster => ({
+          request_id: id,
+          cluster,
+          status: 'pending',
+          attempts: 0,
+        })),
+      );
+      await insertEvents(tx, id, input.events, requestedAt);
+    });
+    return (await this.getRequest(id))!;
+  }
+
+  async getRequest(id: string): Promise<StoredEgressRequest | undefined> {
+    const row = await this.db<RequestRow>(REQUESTS).where({ id }).first();
+    return row ? toRequest(row) : undefined;
+  }
+
+  async listRequests(
+    filter: RequestFilter,
+  ): Promise<{ items: StoredEgressRequest[]; nextCursor?: string }> {
+    const query = this.db<RequestRow>(REQUESTS)
+      .select(`${REQUESTS}.*`)
+      .orderBy('seq', 'desc')
+      .limit(filter.limit + 1);
+    if (filter.status?.length) query.whereIn('status', filter.status);
+    if (filter.entityRef) query.where('entity_ref', filter.entityRef);
+    if (filter.requestedBy) query.where('requested_by', filter.requestedBy);
+    if (filter.cluster) {
+      const cluster = filter.cluster;
+      query.whereExists(function targets() {
+        this.select('*')
+          .from(TARGETS)
+          .whereRaw(`${TARGETS}.request_id = ${REQUESTS}.id`)
+          .andWhere(`${TARGETS}.cluster`, cluster);
+      });
+    }
+    if (filter.cursor) query.where('seq', '<', decodeCursor(filter.cursor));
+    const rows = await query;
+    const page = rows.slice(0, filter.limit);
+    return {
+      items: page.map(toRequest),
+      nextCursor:
+        rows.length > filter.limit
+          ? encodeCursor(Number(page[page.length - 1].seq))
+          : undefined,
+    };
+  }
+
+  async transition(
+    input: TransitionInput,
+  ): Promise<StoredEgressRequest | undefined> {
+    const won = await this.db.transaction(async tx => {
+      const count = await tx(REQUESTS)
+        .where({ id: input.id, status: input.from })
+        .update({
+          status: input.to,
+          updated_at: input.at,
+          ...(input.decision
+            ? {
+                decided_by: input.actor,
+                decided_at: input.at,
+                decision_comment: input.comment ?? null,
+              }
+            : {}),
+          ...(input.ending !== undefined ? { ending: input.ending } : {}),
+        });
+      if (count !== 1) return false;
+      await insertEvents(
+        tx,
+        input.id,
+        [
+          {
+            actor: input.actor,
+            action: 'transition',
+            from: input.from,
+            to: input.to,
+            comment: input.comment,
+            details: input.details,
+          },
+        ],
+        input.at,
+      );
+      return true;
+    });
+    return won ? this.getRequest(input.id) : undefined;
+  }
+
+  async getTargets(requestId: string): Promise<RequestTarget[]> {
+    const rows = await this.db<TargetRow>(TARGETS)
+      .where({ request_id: requestId })
+      .orderBy('cluster');
+    return rows.map(toTarget);
+  }
+
+  async claimTarget(options: {
+    requestId: string;
+    cluster: string;
+    owner: string;
+    now: string;
+    leaseUntil: string;
+  }): Promise<boolean> {
+    const count = await this.db(TARGETS)
+      .where({ request_id: options.requestId, cluster: options.cluster })
+      .andWhere(q =>
+        q.whereNull('lease_until').orWhere('lease_until', '<', options.now),
+      )
+      .update({ lease_owner: options.owner, lease_until: options.leaseUntil });
+    return count === 1;
+  }
+
+  async updateTarget(options: {
+    requestId: string;
+    cluster: string;
+    owner: string;
+    update: TargetUpdate;
+  }): Promise<void> {
+    const u = options.update;
+    const patch: Record<string, unknown> = {
+      status: u.status,
+      lease_owner: null,
+      lease_until: null,
+    };
+    if (u.lastError !== undefined) patch.last_error = u.lastError;
+    if (u.attempts !== undefined) patch.attempts = u.attempts;
+    if (u.appliedHash !== undefined) patch.applied_hash = u.appliedHash;
+    if (u.appliedAt !== undefined) patch.applied_at = u.appliedAt;
+    if (u.nextAttemptAt !== undefined) patch.next_attempt_at = u.nextAttemptAt;
+    await this.db(TARGETS)
+      .where({
+        request_id: options.requestId,
+        cluster: options.cluster,
+        lease_owner: options.owner,
+      })
+      .update(patch);
+  }
+
+  async appendEvents(requestId: string, events: NewAuditEvent[]) {
+    await insertEvents(this.db, requestId, events, new Date().toISOString());
+  }
+
+  async listEvents(requestId: string): Promise<RequestAuditEvent[]> {
+    const rows = await this.db<EventRow>(EVENTS)
+      .where({ request_id: requestId })
+      .orderBy('seq', 'asc');
+    return rows.map(toEvent);
+  }
+
+  async listIdsByStatus(
+    statuses: EgressRequestStatus[],
+    options: { expiringBefore?: string; limit?: number } = {},
+  ): Promise<string[]> {
+    const query = this.db<RequestRow>(REQUESTS)
+      .select('id')
+      .whereIn('status', statuses)
+      .orderBy('seq', 'asc')
+      .limit(options.limit ?? 500);
+    if (options.expiringBefore) {
+      query
+        .whereNotNull('expires_at')
+        .andWhere('expires_at', '<=', options.expiringBefore);
+    }
+    return (await query).map(r => r.id);
+  }
+}
+
+async function insertEvents(
+  db: Knex | Knex.Transaction,
+  requestId: string,
+  events: NewAuditEvent[],
+  defaultAt: string,
+) {
+  if (events.length === 0) return;
+  await db(EVENTS).insert(
+    events.map(e => ({
+      request_id: requestId,
+      at: e.at ?? defaultAt,
+      actor: e.actor,
+      action: e.action,
+      from_status: e.from ?? null,
+      to_status: e.to ?? null,
+      cluster: e.cluster ?? null,
+      comment: e.comment ?? null,
+      details: e.details ? JSON.stringify(e.details) : null,
+    })),
+  );
+}
+
+function encodeCursor(seq: number): string {
+  return Buffer.from(`seq:${seq}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^seq:(\d+)$/.exec(text);
+  if (!match) throw new InputError('cursor: not a cursor from a previous page');
+  return Number(match[1]);
+}
+
+function toRequest(row: RequestRow): StoredEgressRequest {
+  const draft = JSON.parse(row.draft) as NormalizedDraft;
+  return {
+    ...draft,
+    id: row.id,
+    status: row.status as EgressRequestStatus,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at,
+    ...(row.decided_by ? { decidedBy: row.decided_by } : {}),
+    ...(row.decided_at ? { decidedAt: row.decided_at } : {}),
+    ...(row.decision_comment ? { decisionComment: row.decision_comment } : {}),
+    ...(row.ending ? { ending: row.ending as 'revoked' | 'expired' } : {}),
+    updatedAt: row.updated_at,
+  };
+}
+
+function toTarget(row: TargetRow): RequestTarget {
+  return {
+    requestId: row.request_id,
+    cluster: row.cluster,
+    status: row.status as TargetApplyStatus,
+    attempts: Number(row.attempts),
+    ...(row.last_error ? { lastError: row.last_error } : {}),
+    ...(row.applied_hash ? { appliedHash: row.applied_hash } : {}),
+    ...(row.applied_at ? { appliedAt: row.applied_at } : {}),
+    ...(row.next_attempt_at ? { nextAttemptAt: row.next_attempt_at } : {}),
+  };
+}
+
+function toEvent(row: EventRow): RequestAuditEvent {
+  return {
+    id: Number(row.seq),
+    requestId: row.request_id,
+    at: row.at,
+    actor: row.actor,
+    action: row.action as RequestAuditEvent['action'],
+    ...(row.from_status ? { from: row.from_status as EgressRequestStatus } : {}),
+    ...(row.to_status ? { to: row.to_status as EgressRequestStatus } : {}),
+    ...(row.cluster ? { cluster: row.cluster } : {}),
+    ...(row.comment ? { comment: row.comment } : {}),
+    ...(row.details ? { details: JSON.parse(row.details) } : {}),
+  };
+}

@@ -1,0 +1,152 @@
+import {
+  EgressRequest,
+  EgressRequestStatus,
+  NormalizedDraft,
+  TargetApplyStatus,
+} from '@backstage-egress/plugin-egress-common';
+
+/** A request as stored: the normalised draft, the people, and where it stands. */
+export interface StoredEgressRequest extends EgressRequest {
+  /** While `revoking`: the status the request ends in once removed everywhere. */
+  ending?: 'revoked' | 'expired';
+  updatedAt: string;
+}
+
+/** Apply state of one request on one target cluster. */
+export interface RequestTarget {
+  requestId: string;
+  cluster: string;
+  status: TargetApplyStatus;
+  lastError?: string;
+  attempts: number;
+  /** Hash of what was last applied (see `desiredHash`), for drift detection. */
+  appliedHash?: string;
+  appliedAt?: string;
+  /** Earliest time of the next retry of a failed target. */
+  nextAttemptAt?: string;
+}
+
+/** What an audit event records. */
+export type AuditAction =
+  | 'created'
+  | 'transition'
+  | 'applied'
+  | 'apply-failed'
+  | 'removed'
+  | 'remove-failed'
+  | 'drift';
+
+/** One entry of a request's audit trail. Never updated or deleted. */
+export interface RequestAuditEvent {
+  id: number;
+  requestId: string;
+  /** ISO-8601 instant. */
+  at: string;
+  /** User entity ref, `policy`, or `reconciler`. */
+  actor: string;
+  action: AuditAction;
+  from?: EgressRequestStatus;
+  to?: EgressRequestStatus;
+  cluster?: string;
+  comment?: string;
+  details?: Record<string, unknown>;
+}
+
+/** An audit event to append. */
+export type NewAuditEvent = Omit<RequestAuditEvent, 'id' | 'requestId' | 'at'> & {
+  at?: string;
+};
+
+/** Filters of {@link EgressStore.listRequests}. */
+export interface RequestFilter {
+  status?: EgressRequestStatus[];
+  entityRef?: string;
+  cluster?: string;
+  requestedBy?: string;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+  limit: number;
+}
+
+/** A compare-and-set status change with its audit event. */
+export interface TransitionInput {
+  id: string;
+  from: EgressRequestStatus;
+  to: EgressRequestStatus;
+  actor: string;
+  at: string;
+  comment?: string;
+  /** Records the actor and comment as the decision (approve, reject). */
+  decision?: boolean;
+  ending?: 'revoked' | 'expired';
+  details?: Record<string, unknown>;
+}
+
+/** Changes to a target after an apply or removal attempt. */
+export interface TargetUpdate {
+  status: TargetApplyStatus;
+  lastError?: string | null;
+  attempts?: number;
+  appliedHash?: string | null;
+  appliedAt?: string | null;
+  nextAttemptAt?: string | null;
+}
+
+/**
+ * Storage of egress requests, their targets and audit trails. Every status
+ * change is compare-and-set, so concurrent callers (several approvers, several
+ * backend replicas) make one change, and the others see `undefined`/`false`.
+ */
+export interface EgressStore {
+  /** Stores a new request with a pending target per cluster and its first audit events. */
+  createRequest(input: {
+    id: string;
+    draft: NormalizedDraft;
+    status: EgressRequestStatus;
+    requestedBy: string;
+    requestedAt: string;
+    events: NewAuditEvent[];
+  }): Promise<StoredEgressRequest>;
+
+  getRequest(id: string): Promise<StoredEgressRequest | undefined>;
+
+  /** Newest first. */
+  listRequests(
+    filter: RequestFilter,
+  ): Promise<{ items: StoredEgressRequest[]; nextCursor?: string }>;
+
+  /** Changes the status if it still is `from`; returns the updated request, or undefined if another caller won. */
+  transition(input: TransitionInput): Promise<StoredEgressRequest | undefined>;
+
+  getTargets(requestId: string): Promise<RequestTarget[]>;
+
+  /**
+   * Takes a lease on a target so that only one worker applies or removes it;
+   * false when another worker holds an unexpired lease.
+   */
+  claimTarget(options: {
+    requestId: string;
+    cluster: string;
+    owner: string;
+    now: string;
+    leaseUntil: string;
+  }): Promise<boolean>;
+
+  /** Records an attempt's outcome and releases the caller's lease. */
+  updateTarget(options: {
+    requestId: string;
+    cluster: string;
+    owner: string;
+    update: TargetUpdate;
+  }): Promise<void>;
+
+  appendEvents(requestId: string, events: NewAuditEvent[]): Promise<void>;
+
+  listEvents(requestId: string): Promise<RequestAuditEvent[]>;
+
+  /** Ids of requests in the given statuses (oldest first), for the reconciler. */
+  listIdsByStatus(
+    statuses: EgressRequestStatus[],
+    options?: { expiringBefore?: string; limit?: number },
+  ): Promise<string[]>;
+}

@@ -1,0 +1,331 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ClusterEgressSettingsInput,
+  renderManifests,
+} from '@backstage-egress/plugin-egress-common';
+import { randomUUID } from 'node:crypto';
+import {
+  EgressStore,
+  NewAuditEvent,
+  RequestTarget,
+  StoredEgressRequest,
+} from '../database/EgressStore';
+import { EgressAuditor } from './audit';
+import { BundleResult, ClusterClients } from './clusterPort';
+import { desiredHash } from './hashing';
+import { EgressNotifier } from './notifier';
+import { GRANTED_STATUSES } from './stateMachine';
+
+/** Actor of the audit events the reconciler writes. */
+export const RECONCILER_ACTOR = 'reconciler';
+
+/** Options of {@link Reconciler}. */
+export interface ReconcilerOptions {
+  store: EgressStore;
+  clusters: ClusterClients;
+  /** Istio settings of a configured cluster, for rendering. */
+  clusterSettings(name: string): ClusterEgressSettingsInput;
+  logger: LoggerService;
+  auditor: EgressAuditor;
+  notifier: EgressNotifier;
+  now?: () => Date;
+  /** First retry delay; doubles per failed attempt up to `maxBackoffMs`. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** How long a worker may hold a target before another may take it over. */
+  leaseMs?: number;
+}
+
+/**
+ * Makes the clusters match the requests: applies approved requests to every
+ * target cluster (right after approval, and retried with backoff), re-applies
+ * drifted resources, removes revoked and expired ones. Every attempt claims
+ * its target with a lease in the database, so several backend replicas never
+ * apply the same target at once.
+ */
+export class Reconciler {
+  private readonly owner = randomUUID();
+  private readonly now: () => Date;
+  private readonly baseBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly leaseMs: number;
+
+  constructor(private readonly options: ReconcilerOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.baseBackoffMs = options.baseBackoffMs ?? 15_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 15 * 60_000;
+    this.leaseMs = options.leaseMs ?? 120_000;
+  }
+
+  /**
+   * Brings one request's clusters in line with its status. With `force`,
+   * failed targets are retried now instead of after their backoff.
+   */
+  async reconcile(id: string, options: { force?: boolean } = {}): Promise<void> {
+    const { store } = this.options;
+    let request = await store.getRequest(id);
+    if (!request) return;
+    if (GRANTED_STATUSES.includes(request.status)) {
+      await this.applyTargets(request, options.force ?? false);
+      request = (await store.getRequest(id))!;
+      if (request.status === 'approved') {
+        const targets = await store.getTargets(id);
+        if (targets.every(t => t.status === 'applied')) {
+          const active = await this.transition(request, 'active', {
+            details: { clusters: targets.map(t => t.cluster) },
+          });
+          if (active) this.options.notifier.toRequester(active, 'is active');
+        }
+      }
+    } else if (request.status === 'revoking') {
+      await this.removeTargets(request, options.force ?? false);
+      const targets = await store.getTargets(id);
+      if (targets.every(t => t.status === 'removed')) {
+        const ending = request.ending ?? 'revoked';
+        const done = await this.transition(request, ending);
+        if (done) this.options.notifier.toRequester(done, `was ${ending}`);
+      }
+    }
+  }
+
+  /**
+   * One pass of the scheduled task: expiry, retries, removals and drift.
+   * Safe to run on every replica at once.
+   */
+  async tick(): Promise<void> {
+    const { store, logger } = this.options;
+    const now = this.now().toISOString();
+
+    for (const id of await store.listIdsByStatus(['pending'], { expiringBefore: now })) {
+      const request = await store.getRequest(id);
+      const expired = request && (await this.transition(request, 'expired', { comment: 'expired before a decision' }));
+      if (expired) this.options.notifier.toRequester(expired, 'expired');
+    }
+    for (const id of await store.listIdsByStatus(['approved', 'active'], { expiringBefore: now })) {
+      const request = await store.getRequest(id);
+      if (request) {
+        await this.transition(request, 'revoking', { ending: 'expired', comment: 'access expired' });
+      }
+    }
+    for (const id of await store.listIdsByStatus(['approved', 'revoking'])) {
+      await this.safely(id, () => this.reconcile(id));
+    }
+    for (const id of await store.listIdsByStatus(['active'])) {
+      await this.safely(id, () => this.repairDrift(id));
+    }
+    logger.debug('Egress reconciler pass done');
+  }
+
+  /** Re-applies the request's resources in clusters where they differ from what was applied. */
+  async repairDrift(id: string): Promise<void> {
+    const { store, clusters } = this.options;
+    const request = await store.getRequest(id);
+    if (!request || request.status !== 'active') return;
+    for (const target of await store.getTargets(id)) {
+      if (target.status !== 'applied') continue;
+      const live = await clusters
+        .client(target.cluster)
+        .listManaged({ namespace: request.namespace, requestId: request.id });
+      const liveHash = desiredHash(live);
+      if (liveHash === target.appliedHash) continue;
+      await this.applyTarget(request, target, {
+        action: 'drift',
+        details: { expectedHash: target.appliedHash, foundHash: liveHash },
+      });
+    }
+  }
+
+  private async applyTargets(request: StoredEgressRequest, force: boolean) {
+    const now = this.now().toISOString();
+    for (const target of await this.options.store.getTargets(request.id)) {
+      if (target.status === 'applied') continue;
+      if (!force && target.nextAttemptAt && target.nextAttemptAt > now) continue;
+      await this.applyTarget(request, target);
+    }
+  }
+
+  private async applyTarget(
+    request: StoredEgressRequest,
+    target: RequestTarget,
+    drift?: { action: 'drift'; details: Record<string, unknown> },
+  ) {
+    const { store, clusters, clusterSettings } = this.options;
+    const claimed = await this.claim(target, async () => {
+      // Re-read under the lease: another replica may have finished it already,
+      // or the request may have been revoked meanwhile.
+      const current = await store.getRequest(request.id);
+      const fresh = (await store.getTargets(request.id)).find(t => t.cluster === target.cluster);
+      if (!current || !fresh || !GRANTED_STATUSES.includes(current.status)) return undefined;
+      if (!drift && fresh.status === 'applied') return undefined;
+      if (drift && fresh.appliedHash !== target.appliedHash) return undefined;
+
+      const manifests = renderManifests(current, clusterSettings(target.cluster));
+      const result = await this.call(target.cluster, () =>
+        clusters.client(target.cluster).apply(manifests),
+      );
+      const attempts = fresh.attempts + 1;
+      const at = this.now().toISOString();
+      const events: NewAuditEvent[] = [];
+      if (drift) {
+        events.push({ actor: RECONCILER_ACTOR, action: 'drift', cluster: target.cluster, details: drift.details, at });
+      }
+      if (result.ok) {
+        events.push({ actor: RECONCILER_ACTOR, action: 'applied', cluster: target.cluster, details: summary(result), at });
+        return {
+          update: {
+            status: 'applied' as const,
+            attempts,
+            lastError: null,
+            appliedHash: desiredHash(manifests),
+            appliedAt: at,
+            nextAttemptAt: null,
+          },
+          events,
+        };
+      }
+      const error = failure(result);
+      events.push({ actor: RECONCILER_ACTOR, action: 'apply-failed', cluster: target.cluster, comment: error, details: summary(result), at });
+      return {
+        update: {
+          status: 'failed' as const,
+          attempts,
+          lastError: error,
+          nextAttemptAt: this.retryAt(attempts),
+        },
+        events,
+        error,
+      };
+    });
+    return claimed;
+  }
+
+  private async removeTargets(request: StoredEgressRequest, force: boolean) {
+    const { store, clusters } = this.options;
+    const now = this.now().toISOString();
+    for (const target of await store.getTargets(request.id)) {
+      if (target.status === 'removed') continue;
+      if (!force && target.lastError && target.nextAttemptAt && target.nextAttemptAt > now) continue;
+      await this.claim(target, async () => {
+        const fresh = (await store.getTargets(request.id)).find(t => t.cluster === target.cluster);
+        if (!fresh || fresh.status === 'removed') return undefined;
+        const result = await this.call(target.cluster, () =>
+          clusters.client(target.cluster).remove({ namespace: request.namespace, requestId: request.id }),
+        );
+        const attempts = fresh.attempts + 1;
+        const at = this.now().toISOString();
+        if (result.ok) {
+          return {
+            update: { status: 'removed' as const, attempts, lastError: null, nextAttemptAt: null },
+            events: [{ actor: RECONCILER_ACTOR, action: 'removed' as const, cluster: target.cluster, details: summary(result), at }],
+          };
+        }
+        const error = failure(result);
+        return {
+          update: { status: fresh.status, attempts, lastError: error, nextAttemptAt: this.retryAt(attempts) },
+          events: [{ actor: RECONCILER_ACTOR, action: 'remove-failed' as const, cluster: target.cluster, comment: error, details: summary(result), at }],
+          error,
+        };
+      });
+    }
+  }
+
+  /** Runs `work` holding the target's lease; records its outcome and events. */
+  private async claim(
+    target: RequestTarget,
+    work: () => Promise<
+      | { update: Parameters<EgressStore['updateTarget']>[0]['update']; events: NewAuditEvent[]; error?: string }
+      | undefined
+    >,
+  ): Promise<boolean> {
+    const { store } = this.options;
+    const now = this.now();
+    const key = { requestId: target.requestId, cluster: target.cluster, owner: this.owner };
+    const won = await store.claimTarget({
+      ...key,
+      now: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + this.leaseMs).toISOString(),
+    });
+    if (!won) return false;
+    let outcome;
+    try {
+      outcome = await work();
+    } finally {
+      const fresh = (await store.getTargets(target.requestId)).find(t => t.cluster === target.cluster)!;
+      await store.updateTarget({ ...key, update: outcome?.update ?? { status: fresh.status } });
+    }
+    if (outcome) {
+      await store.appendEvents(target.requestId, outcome.events);
+      for (const event of outcome.events) {
+        await this.options.auditor.report(target.requestId, event, {
+          error: event.action.endsWith('failed') ? outcome.error : undefined,
+        });
+      }
+    }
+    return true;
+  }
+
+  private async call(cluster: string, fn: () => Promise<BundleResult>): Promise<BundleResult> {
+    try {
+      return await fn();
+    } catch (error) {
+      return { cluster, ok: false, outcomes: [], error: `${cluster}: ${(error as Error)?.message ?? error}` };
+    }
+  }
+
+  private async transition(
+    request: StoredEgressRequest,
+    to: StoredEgressRequest['status'],
+    extra: { comment?: string; ending?: 'revoked' | 'expired'; details?: Record<string, unknown> } = {},
+  ) {
+    const done = await this.options.store.transition({
+      id: request.id,
+      from: request.status,
+      to,
+      actor: RECONCILER_ACTOR,
+      at: this.now().toISOString(),
+      ...extra,
+    });
+    if (done) {
+      await this.options.auditor.report(request.id, {
+        actor: RECONCILER_ACTOR,
+        action: 'transition',
+        from: request.status,
+        to,
+        comment: extra.comment,
+      });
+    }
+    return done;
+  }
+
+  private retryAt(attempts: number): string {
+    const delay = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** Math.max(0, attempts - 1));
+    return new Date(this.now().getTime() + delay).toISOString();
+  }
+
+  private async safely(id: string, fn: () => Promise<void>) {
+    try {
+      await fn();
+    } catch (error) {
+      this.options.logger.warn(`Egress reconciler failed on request ${id}: ${error}`);
+    }
+  }
+}
+
+function failure(result: BundleResult): string {
+  if (result.error) return result.error;
+  const failed = result.outcomes.filter(o => o.action === 'failed');
+  return failed.length > 0
+    ? failed.map(o => `${o.kind} ${o.namespace}/${o.name}: ${o.error ?? 'failed'}`).join('; ')
+    : `${result.cluster}: apply failed`;
+}
+
+function summary(result: BundleResult): Record<string, unknown> {
+  return {
+    outcomes: result.outcomes.map(o => ({
+      kind: o.kind,
+      name: o.name,
+      action: o.action,
+      ...(o.error ? { error: o.error } : {}),
+    })),
+  };
+}

@@ -1,0 +1,42 @@
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { Request } from 'express';
+import { NewAuditEvent } from '../database/EgressStore';
+
+/**
+ * Sends the workflow's audit events to Backstage's auditor service as well;
+ * the append-only trail in the database is written by the store in the same
+ * transaction as each change.
+ */
+export class EgressAuditor {
+  constructor(
+    private readonly auditor: AuditorService | undefined,
+    private readonly logger: LoggerService,
+  ) {}
+
+  async report(
+    requestId: string,
+    event: NewAuditEvent,
+    options: { request?: Request; error?: string } = {},
+  ): Promise<void> {
+    if (!this.auditor) return;
+    try {
+      const e = await this.auditor.createEvent({
+        eventId: event.action === 'transition' ? 'request-transition' : `target-${event.action}`,
+        severityLevel: event.action === 'transition' ? 'medium' : 'low',
+        request: options.request,
+        meta: {
+          requestId,
+          actor: event.actor,
+          ...(event.from ? { from: event.from } : {}),
+          ...(event.to ? { to: event.to } : {}),
+          ...(event.cluster ? { cluster: event.cluster } : {}),
+          ...(event.comment ? { comment: event.comment } : {}),
+        },
+      });
+      if (options.error) await e.fail({ error: new Error(options.error) });
+      else await e.success();
+    } catch (error) {
+      this.logger.warn(`Could not send audit event for request ${requestId}: ${error}`);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+/** What the workflow needs from the Kubernetes side (src/kubernetes). */
+import type { EgressClusterClient } from '../kubernetes/types';
+
+export type {
+  ApplyOutcome,
+  BundleResult,
+  EgressClusterClient,
+} from '../kubernetes/types';
+
+/** The part of the ClusterService the workflow uses. */
+export interface ClusterClients {
+  client(name: string): EgressClusterClient;
+}
