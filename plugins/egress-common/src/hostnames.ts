@@ -32,7 +32,8 @@ const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export function normalizeHost(raw: string): { host: string; problem?: HostProblem } {
   let host = raw.trim().toLowerCase();
   if (host.endsWith('.') && host !== '.') host = host.slice(0, -1);
-  if (ASCII_HOST_CHARS.test(host)) return { host };
+  // ASCII names skip the URL parser, except punycode labels, which it checks.
+  if (ASCII_HOST_CHARS.test(host) && !host.includes('xn--')) return { host };
   if (isIpLiteral(host)) return { host };
   if (URL_DELIMITERS.test(host)) {
     return {
