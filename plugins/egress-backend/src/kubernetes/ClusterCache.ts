@@ -1,0 +1,187 @@
+import { parse as parseYaml } from 'yaml';
+import { ClusterSettings } from '../clusters/ClusterDirectory';
+import { KubeHttp } from './KubeClients';
+import { toClusterError } from './errors';
+import { Reflector } from './Reflector';
+import { collectionPath, discoverIstioVersions, ISTIO_KINDS } from './resources';
+import { CacheFreshness, ClusterStatus, IstioKind, MeshMode } from './types';
+
+export interface ClusterCacheOptions {
+  /** How often /version and the egress gateway Service are checked; default 30 s. */
+  probeIntervalMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+/**
+ * The watch-fed cache of one cluster: the five Istio kinds cluster-wide and
+ * the mesh ConfigMap (by name: the plugin's Role allows no other), plus a
+ * periodic probe of /version and of the egress gateway Service (get only).
+ */
+export class ClusterCache {
+  readonly reflectors: Record<IstioKind, Reflector>;
+  readonly meshConfig: Reflector;
+  private versions?: Promise<Record<IstioKind, string>>;
+  private probeTimer?: NodeJS.Timeout;
+  private probeRunning?: Promise<void>;
+  private probe: {
+    reachable: boolean;
+    lastCheckedAt?: Date;
+    kubernetesVersion?: string;
+    gatewayExists?: boolean;
+    gatewayLastSeenAt?: Date;
+    error?: string;
+  } = { reachable: false };
+  private stopped = false;
+
+  constructor(
+    readonly settings: ClusterSettings,
+    readonly api: KubeHttp,
+    private readonly options: ClusterCacheOptions = {},
+  ) {
+    const istioPath = (kind: IstioKind) => async () => {
+      const versions = await this.istioVersions();
+      return collectionPath(kind, versions[kind]);
+    };
+    this.reflectors = Object.fromEntries(
+      (Object.keys(ISTIO_KINDS) as IstioKind[]).map(kind => [
+        kind,
+        new Reflector({
+          api,
+          what: `watching ${kind}s`,
+          path: istioPath(kind),
+          backoff: options.backoff,
+        }),
+      ]),
+    ) as Record<IstioKind, Reflector>;
+    this.meshConfig = new Reflector({
+      api,
+      what: `watching ConfigMap ${settings.istioNamespace}/istio`,
+      path: async () => `/api/v1/namespaces/${encodeURIComponent(settings.istioNamespace)}/configmaps`,
+      query: { fieldSelector: 'metadata.name=istio' },
+      backoff: options.backoff,
+    });
+  }
+
+  /** Served version per Istio kind; rediscovered after a failure. */
+  istioVersions(): Promise<Record<IstioKind, string>> {
+    if (!this.versions) {
+      this.versions = discoverIstioVersions(this.api);
+      this.versions.catch(() => {
+        this.versions = undefined;
+      });
+    }
+    return this.versions;
+  }
+
+  private allReflectors(): Reflector[] {
+    return [...Object.values(this.reflectors), this.meshConfig];
+  }
+
+  async start(): Promise<void> {
+    for (const r of this.allReflectors()) r.start();
+    const probe = async () => {
+      if (this.stopped) return;
+      this.probeRunning = this.runProbe();
+      await this.probeRunning;
+      if (!this.stopped) this.probeTimer = setTimeout(probe, this.options.probeIntervalMs ?? 30000);
+    };
+    const first = probe();
+    await Promise.all([first, ...this.allReflectors().map(r => r.whenFirstAttempted())]);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.probeTimer);
+    await Promise.all(this.allReflectors().map(r => r.stop()));
+    await this.probeRunning?.catch(() => {});
+    this.api.close();
+  }
+
+  /** Checks /version and the gateway Service now (also run periodically). */
+  async runProbe(): Promise<void> {
+    const now = new Date();
+    try {
+      const version = await this.api.request<{ gitVersion?: string }>('GET', '/version', { timeoutMs: 10000 });
+      this.probe.reachable = true;
+      this.probe.kubernetesVersion = version.gitVersion;
+      this.probe.error = undefined;
+    } catch (e) {
+      this.probe.reachable = false;
+      this.probe.error = toClusterError(this.settings.name, e, 'reading /version').message;
+      this.probe.lastCheckedAt = now;
+      return;
+    }
+    const { name, namespace } = this.gatewayService();
+    try {
+      await this.api.request('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`, { timeoutMs: 10000 });
+      this.probe.gatewayExists = true;
+      this.probe.gatewayLastSeenAt = new Date();
+    } catch (e) {
+      const err = toClusterError(this.settings.name, e, `reading Service ${namespace}/${name}`);
+      if (err.name === 'NotFoundError') this.probe.gatewayExists = false;
+      else this.probe.error = err.message;
+    }
+    this.probe.lastCheckedAt = now;
+  }
+
+  gatewayService(): { name: string; namespace: string } {
+    const [name, namespace] = this.settings.egressGateway.serviceHost.split('.');
+    return { name, namespace: namespace || this.settings.istioNamespace };
+  }
+
+  /** Mesh mode from the istio ConfigMap's `mesh` key; Istio's default ALLOW_ANY when unset. */
+  meshMode(): { mode?: MeshMode; found: boolean } {
+    if (!this.meshConfig.synced) return { found: false };
+    const cm = this.meshConfig.namespace(this.settings.istioNamespace).find(o => o.metadata.name === 'istio');
+    if (!cm) return { mode: 'ALLOW_ANY', found: false };
+    return { mode: parseMeshMode(cm.data?.mesh), found: true };
+  }
+
+  freshness(): CacheFreshness {
+    const all = this.allReflectors();
+    const times = all.map(r => r.lastEventAt?.getTime() ?? 0);
+    const last = Math.max(...times);
+    const error = all.find(r => r.error)?.error;
+    return {
+      synced: all.every(r => r.synced) && !error,
+      ...(last > 0 ? { lastEventAt: new Date(last).toISOString() } : {}),
+      ...(error ? { error } : {}),
+    };
+  }
+
+  status(): ClusterStatus {
+    const s = this.settings;
+    const { name, namespace } = this.gatewayService();
+    const fresh = this.freshness();
+    const mesh = this.meshMode();
+    const error = this.probe.error ?? fresh.error;
+    return {
+      name: s.name,
+      title: s.title,
+      ...(s.kialiUrl ? { kialiUrl: s.kialiUrl } : {}),
+      reachable: this.probe.reachable,
+      ...(this.probe.lastCheckedAt ? { lastCheckedAt: this.probe.lastCheckedAt.toISOString() } : {}),
+      ...(this.probe.kubernetesVersion ? { kubernetesVersion: this.probe.kubernetesVersion } : {}),
+      ...(mesh.mode ? { meshMode: mesh.mode, meshConfigFound: mesh.found } : {}),
+      egressGateway: {
+        service: `${namespace}/${name}`,
+        ...(this.probe.gatewayExists !== undefined ? { exists: this.probe.gatewayExists } : {}),
+        ...(this.probe.gatewayLastSeenAt ? { lastSeenAt: this.probe.gatewayLastSeenAt.toISOString() } : {}),
+      },
+      synced: fresh.synced,
+      ...(fresh.lastEventAt ? { lastEventAt: fresh.lastEventAt } : {}),
+      ...(error ? { error } : {}),
+    };
+  }
+}
+
+/** Reads `outboundTrafficPolicy.mode` from the mesh config YAML; ALLOW_ANY when unset or unreadable. */
+export function parseMeshMode(mesh: string | undefined): MeshMode {
+  if (!mesh) return 'ALLOW_ANY';
+  try {
+    const parsed = parseYaml(mesh) as { outboundTrafficPolicy?: { mode?: string } } | null;
+    return parsed?.outboundTrafficPolicy?.mode === 'REGISTRY_ONLY' ? 'REGISTRY_ONLY' : 'ALLOW_ANY';
+  } catch {
+    return 'ALLOW_ANY';
+  }
+}

@@ -1,0 +1,124 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import { ClusterDirectory } from '../clusters/ClusterDirectory';
+import { ClusterClient } from './applyBundle';
+import { ClusterCache, ClusterCacheOptions } from './ClusterCache';
+import { buildNamespaceInventory } from './inventory';
+import { KubeHttp, kubeConfigFor } from './KubeClients';
+import { ISTIO_KINDS } from './resources';
+import { ClusterService, ClusterStatus, EgressClusterClient, IstioKind, NamespaceInventory } from './types';
+
+export interface DefaultClusterServiceOptions extends ClusterCacheOptions {
+  clusters: ClusterDirectory;
+  logger: LoggerService;
+  /** How long start() waits for the first list of every cluster; default 10 s. */
+  startTimeoutMs?: number;
+}
+
+/** One watch-fed cache and one client per configured cluster. */
+export class DefaultClusterService implements ClusterService {
+  private readonly caches = new Map<string, ClusterCache>();
+  private readonly clients = new Map<string, ClusterClient>();
+  private readonly broken = new Map<string, string>();
+
+  constructor(private readonly options: DefaultClusterServiceOptions) {
+    for (const settings of options.clusters.list()) {
+      try {
+        const api = new KubeHttp(settings.name, kubeConfigFor(settings));
+        const cache = new ClusterCache(settings, api, options);
+        this.caches.set(settings.name, cache);
+        this.clients.set(settings.name, new ClusterClient(cache));
+      } catch (e) {
+        // A cluster whose credentials can't even be loaded is reported, not fatal.
+        this.broken.set(settings.name, `Cluster '${settings.name}': ${(e as Error).message}`);
+        options.logger.error(`Egress cluster ${settings.name} is unusable: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  async start(): Promise<void> {
+    const timeout = this.options.startTimeoutMs ?? 10000;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.caches.values()].map(c => c.start())),
+      new Promise(resolve => {
+        timer = setTimeout(resolve, timeout);
+      }),
+    ]);
+    clearTimeout(timer);
+    for (const status of this.listClusters()) {
+      if (status.error) this.options.logger.warn(`Egress cluster ${status.name}: ${status.error}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.caches.values()].map(c => c.stop()));
+  }
+
+  listClusters(): ClusterStatus[] {
+    return this.options.clusters.list().map(settings => {
+      const cache = this.caches.get(settings.name);
+      if (cache) return cache.status();
+      return {
+        name: settings.name,
+        title: settings.title,
+        ...(settings.kialiUrl ? { kialiUrl: settings.kialiUrl } : {}),
+        reachable: false,
+        synced: false,
+        egressGateway: { service: settings.egressGateway.serviceHost.split('.').slice(0, 2).reverse().join('/') },
+        error: this.broken.get(settings.name),
+      };
+    });
+  }
+
+  client(name: string): EgressClusterClient {
+    const client = this.clients.get(name);
+    if (!client) {
+      throw new NotFoundError(
+        this.broken.get(name) ?? `Cluster '${name}' is not configured in egress.clusters`,
+      );
+    }
+    return client;
+  }
+
+  /** The cache of a cluster (tests and the benchmark). */
+  cache(name: string): ClusterCache | undefined {
+    return this.caches.get(name);
+  }
+
+  inventory(namespace: string, clusterNames: string[]): NamespaceInventory[] {
+    return clusterNames.map(name => {
+      const cache = this.caches.get(name);
+      if (!cache) {
+        return {
+          cluster: name,
+          namespace,
+          synced: false,
+          error: this.broken.get(name) ?? `Cluster '${name}' is not configured in egress.clusters`,
+          resources: [],
+        };
+      }
+      const objects = Object.fromEntries(
+        (Object.keys(ISTIO_KINDS) as IstioKind[]).map(kind => [kind, cache.reflectors[kind].namespace(namespace)]),
+      );
+      return {
+        ...buildNamespaceInventory({ cluster: name, namespace, meshMode: cache.meshMode().mode, objects }),
+        ...cache.freshness(),
+      };
+    });
+  }
+
+  /** Waits until every cluster's cache is synced and error-free, or throws after the timeout. */
+  async waitUntilSynced(timeoutMs = 30000, names?: string[]): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const wanted = names ?? [...this.caches.keys()];
+    for (;;) {
+      const pending = this.listClusters().filter(c => wanted.includes(c.name) && !(c.synced && !c.error));
+      if (pending.length === 0) return;
+      if (Date.now() > deadline) {
+        throw new Error(`Clusters not synced: ${pending.map(p => `${p.name} (${p.error ?? 'syncing'})`).join(', ')}`);
+      }
+      await new Promise(r => setTimeout(r, 50));
+    }
+  }
+}

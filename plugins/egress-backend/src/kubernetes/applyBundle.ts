@@ -1,0 +1,164 @@
+import {
+  KubernetesManifest,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  REQUEST_ID_LABEL,
+} from '@backstage-egress/plugin-egress-common';
+import { ClusterCache } from './ClusterCache';
+import { statusCodeOf, toClusterError } from './errors';
+import { KIND_ORDER } from './inventory';
+import { CachedObject } from './Reflector';
+import { collectionPath, ISTIO_GROUP, isIstioKind, objectPath } from './resources';
+import { ApplyOutcome, BundleResult, EgressClusterClient } from './types';
+
+/** Field manager of every server-side apply. */
+export const FIELD_MANAGER = 'backstage-egress';
+
+function isOurs(obj: CachedObject | undefined): boolean {
+  return obj?.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
+}
+
+function result(cluster: string, outcomes: ApplyOutcome[]): BundleResult {
+  const failed = outcomes.find(o => o.action === 'failed');
+  return { cluster, ok: !failed, outcomes, ...(failed ? { error: failed.error } : {}) };
+}
+
+/** The write side of one cluster; reads for drift come from its cache. */
+export class ClusterClient implements EgressClusterClient {
+  constructor(private readonly cache: ClusterCache) {}
+
+  get name(): string {
+    return this.cache.settings.name;
+  }
+
+  async apply(manifests: KubernetesManifest[]): Promise<BundleResult> {
+    const outcomes: ApplyOutcome[] = [];
+    for (const manifest of manifests) {
+      outcomes.push(await this.applyOne(manifest));
+    }
+    return result(this.name, outcomes);
+  }
+
+  private async applyOne(manifest: KubernetesManifest): Promise<ApplyOutcome> {
+    const { kind } = manifest;
+    const { namespace, name } = manifest.metadata;
+    const id = { kind, namespace, name };
+    const doing = `applying ${kind} ${namespace}/${name}`;
+    const fail = (e: unknown): ApplyOutcome => {
+      const err = toClusterError(this.name, e, doing);
+      return { ...id, action: 'failed', error: err.message, errorType: err.name };
+    };
+    if (!isIstioKind(kind)) {
+      return { ...id, action: 'failed', error: `Cluster '${this.name}': ${doing}: kind ${kind} is not managed by the egress plugin`, errorType: 'InputError' };
+    }
+    if (manifest.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
+      return { ...id, action: 'failed', error: `Cluster '${this.name}': ${doing}: the manifest lacks the ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label`, errorType: 'InputError' };
+    }
+    try {
+      const versions = await this.cache.istioVersions();
+      const path = objectPath(kind, versions[kind], namespace, name);
+      let existing: CachedObject | undefined;
+      try {
+        existing = await this.cache.api.request<CachedObject>('GET', path);
+      } catch (e) {
+        if (statusCodeOf(e) !== 404) throw e;
+      }
+      if (existing && !isOurs(existing)) {
+        return {
+          ...id,
+          action: 'failed',
+          error: `Cluster '${this.name}': ${kind} ${namespace}/${name} already exists and is not managed by backstage-egress (no ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label); it was left unchanged`,
+          errorType: 'ConflictError',
+        };
+      }
+      const applied = await this.cache.api.request<CachedObject>('PATCH', path, {
+        query: { fieldManager: FIELD_MANAGER, ...(existing ? { force: true } : {}) },
+        contentType: 'application/apply-patch+yaml',
+        body: { ...manifest, apiVersion: `${ISTIO_GROUP}/${versions[kind]}` },
+      });
+      if (!existing) return { ...id, action: 'created' };
+      return {
+        ...id,
+        action: applied.metadata.resourceVersion === existing.metadata.resourceVersion ? 'unchanged' : 'configured',
+      };
+    } catch (e) {
+      return fail(e);
+    }
+  }
+
+  async remove(options: { namespace: string; requestId: string }): Promise<BundleResult> {
+    const { namespace, requestId } = options;
+    const outcomes: ApplyOutcome[] = [];
+    let versions;
+    try {
+      versions = await this.cache.istioVersions();
+    } catch (e) {
+      const err = toClusterError(this.name, e, 'discovering Istio API versions');
+      return result(this.name, [{ kind: '*', namespace, name: '*', action: 'failed', error: err.message, errorType: err.name }]);
+    }
+    const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${REQUEST_ID_LABEL}=${requestId}`;
+    for (const kind of KIND_ORDER) {
+      let items: CachedObject[];
+      try {
+        const list = await this.cache.api.request<{ items: CachedObject[] }>(
+          'GET',
+          collectionPath(kind, versions[kind], namespace),
+          { query: { labelSelector } },
+        );
+        items = list.items;
+      } catch (e) {
+        const err = toClusterError(this.name, e, `listing ${kind}s of request ${requestId} in ${namespace}`);
+        outcomes.push({ kind, namespace, name: '*', action: 'failed', error: err.message, errorType: err.name });
+        continue;
+      }
+      for (const item of items) {
+        const name = item.metadata.name;
+        try {
+          await this.cache.api.request('DELETE', objectPath(kind, versions[kind], namespace, name), {
+            body: {
+              kind: 'DeleteOptions',
+              apiVersion: 'v1',
+              preconditions: { uid: item.metadata.uid, resourceVersion: item.metadata.resourceVersion },
+            },
+          });
+          outcomes.push({ kind, namespace, name, action: 'deleted' });
+        } catch (e) {
+          if (statusCodeOf(e) === 404) {
+            outcomes.push({ kind, namespace, name, action: 'absent' });
+          } else {
+            const err = toClusterError(this.name, e, `deleting ${kind} ${namespace}/${name}`);
+            outcomes.push({ kind, namespace, name, action: 'failed', error: err.message, errorType: err.name });
+          }
+        }
+      }
+    }
+    return result(this.name, outcomes);
+  }
+
+  async listManaged(options: { namespace: string; requestId: string }): Promise<KubernetesManifest[]> {
+    const out: KubernetesManifest[] = [];
+    for (const kind of KIND_ORDER) {
+      const objs = this.cache.reflectors[kind]
+        .namespace(options.namespace)
+        .filter(o => isOurs(o) && o.metadata.labels?.[REQUEST_ID_LABEL] === options.requestId)
+        .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+      for (const o of objs) {
+        const annotations = { ...(o.metadata.annotations ?? {}) };
+        delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
+        out.push({
+          // Rendered manifests say v1; report the same so specHash compares content only.
+          apiVersion: `${ISTIO_GROUP}/v1`,
+          kind,
+          metadata: {
+            name: o.metadata.name,
+            namespace: o.metadata.namespace ?? options.namespace,
+            labels: { ...(o.metadata.labels ?? {}) },
+            annotations,
+          },
+          spec: o.spec ?? {},
+        });
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,119 @@
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REQUEST_ID_LABEL } from '@backstage-egress/plugin-egress-common';
+import { CachedObject } from './Reflector';
+import { InventoryResource, IstioKind, MeshMode, NamespaceInventory } from './types';
+
+const KIND_ORDER: IstioKind[] = ['ServiceEntry', 'Gateway', 'DestinationRule', 'VirtualService', 'Sidecar'];
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function numbers(values: unknown[]): number[] {
+  const set = new Set(values.filter((v): v is number => typeof v === 'number'));
+  return [...set].sort((a, b) => a - b);
+}
+
+function asMode(value: unknown): MeshMode | undefined {
+  return value === 'REGISTRY_ONLY' || value === 'ALLOW_ANY' ? value : undefined;
+}
+
+/** What one Istio object opens: hosts, addresses and ports, and whether it is ours. */
+export function describeResource(kind: IstioKind, obj: CachedObject): InventoryResource {
+  const spec = obj.spec ?? {};
+  const labels = obj.metadata.labels ?? {};
+  const managed = labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
+  const base: InventoryResource = {
+    kind,
+    namespace: obj.metadata.namespace ?? '',
+    name: obj.metadata.name,
+    managed,
+    ...(managed && labels[REQUEST_ID_LABEL] ? { requestId: labels[REQUEST_ID_LABEL] } : {}),
+    hosts: [],
+    addresses: [],
+    ports: [],
+  };
+  const matchPorts = (routes: unknown) =>
+    (Array.isArray(routes) ? routes : []).flatMap((r: any) =>
+      (Array.isArray(r?.match) ? r.match : []).map((m: any) => m?.port),
+    );
+  switch (kind) {
+    case 'ServiceEntry':
+      return {
+        ...base,
+        hosts: strings(spec.hosts),
+        addresses: strings(spec.addresses),
+        ports: numbers((spec.ports ?? []).map((p: any) => p?.number)),
+        ...(spec.location ? { location: spec.location } : {}),
+        ...(spec.resolution ? { resolution: spec.resolution } : {}),
+      };
+    case 'Gateway':
+      return {
+        ...base,
+        hosts: (spec.servers ?? []).flatMap((s: any) => strings(s?.hosts)),
+        ports: numbers((spec.servers ?? []).map((s: any) => s?.port?.number)),
+      };
+    case 'VirtualService':
+      return {
+        ...base,
+        hosts: strings(spec.hosts),
+        ports: numbers([...matchPorts(spec.tls), ...matchPorts(spec.tcp), ...matchPorts(spec.http)]),
+      };
+    case 'DestinationRule':
+      return {
+        ...base,
+        hosts: typeof spec.host === 'string' ? [spec.host] : [],
+        ports: numbers((spec.trafficPolicy?.portLevelSettings ?? []).map((p: any) => p?.port?.number)),
+      };
+    case 'Sidecar': {
+      const mode = asMode(spec.outboundTrafficPolicy?.mode);
+      return {
+        ...base,
+        hosts: (spec.egress ?? []).flatMap((e: any) => strings(e?.hosts)),
+        ports: numbers((spec.egress ?? []).map((e: any) => e?.port?.number)),
+        ...(mode ? { outboundTrafficPolicyMode: mode } : {}),
+      };
+    }
+    default:
+      return base;
+  }
+}
+
+/**
+ * The inventory of one namespace from its objects per kind. A Sidecar
+ * without a workload selector applies to the whole namespace, so its
+ * outbound mode overrides the mesh's.
+ */
+export function buildNamespaceInventory(options: {
+  cluster: string;
+  namespace: string;
+  meshMode?: MeshMode;
+  objects: Partial<Record<IstioKind, CachedObject[]>>;
+}): Omit<NamespaceInventory, 'synced' | 'lastEventAt' | 'error'> {
+  const resources: InventoryResource[] = [];
+  let sidecarOverride: { name: string; mode: MeshMode } | undefined;
+  for (const kind of KIND_ORDER) {
+    const objs = [...(options.objects[kind] ?? [])].sort((a, b) =>
+      a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0,
+    );
+    for (const obj of objs) {
+      const resource = describeResource(kind, obj);
+      resources.push(resource);
+      const selector = obj.spec?.workloadSelector?.labels;
+      const namespaceWide = !selector || Object.keys(selector).length === 0;
+      if (kind === 'Sidecar' && namespaceWide && resource.outboundTrafficPolicyMode && !sidecarOverride) {
+        sidecarOverride = { name: resource.name, mode: resource.outboundTrafficPolicyMode };
+      }
+    }
+  }
+  const effectiveMode = sidecarOverride?.mode ?? options.meshMode;
+  return {
+    cluster: options.cluster,
+    namespace: options.namespace,
+    ...(options.meshMode ? { meshMode: options.meshMode } : {}),
+    ...(sidecarOverride ? { sidecarMode: sidecarOverride.mode, sidecarOverride: sidecarOverride.name } : {}),
+    ...(effectiveMode ? { effectiveMode } : {}),
+    resources,
+  };
+}
+
+export { KIND_ORDER };
