@@ -32,6 +32,7 @@ export class ClusterCache {
     error?: string;
   } = { reachable: false };
   private stopped = false;
+  private readonly abort = new AbortController();
 
   constructor(
     readonly settings: ClusterSettings,
@@ -47,7 +48,7 @@ export class ClusterCache {
         kind,
         new Reflector({
           api,
-          what: `watching ${kind}s`,
+          what: `watching ${kind} resources`,
           path: istioPath(kind),
           backoff: options.backoff,
         }),
@@ -65,7 +66,7 @@ export class ClusterCache {
   /** Served version per Istio kind; rediscovered after a failure. */
   istioVersions(): Promise<Record<IstioKind, string>> {
     if (!this.versions) {
-      this.versions = discoverIstioVersions(this.api);
+      this.versions = discoverIstioVersions(this.api, this.abort.signal);
       this.versions.catch(() => {
         this.versions = undefined;
       });
@@ -91,6 +92,7 @@ export class ClusterCache {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.abort.abort();
     clearTimeout(this.probeTimer);
     await Promise.all(this.allReflectors().map(r => r.stop()));
     await this.probeRunning?.catch(() => {});
@@ -101,7 +103,7 @@ export class ClusterCache {
   async runProbe(): Promise<void> {
     const now = new Date();
     try {
-      const version = await this.api.request<{ gitVersion?: string }>('GET', '/version', { timeoutMs: 10000 });
+      const version = await this.api.request<{ gitVersion?: string }>('GET', '/version', { timeoutMs: 10000, signal: this.abort.signal });
       this.probe.reachable = true;
       this.probe.kubernetesVersion = version.gitVersion;
       this.probe.error = undefined;
@@ -113,7 +115,7 @@ export class ClusterCache {
     }
     const { name, namespace } = this.gatewayService();
     try {
-      await this.api.request('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`, { timeoutMs: 10000 });
+      await this.api.request('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`, { timeoutMs: 10000, signal: this.abort.signal });
       this.probe.gatewayExists = true;
       this.probe.gatewayLastSeenAt = new Date();
     } catch (e) {

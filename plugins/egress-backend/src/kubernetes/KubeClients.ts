@@ -59,6 +59,8 @@ export interface RequestOptions {
   contentType?: string;
   /** Whole-request timeout; default 15 s. */
   timeoutMs?: number;
+  /** Aborts the request (used on shutdown). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -142,7 +144,7 @@ export class KubeHttp {
 
   /** Sends a request and parses the JSON answer; non-2xx throws KubernetesApiError. */
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const res = await this.send(method, path, options);
+    const res = await this.send(method, path, options, options.signal);
     const chunks: Buffer[] = [];
     for await (const chunk of res) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');

@@ -110,6 +110,7 @@ export class Reflector {
       }>('GET', path, {
         query: { ...this.options.query, limit: this.options.limit ?? 500, continue: cont },
         timeoutMs: 60000,
+        signal: this.abort.signal,
       });
       items.push(...page.items);
       rv = page.metadata.resourceVersion;

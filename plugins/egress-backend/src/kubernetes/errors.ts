@@ -105,17 +105,15 @@ function mapError(cluster: string, error: unknown, doing?: string): Error {
   }
   const err = error as { code?: string; message?: string } | undefined;
   const code = err?.code;
+  // Node's messages for these name the server's address; the code alone is
+  // enough and keeps the API server URL out of answers to the browser.
   if (code && TLS_CODES.has(code)) {
     return new ServiceUnavailableError(
-      `${prefix}: TLS verification of the API server failed (${code}: ${err?.message}); check caData/caFile`,
-      error,
+      `${prefix}: TLS verification of the API server failed (${code}); check caData/caFile`,
     );
   }
   if (code && NETWORK_CODES.has(code)) {
-    return new ServiceUnavailableError(
-      `${prefix}: API server unreachable (${code}: ${err?.message})`,
-      error,
-    );
+    return new ServiceUnavailableError(`${prefix}: API server unreachable (${code})`);
   }
   if (err && typeof err === 'object' && (err as Error).name?.endsWith('Error') && /^Cluster '/.test(err.message ?? '')) {
     return error as Error;

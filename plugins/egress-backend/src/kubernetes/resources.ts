@@ -21,10 +21,12 @@ export function isIstioKind(kind: string): kind is IstioKind {
 /** Which served version of networking.istio.io to use per kind, from discovery. */
 export async function discoverIstioVersions(
   api: KubeHttp,
+  signal?: AbortSignal,
 ): Promise<Record<IstioKind, string>> {
   const group = await api.request<{ versions?: Array<{ version: string }> }>(
     'GET',
     `/apis/${ISTIO_GROUP}`,
+    { signal },
   );
   const served = new Set((group.versions ?? []).map(v => v.version));
   const result: Partial<Record<IstioKind, string>> = {};
@@ -32,6 +34,7 @@ export async function discoverIstioVersions(
     const list = await api.request<{ resources?: Array<{ name: string }> }>(
       'GET',
       `/apis/${ISTIO_GROUP}/${version}`,
+      { signal },
     );
     const names = new Set((list.resources ?? []).map(r => r.name));
     for (const [kind, plural] of Object.entries(ISTIO_KINDS) as [IstioKind, string][]) {

@@ -1,0 +1,83 @@
+import { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { egressRequestReadPermission } from '@backstage-egress/plugin-egress-common';
+import express from 'express';
+import { ClusterService } from '../kubernetes/types';
+
+/** Entity annotation naming the namespace the entity runs in. */
+export const NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
+/** Entity annotation restricting its target clusters (comma-separated names); all when absent. */
+export const CLUSTERS_ANNOTATION = 'egress.backstage.io/clusters';
+
+/** Dependencies of the cluster routes. */
+export interface KubernetesRoutesOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  clusterService: ClusterService;
+  catalog: CatalogService;
+}
+
+/**
+ * `GET /clusters` (status of every target cluster, from the cache) and
+ * `GET /entity?entityRef=` (the entity's namespace in its target clusters).
+ * Both answer from the watch-fed cache and never wait on a cluster.
+ */
+export function addKubernetesRoutes(
+  router: express.Router,
+  options: KubernetesRoutesOptions,
+): void {
+  const { httpAuth, permissions, clusterService, catalog } = options;
+
+  async function authorizeRead(req: express.Request) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorize(
+      [{ permission: egressRequestReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You are not allowed to read egress data');
+    }
+    return credentials;
+  }
+
+  router.get('/clusters', async (req, res) => {
+    await authorizeRead(req);
+    res.json({ items: clusterService.listClusters() });
+  });
+
+  router.get('/entity', async (req, res) => {
+    const credentials = await authorizeRead(req);
+    const raw = req.query.entityRef;
+    if (typeof raw !== 'string' || raw.trim() === '') {
+      throw new InputError('entityRef query parameter is required');
+    }
+    let entityRef: string;
+    try {
+      entityRef = stringifyEntityRef(parseEntityRef(raw.trim(), { defaultKind: 'component', defaultNamespace: 'default' }));
+    } catch (e) {
+      throw new InputError(`Invalid entityRef '${raw}': ${(e as Error).message}`);
+    }
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) throw new NotFoundError(`Entity ${entityRef} not found`);
+    const annotations = entity.metadata.annotations ?? {};
+    const namespace = annotations[NAMESPACE_ANNOTATION]?.trim();
+    if (!namespace) {
+      throw new InputError(`Entity ${entityRef} has no ${NAMESPACE_ANNOTATION} annotation`);
+    }
+    const configured = clusterService.listClusters().map(c => c.name);
+    const listed = annotations[CLUSTERS_ANNOTATION]
+      ?.split(',')
+      .map(s => s.trim())
+      .filter(Boolean);
+    const clusters = listed && listed.length > 0 ? [...new Set(listed)] : configured;
+    res.json({
+      entityRef,
+      namespace,
+      clusters,
+      inventory: clusterService.inventory(namespace, clusters),
+    });
+  });
+}
