@@ -12,7 +12,7 @@ import {
 } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
 import { BundleResult, ClusterClients } from './clusterPort';
-import { desiredHash } from './hashing';
+import { desiredHash, renderable } from './hashing';
 import { EgressNotifier } from './notifier';
 import { GRANTED_STATUSES } from './stateMachine';
 
@@ -159,7 +159,7 @@ export class Reconciler {
       if (!drift && fresh.status === 'applied') return undefined;
       if (drift && fresh.appliedHash !== target.appliedHash) return undefined;
 
-      const manifests = renderManifests(current, clusterSettings(target.cluster));
+      const manifests = renderManifests(renderable(current), clusterSettings(target.cluster));
       const result = await this.call(target.cluster, () =>
         clusters.client(target.cluster).apply(manifests),
       );

@@ -1,5 +1,8 @@
 import {
+  EgressRequestDraft,
+  EgressRequestStatus,
   KubernetesManifest,
+  RenderableRequest,
   SHARED_LABEL,
   specHash,
 } from '@backstage-egress/plugin-egress-common';
@@ -25,4 +28,31 @@ export function desiredHash(manifests: KubernetesManifest[]): string {
       `${a.kind}/${a.name}` < `${b.kind}/${b.name}` ? -1 : 1,
     );
   return specHash(own as unknown as KubernetesManifest[]);
+}
+
+/** What rendering takes of a stored request: the draft fields, the id and the people. */
+export function renderable(request: {
+  id: string;
+  requestedBy?: string;
+  decidedBy?: string;
+  status?: EgressRequestStatus;
+} & EgressRequestDraft): RenderableRequest {
+  return {
+    id: request.id,
+    ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+    ...(request.decidedBy ? { decidedBy: request.decidedBy } : {}),
+    ...(request.status ? { status: request.status } : {}),
+    entityRef: request.entityRef,
+    namespace: request.namespace,
+    clusters: request.clusters,
+    hosts: request.hosts,
+    addresses: request.addresses,
+    ports: request.ports,
+    resolution: request.resolution,
+    endpoints: request.endpoints,
+    viaEgressGateway: request.viaEgressGateway,
+    justification: request.justification,
+    ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}),
+    lockdownNamespace: request.lockdownNamespace,
+  };
 }

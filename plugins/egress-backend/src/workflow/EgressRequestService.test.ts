@@ -1,0 +1,247 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  DEFAULT_EGRESS_POLICY,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  REQUEST_ID_LABEL,
+} from '@backstage-egress/plugin-egress-common';
+import knexFactory from 'knex';
+import { createTestDatabases, POSTGRES_ID } from '../__testUtils__/databases';
+import { draft, fakeClusters, USERS } from '../__testUtils__/fakes';
+import { createWorkflow } from '../__testUtils__/workflow';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+const owner = mockCredentials.user(USERS.owner.ref);
+const platform = mockCredentials.user(USERS.platform.ref);
+const platformOwner = mockCredentials.user(USERS.platformOwner.ref);
+const DAY = 24 * 60 * 60 * 1000;
+
+describe.each(databases.eachSupportedId())('request workflow on %p', databaseId => {
+  async function setup(policy = DEFAULT_EGRESS_POLICY) {
+    const knex = await databases.init(databaseId);
+    const { clusters, clients } = fakeClusters('dev', 'prod');
+    const workflow = await createWorkflow(knex, { clients, policy });
+    return { knex, clusters, clients, ...workflow };
+  }
+
+  it('runs the happy path: create, approve, active, revoke, revoked', async () => {
+    const { service, store, clusters, notifications } = await setup();
+    const created = await service.create(draft(), owner);
+    expect(created).toMatchObject({ status: 'pending', namespace: 'payments', requestedBy: USERS.owner.ref });
+    expect(notifications.send).toHaveBeenCalledWith(
+      expect.objectContaining({ recipients: { type: 'entity', entityRef: ['group:default/platform-team'] } }),
+    );
+    expect(clusters.dev.objects.size).toBe(0);
+
+    const approved = await service.approve(created.id, 'ok for payments', platform);
+    expect(approved).toMatchObject({ status: 'active', decidedBy: USERS.platform.ref, decisionComment: 'ok for payments' });
+    for (const cluster of [clusters.dev, clusters.prod]) {
+      const objects = cluster.ownedBy({ namespace: 'payments', requestId: created.id });
+      expect(objects.map(o => o.kind).sort()).toEqual(['DestinationRule', 'Gateway', 'ServiceEntry', 'VirtualService']);
+      for (const o of objects) {
+        expect(o.metadata.labels[MANAGED_BY_LABEL]).toBe(MANAGED_BY_VALUE);
+        expect(o.metadata.labels[REQUEST_ID_LABEL]).toBe(created.id);
+      }
+    }
+    const detail = await service.get(created.id, owner);
+    expect(detail.targets.map(t => [t.cluster, t.status, t.attempts])).toEqual([
+      ['dev', 'applied', 1],
+      ['prod', 'applied', 1],
+    ]);
+    expect(detail.manifests.map(m => m.cluster)).toEqual(['dev', 'prod']);
+    expect(detail.manifests[0].yaml).toContain('kind: ServiceEntry');
+
+    const revoked = await service.revoke(created.id, 'no longer needed', owner);
+    expect(revoked.status).toBe('revoked');
+    expect(clusters.dev.objects.size).toBe(0);
+    expect(clusters.prod.objects.size).toBe(0);
+
+    const events = await store.listEvents(created.id);
+    expect(events.filter(e => e.action === 'transition').map(e => `${e.from}->${e.to} by ${e.actor}`)).toEqual([
+      `pending->approved by ${USERS.platform.ref}`,
+      'approved->active by reconciler',
+      `active->revoking by ${USERS.owner.ref}`,
+      'revoking->revoked by reconciler',
+    ]);
+    expect(events.filter(e => e.action === 'applied').map(e => e.cluster)).toEqual(['dev', 'prod']);
+    expect(events.filter(e => e.action === 'removed').map(e => e.cluster)).toEqual(['dev', 'prod']);
+  });
+
+  it('expires access: removed from the clusters and expired', async () => {
+    const { service, reconciler, clock, clusters, store } = await setup();
+    const expiresAt = new Date(clock.now().getTime() + 2 * DAY).toISOString();
+    const created = await service.create(draft({ expiresAt }), owner);
+    await service.approve(created.id, undefined, platform);
+    expect(clusters.dev.objects.size).toBeGreaterThan(0);
+
+    clock.advance(DAY);
+    await reconciler.tick();
+    expect((await store.getRequest(created.id))!.status).toBe('active');
+
+    clock.advance(2 * DAY);
+    await reconciler.tick();
+    expect((await store.getRequest(created.id))!.status).toBe('expired');
+    expect(clusters.dev.objects.size).toBe(0);
+    expect(clusters.prod.objects.size).toBe(0);
+    const events = await store.listEvents(created.id);
+    expect(events.map(e => e.to).filter(Boolean)).toEqual(['pending', 'approved', 'active', 'revoking', 'expired']);
+  });
+
+  it('expires a pending request that was never decided', async () => {
+    const { service, reconciler, clock, store } = await setup();
+    const expiresAt = new Date(clock.now().getTime() + DAY).toISOString();
+    const created = await service.create(draft({ expiresAt }), owner);
+    clock.advance(2 * DAY);
+    await reconciler.tick();
+    expect((await store.getRequest(created.id))!.status).toBe('expired');
+  });
+
+  it('makes exactly one transition and one apply for 20 parallel approvals', async () => {
+    const { service, store, clusters } = await setup();
+    clusters.dev.delayMs = 20;
+    const created = await service.create(draft(), owner);
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => service.approve(created.id, undefined, platform)),
+    );
+    expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(failures).toHaveLength(19);
+    for (const f of failures) expect(f.reason.name).toBe('ConflictError');
+    expect(clusters.dev.applyCalls).toBe(1);
+    expect(clusters.prod.applyCalls).toBe(1);
+    const events = await store.listEvents(created.id);
+    expect(events.filter(e => e.to === 'approved')).toHaveLength(1);
+    expect(events.filter(e => e.to === 'active')).toHaveLength(1);
+  });
+
+  it('keeps a request approved with the target failed while a cluster is down, and applies it when it returns', async () => {
+    const { service, reconciler, store, clusters, clock } = await setup();
+    clusters.prod.down = true;
+    const created = await service.create(draft(), owner);
+    const approved = await service.approve(created.id, undefined, platform);
+    expect(approved.status).toBe('approved');
+    const targets = await store.getTargets(created.id);
+    expect(targets.find(t => t.cluster === 'dev')).toMatchObject({ status: 'applied' });
+    const prod = targets.find(t => t.cluster === 'prod')!;
+    expect(prod).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(prod.lastError).toContain('ECONNREFUSED');
+    expect(prod.nextAttemptAt! > clock.now().toISOString()).toBe(true);
+
+    // Still down: the next attempt waits for its backoff, then fails again.
+    await reconciler.tick();
+    expect(clusters.prod.applyCalls).toBe(1);
+    clock.advance(60_000);
+    await reconciler.tick();
+    expect(clusters.prod.applyCalls).toBe(2);
+    expect((await store.getTargets(created.id)).find(t => t.cluster === 'prod')!.attempts).toBe(2);
+
+    clusters.prod.down = false;
+    clock.advance(10 * 60_000);
+    await reconciler.tick();
+    expect((await store.getRequest(created.id))!.status).toBe('active');
+    expect(clusters.prod.ownedBy({ namespace: 'payments', requestId: created.id }).length).toBe(4);
+    const events = await store.listEvents(created.id);
+    expect(events.filter(e => e.action === 'apply-failed' && e.cluster === 'prod')).toHaveLength(2);
+    expect(clusters.dev.applyCalls).toBe(1);
+  });
+
+  it('re-applies resources that drifted or were deleted in the cluster', async () => {
+    const { service, reconciler, store, clusters } = await setup();
+    const created = await service.create(draft(), owner);
+    await service.approve(created.id, undefined, platform);
+    const [se] = clusters.dev.ownedBy({ namespace: 'payments', requestId: created.id }).filter(o => o.kind === 'ServiceEntry');
+    (se.spec as any).hosts = ['evil.example.com'];
+    const [vs] = clusters.prod.ownedBy({ namespace: 'payments', requestId: created.id }).filter(o => o.kind === 'VirtualService');
+    clusters.prod.objects.delete(`VirtualService/payments/${vs.metadata.name}`);
+
+    await reconciler.tick();
+    const fixed = clusters.dev.ownedBy({ namespace: 'payments', requestId: created.id }).find(o => o.kind === 'ServiceEntry')!;
+    expect((fixed.spec as any).hosts).toEqual(['api.stripe.com']);
+    expect(clusters.prod.ownedBy({ namespace: 'payments', requestId: created.id })).toHaveLength(4);
+    const drift = (await store.listEvents(created.id)).filter(e => e.action === 'drift');
+    expect(drift.map(e => e.cluster).sort()).toEqual(['dev', 'prod']);
+
+    await reconciler.tick();
+    expect(clusters.dev.applyCalls).toBe(2);
+  });
+
+  it('never lets requesters decide their own request, whatever the policy says', async () => {
+    const { service, store } = await setup();
+    const created = await service.create(draft(), platformOwner);
+    await expect(service.approve(created.id, undefined, platformOwner)).rejects.toThrow(/your own request/);
+    await expect(service.reject(created.id, 'no', platformOwner)).rejects.toThrow(/your own request/);
+    expect((await store.getRequest(created.id))!.status).toBe('pending');
+  });
+
+  it('refuses a policy-denied request naming the rule and stores nothing', async () => {
+    const { service, store } = await setup({ ...DEFAULT_EGRESS_POLICY, deniedHosts: ['*.stripe.com'] });
+    await expect(service.create(draft(), owner)).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(/deniedHosts.*api\.stripe\.com/),
+    });
+    expect((await store.listRequests({ limit: 10 })).items).toHaveLength(0);
+  });
+
+  it('auto-approves by policy, audited with actor policy, and applies at once', async () => {
+    const { service, store, clusters } = await setup({ ...DEFAULT_EGRESS_POLICY, autoApproveHosts: ['*.stripe.com'] });
+    const created = await service.create(draft(), owner);
+    expect(created.status).toBe('active');
+    expect(created.decidedBy).toBe('policy');
+    expect(clusters.dev.applyCalls).toBe(1);
+    const events = await store.listEvents(created.id);
+    expect(events.find(e => e.to === 'approved')).toMatchObject({ actor: 'policy', from: 'pending' });
+  });
+
+  it('lists newest first with filters and cursor pagination', async () => {
+    const { service } = await setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await service.create(draft({ clusters: i % 2 ? ['dev'] : ['prod'] }), owner)).id);
+    }
+    await service.cancel(ids[0], owner);
+    const page1 = await service.list({ limit: 2 }, owner);
+    expect(page1.items.map(r => r.id)).toEqual([ids[4], ids[3]]);
+    const page2 = await service.list({ limit: 2, cursor: page1.nextCursor }, owner);
+    expect(page2.items.map(r => r.id)).toEqual([ids[2], ids[1]]);
+    const page3 = await service.list({ limit: 2, cursor: page2.nextCursor }, owner);
+    expect(page3.items.map(r => r.id)).toEqual([ids[0]]);
+    expect(page3.nextCursor).toBeUndefined();
+    expect((await service.list({ cluster: 'dev' }, owner)).items.map(r => r.id)).toEqual([ids[3], ids[1]]);
+    expect((await service.list({ status: ['cancelled'] }, owner)).items.map(r => r.id)).toEqual([ids[0]]);
+    expect((await service.list({ requestedBy: USERS.platform.ref }, owner)).items).toEqual([]);
+    expect((await service.entityRequests('component:default/payments', owner)).length).toBe(5);
+  });
+
+  it('two backend instances on one database with reconcilers running apply once', async () => {
+    const knexA = await databases.init(databaseId);
+    // On PostgreSQL the second instance has its own connection pool, like a replica.
+    const knexB = databaseId === POSTGRES_ID ? knexFactory(knexA.client.config) : knexA;
+    const { clusters, clients } = fakeClusters('dev', 'prod');
+    clusters.dev.delayMs = 30;
+    clusters.prod.delayMs = 30;
+    const a = await createWorkflow(knexA, { clients });
+    const b = await createWorkflow(knexB, { clients, clock: a.clock, skipMigrations: true });
+    try {
+      const created = await a.service.create(draft(), owner);
+      // Approve on A; the apply right after approval races both reconcilers' passes.
+      await Promise.all([
+        a.service.approve(created.id, undefined, platform),
+        a.reconciler.tick(),
+        b.reconciler.tick(),
+        b.reconciler.tick(),
+        a.reconciler.tick(),
+      ]);
+      await Promise.all([a.reconciler.tick(), b.reconciler.tick()]);
+      expect((await b.store.getRequest(created.id))!.status).toBe('active');
+      expect(clusters.dev.applyCalls).toBe(1);
+      expect(clusters.prod.applyCalls).toBe(1);
+      const events = await a.store.listEvents(created.id);
+      expect(events.filter(e => e.action === 'applied')).toHaveLength(2);
+      expect(events.filter(e => e.to === 'active')).toHaveLength(1);
+    } finally {
+      if (knexB !== knexA) await knexB.destroy();
+    }
+  });
+});

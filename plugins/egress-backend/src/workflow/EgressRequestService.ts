@@ -1,0 +1,350 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { AuthorizeResult, BasicPermission, ResourcePermission } from '@backstage/plugin-permission-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ClusterEgressSettingsInput,
+  DraftValidationResult,
+  EgressPolicy,
+  EgressRequestStatus,
+  FieldIssue,
+  KubernetesManifest,
+  PolicyEvaluation,
+  RiskFlag,
+  egressRequestApprovePermission,
+  egressRequestCreatePermission,
+  egressRequestReadPermission,
+  egressRequestRevokePermission,
+  evaluatePolicy,
+  manifestsToYaml,
+  renderManifests,
+  riskFlags,
+  validateDraft,
+} from '@backstage-egress/plugin-egress-common';
+import { Request } from 'express';
+import { randomUUID } from 'node:crypto';
+import {
+  EgressStore,
+  RequestAuditEvent,
+  RequestTarget,
+  StoredEgressRequest,
+} from '../database/EgressStore';
+import { EgressAuditor } from './audit';
+import { EgressNotifier } from './notifier';
+import { Reconciler } from './Reconciler';
+import { renderable } from './hashing';
+
+/** Annotation naming the entity's Kubernetes namespace. */
+export const NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
+/** Optional annotation limiting the clusters an entity may request (comma-separated). */
+export const CLUSTERS_ANNOTATION = 'egress.backstage.io/clusters';
+/** Actor of decisions made by the policy. */
+export const POLICY_ACTOR = 'policy';
+
+type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+
+/** Manifests of a request for one cluster. */
+export interface ClusterManifests {
+  cluster: string;
+  manifests: KubernetesManifest[];
+  yaml: string;
+}
+
+/** Outcome of a preview. */
+export interface PreviewResult {
+  valid: boolean;
+  errors: FieldIssue[];
+  warnings: FieldIssue[];
+  policy?: PolicyEvaluation;
+  riskFlags: RiskFlag[];
+  manifests: ClusterManifests[];
+}
+
+/** A request with its targets, audit trail and manifests. */
+export interface RequestDetail {
+  request: StoredEgressRequest;
+  targets: RequestTarget[];
+  events: RequestAuditEvent[];
+  manifests: ClusterManifests[];
+}
+
+/** Options of {@link EgressRequestService}. */
+export interface EgressRequestServiceOptions {
+  store: EgressStore;
+  reconciler: Reconciler;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  /** Names of the configured clusters. */
+  clusterNames(): string[];
+  clusterSettings(name: string): ClusterEgressSettingsInput;
+  policy: EgressPolicy;
+  auditor: EgressAuditor;
+  notifier: EgressNotifier;
+  now?: () => Date;
+}
+
+/**
+ * The request workflow behind the HTTP API: validation, policy, permissions,
+ * state changes (compare-and-set in the store) and handing approved work to
+ * the reconciler. Every method takes the caller's user credentials.
+ */
+export class EgressRequestService {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: EgressRequestServiceOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Validation, policy verdict and manifests of a draft, without storing anything. */
+  async preview(input: object, credentials: UserCredentials): Promise<PreviewResult> {
+    await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
+    const { validation } = await this.prepare(input, credentials);
+    const { draft } = validation;
+    if (!validation.valid) {
+      return { valid: false, errors: validation.errors, warnings: validation.warnings, riskFlags: [], manifests: [] };
+    }
+    return {
+      valid: true,
+      errors: [],
+      warnings: validation.warnings,
+      policy: evaluatePolicy(draft, this.options.policy, { now: this.now() }),
+      riskFlags: riskFlags(draft, this.options.policy, { now: this.now() }),
+      manifests: this.render({ ...draft, id: 'preview' }),
+    };
+  }
+
+  /** Stores a new request (pending, or approved by policy) and applies it if approved. */
+  async create(
+    input: object,
+    credentials: UserCredentials,
+    httpRequest?: Request,
+  ): Promise<StoredEgressRequest> {
+    const { validation, entityRef } = await this.prepare(input, credentials);
+    await this.authorizeEntity(egressRequestCreatePermission, entityRef, credentials, 'request egress for');
+    if (!validation.valid) {
+      throw new InputError(`Invalid egress request: ${validation.errors.map(e => e.message).join('; ')}`);
+    }
+    const { draft } = validation;
+    const verdict = evaluatePolicy(draft, this.options.policy, { now: this.now() });
+    if (verdict.verdict === 'denied') {
+      throw new InputError(
+        `Denied by policy (${verdict.rule}): ${verdict.reasons.map(r => r.reason).join('; ')}`,
+      );
+    }
+    const requester = credentials.principal.userEntityRef;
+    const at = this.now().toISOString();
+    const auto = verdict.verdict === 'auto-approve';
+    const created = await this.options.store.createRequest({
+      id: randomUUID(),
+      draft,
+      status: auto ? 'approved' : 'pending',
+      requestedBy: requester,
+      requestedAt: at,
+      events: [
+        { actor: requester, action: 'created', to: 'pending', comment: draft.justification, at },
+        ...(auto
+          ? [{ actor: POLICY_ACTOR, action: 'transition' as const, from: 'pending' as const, to: 'approved' as const, comment: verdict.reason, at }]
+          : []),
+      ],
+    });
+    await this.options.auditor.report(created.id, { actor: requester, action: 'created', to: 'pending' }, { request: httpRequest });
+    if (auto) {
+      await this.options.auditor.report(created.id, { actor: POLICY_ACTOR, action: 'transition', from: 'pending', to: 'approved', comment: verdict.reason });
+      this.options.notifier.toRequester(created, 'was approved by policy');
+      await this.options.reconciler.reconcile(created.id);
+      return (await this.options.store.getRequest(created.id))!;
+    }
+    this.options.notifier.pending(created);
+    return created;
+  }
+
+  async list(
+    filter: { status?: EgressRequestStatus[]; entityRef?: string; cluster?: string; requestedBy?: string; cursor?: string; limit?: number },
+    credentials: UserCredentials,
+  ) {
+    await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
+    return this.options.store.listRequests({ ...filter, limit: Math.min(Math.max(filter.limit ?? 50, 1), 200) });
+  }
+
+  async get(id: string, credentials: UserCredentials): Promise<RequestDetail> {
+    await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
+    const request = await this.load(id);
+    const [targets, events] = await Promise.all([
+      this.options.store.getTargets(id),
+      this.options.store.listEvents(id),
+    ]);
+    return { request, targets, events, manifests: this.render(request) };
+  }
+
+  async approve(id: string, comment: string | undefined, credentials: UserCredentials, httpRequest?: Request) {
+    const request = await this.decide(id, 'approved', comment, credentials, httpRequest);
+    this.options.notifier.toRequester(request, 'was approved');
+    await this.options.reconciler.reconcile(id);
+    return (await this.options.store.getRequest(id))!;
+  }
+
+  async reject(id: string, comment: string, credentials: UserCredentials, httpRequest?: Request) {
+    if (!comment || comment.trim() === '') {
+      throw new InputError('comment: a comment is required to reject a request');
+    }
+    const request = await this.decide(id, 'rejected', comment.trim(), credentials, httpRequest);
+    this.options.notifier.toRequester(request, 'was rejected');
+    return request;
+  }
+
+  async cancel(id: string, credentials: UserCredentials, httpRequest?: Request) {
+    const user = credentials.principal.userEntityRef;
+    const request = await this.load(id);
+    if (request.requestedBy !== user) {
+      throw new NotAllowedError('Only the requester can cancel a request');
+    }
+    return this.change(request, 'pending', 'cancelled', user, undefined, httpRequest);
+  }
+
+  async revoke(id: string, comment: string | undefined, credentials: UserCredentials, httpRequest?: Request) {
+    const request = await this.load(id);
+    await this.authorizeEntity(egressRequestRevokePermission, request.entityRef, credentials, 'revoke egress of');
+    if (request.status !== 'approved' && request.status !== 'active') {
+      throw new ConflictError(`Request ${id} is ${request.status}; only approved or active requests can be revoked`);
+    }
+    const user = credentials.principal.userEntityRef;
+    const revoking = await this.change(request, request.status, 'revoking', user, comment, httpRequest, { ending: 'revoked' });
+    await this.options.reconciler.reconcile(id);
+    return (await this.options.store.getRequest(revoking.id))!;
+  }
+
+  /** Requests of one entity, newest first (for the entity tab). */
+  async entityRequests(entityRef: string, credentials: UserCredentials) {
+    await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
+    const ref = this.parseRef(entityRef);
+    return (await this.options.store.listRequests({ entityRef: ref, limit: 200 })).items;
+  }
+
+  private async decide(
+    id: string,
+    to: 'approved' | 'rejected',
+    comment: string | undefined,
+    credentials: UserCredentials,
+    httpRequest?: Request,
+  ) {
+    const user = credentials.principal.userEntityRef;
+    const request = await this.load(id);
+    if (request.requestedBy === user) {
+      throw new NotAllowedError('You cannot approve or reject your own request');
+    }
+    await this.authorizeBasic(egressRequestApprovePermission, credentials, 'approve or reject egress requests');
+    return this.change(request, 'pending', to, user, comment, httpRequest, { decision: true });
+  }
+
+  /** One compare-and-set transition; ConflictError when the request is not (or no longer) in `from`. */
+  private async change(
+    request: StoredEgressRequest,
+    from: EgressRequestStatus,
+    to: EgressRequestStatus,
+    actor: string,
+    comment: string | undefined,
+    httpRequest?: Request,
+    extra: { decision?: boolean; ending?: 'revoked' | 'expired' } = {},
+  ): Promise<StoredEgressRequest> {
+    const changed =
+      request.status === from
+        ? await this.options.store.transition({ id: request.id, from, to, actor, comment, at: this.now().toISOString(), ...extra })
+        : undefined;
+    if (!changed) {
+      const current = (await this.options.store.getRequest(request.id))!;
+      throw new ConflictError(`Request ${request.id} is ${current.status}, not ${from}; it cannot become ${to}`);
+    }
+    await this.options.auditor.report(request.id, { actor, action: 'transition', from, to, comment }, { request: httpRequest });
+    return changed;
+  }
+
+  private async load(id: string): Promise<StoredEgressRequest> {
+    const request = await this.options.store.getRequest(id);
+    if (!request) throw new NotFoundError(`No egress request ${id}`);
+    return request;
+  }
+
+  /** Reads the entity, fills the namespace from it, and validates the draft. */
+  private async prepare(body: object, credentials: UserCredentials) {
+    const input = body as Record<string, unknown>;
+    if (typeof input.entityRef !== 'string') {
+      throw new InputError('entityRef: is required');
+    }
+    const entityRef = this.parseRef(input.entityRef);
+    const entity = await this.options.catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) {
+      throw new InputError(`entityRef: ${entityRef} is not in the catalog`);
+    }
+    const namespace = entity.metadata.annotations?.[NAMESPACE_ANNOTATION]?.trim();
+    if (!namespace) {
+      throw new InputError(`entityRef: ${entityRef} has no ${NAMESPACE_ANNOTATION} annotation, so it has no namespace to open egress for`);
+    }
+    if (input.namespace !== undefined && input.namespace !== namespace) {
+      throw new InputError(`namespace: must be ${namespace}, the namespace of ${entityRef}`);
+    }
+    const policy = this.options.policy;
+    const validation: DraftValidationResult = validateDraft(
+      { ...input, entityRef, namespace },
+      { now: this.now(), knownClusters: this.options.clusterNames(), requireJustification: policy.requireJustification },
+    );
+    const allowed = allowedClusters(entity);
+    if (allowed && Array.isArray(input.clusters)) {
+      input.clusters.forEach((cluster, i) => {
+        if (typeof cluster === 'string' && !allowed.includes(cluster.trim())) {
+          validation.errors.push({
+            path: `clusters[${i}]`,
+            code: 'cluster-not-allowed',
+            message: `clusters[${i}]: ${entityRef} may only use ${allowed.join(', ')} (${CLUSTERS_ANNOTATION})`,
+          });
+          validation.valid = false;
+        }
+      });
+    }
+    return { validation, entityRef, entity };
+  }
+
+  private parseRef(entityRef: string): string {
+    try {
+      return stringifyEntityRef(parseEntityRef(entityRef));
+    } catch (e) {
+      throw new InputError(`entityRef: ${(e as Error).message}`);
+    }
+  }
+
+  private render(request: Parameters<typeof renderable>[0]): ClusterManifests[] {
+    return request.clusters.map(cluster => {
+      const manifests = renderManifests(renderable(request), this.options.clusterSettings(cluster));
+      return { cluster, manifests, yaml: manifestsToYaml(manifests) };
+    });
+  }
+
+  private async authorizeBasic(permission: BasicPermission, credentials: UserCredentials, what: string) {
+    const [decision] = await this.options.permissions.authorize([{ permission }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`You are not allowed to ${what}`);
+    }
+  }
+
+  private async authorizeEntity(permission: ResourcePermission, entityRef: string, credentials: UserCredentials, what: string) {
+    const [decision] = await this.options.permissions.authorize([{ permission, resourceRef: entityRef }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`You are not allowed to ${what} ${entityRef}`);
+    }
+  }
+}
+
+function allowedClusters(entity: Entity): string[] | undefined {
+  const value = entity.metadata.annotations?.[CLUSTERS_ANNOTATION];
+  if (!value) return undefined;
+  return value.split(',').map(s => s.trim()).filter(Boolean);
+}
