@@ -16,15 +16,20 @@ async function main() {
   const stack = await startStack({
     cluster: process.env.EGRESS_DEV_CLUSTER === '0' ? false : 'dev',
   });
-  const shutdown = async () => {
-    console.log('[dev] stopping');
-    await stack.stop();
-    process.exit(0);
+  let stopping;
+  const shutdown = () => {
+    stopping ??= (async () => {
+      console.log('[dev] stopping the app, the backend and the test cluster');
+      await stack.stop();
+      process.exit(0);
+    })();
+    return stopping;
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
   for (const child of stack.children) {
     child.on('exit', code => {
+      if (stopping) return;
       console.error(`[dev] a server exited with ${code}; stopping`);
       shutdown();
     });
