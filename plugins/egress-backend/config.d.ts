@@ -53,5 +53,37 @@ export interface Config {
        */
       kialiUrl?: string;
     }>;
+    /**
+     * The platform's egress policy, evaluated the same way for the preview and
+     * for new requests (parsed by the common package's parseEgressPolicy).
+     * @visibility frontend
+     */
+    policy?: {
+      /** Protocols that may be requested (HTTPS, TLS, HTTP, HTTP2, GRPC, TCP); all when unset. */
+      allowedProtocols?: string[];
+      /** Ports that may be requested; all when unset. */
+      allowedPorts?: number[];
+      /** Host patterns never granted, e.g. pastebin.com or *.internal.example.com. */
+      deniedHosts?: string[];
+      /** Host patterns approved without a human when nothing else in the request is risky. */
+      autoApproveHosts?: string[];
+      /** Whether *.example.com hosts may be requested. Default false. */
+      allowWildcards?: boolean;
+      /** Whether IP ranges (CIDRs) may be requested. Default false. */
+      allowCidrs?: boolean;
+      /** Whether every request must go through the egress gateway. Default false. */
+      requireEgressGateway?: boolean;
+      /** Longest grant in days; when set, an expiry is required. */
+      maxTtlDays?: number;
+      /** Whether a justification is required. Default true. */
+      requireJustification?: boolean;
+    };
+    /**
+     * Entity refs (users or groups) notified of new pending requests when the
+     * notifications backend is installed. Default: group:default/platform-team.
+     */
+    approvers?: string[];
+    /** Seconds between reconciler passes (retries, drift, expiry). Default 30. */
+    reconcileIntervalSeconds?: number;
   };
 }

@@ -6,6 +6,10 @@ import { egressPermissions } from '@backstage-egress/plugin-egress-common';
 import { ClusterDirectory } from './clusters/ClusterDirectory';
 import { currentKubeconfigClusterName } from './clusters/kubeconfig';
 import { createRouter } from './service/router';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { DefaultClusterService } from './kubernetes';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { createEgressWorkflow } from './workflow/createWorkflow';
 
 /**
  * The egress backend plugin: requests, approvals, and egress resources in the
@@ -23,6 +27,12 @@ export const egressPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        auditor: coreServices.auditor,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -31,6 +41,12 @@ export const egressPlugin = createBackendPlugin({
         httpAuth,
         permissions,
         permissionsRegistry,
+        lifecycle,
+        catalog,
+        database,
+        scheduler,
+        auditor,
+        notifications,
       }) {
         permissionsRegistry.addPermissions(egressPermissions);
         const clusters = ClusterDirectory.fromConfig(config, {
@@ -42,8 +58,24 @@ export const egressPlugin = createBackendPlugin({
             .map(c => c.name)
             .join(', ')}`,
         );
+        const clusterService = new DefaultClusterService({ clusters, logger });
+        // Caches fill in the background: startup never waits on a cluster.
+        clusterService.start().catch(e => logger.error(`Egress cluster caches failed to start: ${e}`));
+        lifecycle.addShutdownHook(() => clusterService.stop());
+        const workflow = await createEgressWorkflow({
+          config,
+          logger,
+          database,
+          scheduler,
+          auditor,
+          notifications,
+          permissions,
+          catalog,
+          clusters,
+          clusterClients: clusterService,
+        });
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, clusters, logger }),
+          await createRouter({ httpAuth, permissions, clusters, logger, clusterService, catalog, requests: workflow.service }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

@@ -3,12 +3,14 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { egressRequestReadPermission } from '@backstage-egress/plugin-egress-common';
+import { EgressRequestStatus } from '@backstage-egress/plugin-egress-common';
 import express from 'express';
-import Router from 'express-promise-router';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
+import { ClusterService } from '../kubernetes/types';
+import { addKubernetesRoutes } from './kubernetesRoutes';
+import { createOpenApiRouter } from '../schema/openapi';
+import { EgressRequestService } from '../workflow/EgressRequestService';
 
 /** Dependencies of the egress router. */
 export interface RouterOptions {
@@ -16,31 +18,81 @@ export interface RouterOptions {
   permissions: PermissionsService;
   clusters: ClusterDirectory;
   logger: LoggerService;
+  /** The request workflow; without it the request routes are not served. */
+  requests?: EgressRequestService;
+  clusterService: ClusterService;
+  catalog: CatalogService;
 }
 
-/** Creates the egress plugin's HTTP API; handlers stay thin. */
+/**
+ * Creates the egress plugin's HTTP API from the OpenAPI spec
+ * (src/schema/openapi.yaml), which validates every request; handlers stay
+ * thin over the services.
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, clusters } = options;
-  const router = Router();
-  router.use(express.json());
+  const { httpAuth, permissions, requests, clusterService, catalog } = options;
+  const router = await createOpenApiRouter();
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  router.get('/clusters', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize(
-      [{ permission: egressRequestReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You are not allowed to read egress data');
-    }
-    res.json({ items: clusters.publicList() });
-  });
+  addKubernetesRoutes(router, { httpAuth, permissions, clusterService, catalog });
+
+  if (requests) {
+    const user = (req: express.Request) =>
+      httpAuth.credentials(req, { allow: ['user'] });
+
+    router.post('/preview', async (req, res) => {
+      res.json(await requests.preview(req.body, await user(req)));
+    });
+
+    router.post('/requests', async (req, res) => {
+      res.status(201).json(await requests.create(req.body, await user(req), req));
+    });
+
+    router.get('/requests', async (req, res) => {
+      const q = req.query;
+      res.json(
+        await requests.list(
+          {
+            status: q.status?.split(',') as EgressRequestStatus[] | undefined,
+            entityRef: q.entityRef,
+            cluster: q.cluster,
+            requestedBy: q.requester,
+            cursor: q.cursor,
+            limit: q.limit ? Number(q.limit) : undefined,
+          },
+          await user(req),
+        ),
+      );
+    });
+
+    router.get('/requests/:id', async (req, res) => {
+      res.json(await requests.get(req.params.id, await user(req)));
+    });
+
+    router.post('/requests/:id/approve', async (req, res) => {
+      const credentials = await user(req);
+      res.json(await requests.approve(req.params.id, req.body?.comment, credentials, req));
+    });
+
+    router.post('/requests/:id/reject', async (req, res) => {
+      const credentials = await user(req);
+      res.json(await requests.reject(req.params.id, req.body.comment, credentials, req));
+    });
+
+    router.post('/requests/:id/cancel', async (req, res) => {
+      res.json(await requests.cancel(req.params.id, await user(req), req));
+    });
+
+    router.post('/requests/:id/revoke', async (req, res) => {
+      const credentials = await user(req);
+      res.json(await requests.revoke(req.params.id, req.body?.comment, credentials, req));
+    });
+  }
 
   return router;
 }

@@ -1,0 +1,80 @@
+import {
+  AuditorService,
+  DatabaseService,
+  LoggerService,
+  PermissionsService,
+  RootConfigService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { parseEgressPolicy } from '@backstage-egress/plugin-egress-common';
+import { ClusterDirectory } from '../clusters/ClusterDirectory';
+import { DatabaseEgressStore } from '../database/DatabaseEgressStore';
+import { EgressAuditor } from './audit';
+import { ClusterClients } from './clusterPort';
+import { EgressNotifier } from './notifier';
+import { EgressRequestService } from './EgressRequestService';
+import { Reconciler } from './Reconciler';
+
+/** Approvers notified of new requests when `egress.approvers` is not set. */
+export const DEFAULT_APPROVERS = ['group:default/platform-team'];
+
+/**
+ * Builds the request workflow (store, reconciler, service) and schedules the
+ * reconciler as a global task: one replica runs each pass, and every state
+ * change is compare-and-set anyway.
+ */
+export async function createEgressWorkflow(deps: {
+  config: RootConfigService;
+  logger: LoggerService;
+  database: DatabaseService;
+  scheduler: SchedulerService;
+  auditor?: AuditorService;
+  notifications?: NotificationService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  clusters: ClusterDirectory;
+  clusterClients: ClusterClients;
+}) {
+  const { config, logger, clusters } = deps;
+  const policy = parseEgressPolicy(config.getOptional('egress.policy'));
+  const store = await DatabaseEgressStore.create({ database: deps.database });
+  const auditor = new EgressAuditor(deps.auditor, logger);
+  const notifier = new EgressNotifier(deps.notifications, logger, {
+    approvers: config.getOptionalStringArray('egress.approvers') ?? DEFAULT_APPROVERS,
+  });
+  const clusterSettings = (name: string) => {
+    const c = clusters.get(name);
+    return { name, istioNamespace: c?.istioNamespace, egressGateway: c?.egressGateway };
+  };
+  const reconciler = new Reconciler({
+    store,
+    clusters: deps.clusterClients,
+    clusterSettings,
+    logger,
+    auditor,
+    notifier,
+  });
+  const service = new EgressRequestService({
+    store,
+    reconciler,
+    permissions: deps.permissions,
+    catalog: deps.catalog,
+    clusterNames: () => clusters.list().map(c => c.name),
+    clusterSettings,
+    policy,
+    auditor,
+    notifier,
+  });
+  const seconds = config.getOptionalNumber('egress.reconcileIntervalSeconds') ?? 30;
+  await deps.scheduler.scheduleTask({
+    id: 'egress-reconciler',
+    scope: 'global',
+    frequency: { seconds },
+    timeout: { minutes: 5 },
+    initialDelay: { seconds: Math.min(seconds, 10) },
+    fn: () => reconciler.tick(),
+  });
+  return { store, reconciler, service };
+}
