@@ -9,6 +9,7 @@ const fs = require('node:fs');
 /** @type {Array<{ pkg: string; present: () => boolean; why: string }>} */
 const PACKAGES = [
   { pkg: 'openssl', present: () => hasCommand('openssl'), why: 'test cluster certificates' },
+  { pkg: 'chromium', present: () => fs.existsSync('/usr/bin/chromium'), why: 'end-to-end tests in a real browser' },
   {
     pkg: 'postgresql',
     present: () => fs.existsSync('/usr/lib/postgresql') && fs.readdirSync('/usr/lib/postgresql').some(v => fs.existsSync(`/usr/lib/postgresql/${v}/bin/pg_ctl`)),

@@ -1,0 +1,219 @@
+/**
+ * End to end: the real portal (backend + app dev server) against a real test
+ * cluster, driven in Debian's Chromium. A service owner requests api.stripe.com
+ * through the egress gateway, a platform engineer approves it, the Istio
+ * resources appear in the cluster, the owner revokes and they are gone.
+ */
+import { KubeConfig, CustomObjectsApi } from '@kubernetes/client-node';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startStack } = require('../../../scripts/stack');
+
+jest.setTimeout(20 * 60_000);
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const screenshots = path.join(repoRoot, 'docs/screenshots');
+const CLUSTER = 't-e2e';
+const HOST = 'api.stripe.com';
+const MANAGED = 'app.kubernetes.io/managed-by=backstage-egress';
+const KINDS = ['serviceentries', 'gateways', 'destinationrules', 'virtualservices'];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+describe('egress portal end to end', () => {
+  let stack: any;
+  let browser: Browser;
+  let custom: CustomObjectsApi;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack({
+      cluster: CLUSTER,
+      backendPort: await freePort(),
+      appPort: await freePort(),
+      log: (line: string) => logs.push(line),
+    });
+    const kc = new KubeConfig();
+    kc.loadFromFile(stack.cluster.kubeconfigPath);
+    kc.setCurrentContext(stack.cluster.contexts.admin);
+    custom = kc.makeApiClient(CustomObjectsApi);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--headless',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    fs.mkdirSync(screenshots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  afterEach(() => {
+    const state = (expect as any).getState();
+    if (state.assertionCalls > state.numPassingAsserts || process.env.E2E_VERBOSE) {
+      // eslint-disable-next-line no-console
+      console.log(logs.slice(-80).join('\n'));
+    }
+  });
+
+  async function signIn(user: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(stack.appUrl);
+    await page.getByLabel(`Sign in as ${user}`).click();
+    await page.getByText('Catalog', { exact: true }).first().waitFor();
+    return { context, page };
+  }
+
+  async function managedResources(namespace: string) {
+    const counts: Record<string, number> = {};
+    for (const plural of KINDS) {
+      const list: any = await custom.listNamespacedCustomObject({
+        group: 'networking.istio.io',
+        version: 'v1',
+        namespace,
+        plural,
+        labelSelector: MANAGED,
+      });
+      counts[plural] = list.items.length;
+    }
+    return counts;
+  }
+
+  async function openEntityTab(page: Page, entity: string) {
+    await page.goto(`${stack.appUrl}/catalog/default/component/${entity}/egress`);
+    await page.getByText(/Outbound access|mesh/i).first().waitFor();
+  }
+
+  async function requestAccess(page: Page, justification: string) {
+    await page.getByRole('button', { name: 'Request outbound access' }).click();
+    await page.getByLabel('Hosts').fill(HOST);
+    await page.getByLabel('Port').fill('443');
+    await page.getByLabel('Protocol').click();
+    await page.getByRole('option', { name: 'TLS', exact: true }).click();
+    const gateway = page.getByLabel('Route through the egress gateway');
+    if (!(await gateway.isChecked())) await gateway.check();
+    await page.getByLabel('Justification').fill(justification);
+    const yaml = page.getByLabel(`YAML for cluster ${CLUSTER}`);
+    await yaml.getByText('kind: VirtualService', { exact: false }).waitFor();
+  }
+
+  it('owner requests, platform approves, resources appear, owner revokes, resources go', async () => {
+    expect(await managedResources('payments')).toEqual({
+      serviceentries: 0,
+      gateways: 0,
+      destinationrules: 0,
+      virtualservices: 0,
+    });
+
+    // The service owner asks for api.stripe.com over TLS through the egress gateway.
+    const owner = await signIn('alice');
+    await openEntityTab(owner.page, 'payments-api');
+    await requestAccess(owner.page, 'Card payments go to Stripe');
+    await owner.page.getByText('Needs platform approval').waitFor();
+    const preview = await owner.page.getByLabel(`YAML for cluster ${CLUSTER}`).innerText();
+    for (const kind of ['ServiceEntry', 'Gateway', 'DestinationRule', 'VirtualService']) {
+      expect(preview).toContain(`kind: ${kind}`);
+    }
+    expect(preview).toContain(HOST);
+    await owner.page.screenshot({ path: path.join(screenshots, 'request-form.png') });
+    await owner.page.getByRole('button', { name: 'Submit request' }).click();
+    await owner.page.getByRole('cell', { name: HOST }).first().waitFor();
+    await owner.page.getByText('pending', { exact: false }).first().waitFor();
+    expect(await managedResources('payments')).toMatchObject({ serviceentries: 0 });
+
+    // A platform engineer approves it with a comment.
+    const platform = await signIn('carol');
+    await platform.page.goto(`${stack.appUrl}/egress-approvals`);
+    await platform.page.getByText(HOST).first().waitFor();
+    await platform.page.screenshot({ path: path.join(screenshots, 'approvals-page.png') });
+    await platform.page.getByText(HOST).first().click();
+    await platform.page.getByLabel('Comment').fill('Approved: PCI-scoped, gateway only');
+    await platform.page.getByRole('button', { name: 'Approve' }).click();
+
+    // The owner sees it active and the four resources exist in the namespace.
+    const deadline = Date.now() + 90_000;
+    let active = false;
+    while (!active && Date.now() < deadline) {
+      await openEntityTab(owner.page, 'payments-api');
+      active = await owner.page
+        .getByText('active', { exact: true })
+        .first()
+        .isVisible()
+        .catch(() => false);
+      if (!active) await owner.page.waitForTimeout(2000);
+    }
+    expect(active).toBe(true);
+    await owner.page.screenshot({ path: path.join(screenshots, 'entity-tab.png'), fullPage: true });
+    expect(await managedResources('payments')).toEqual({
+      serviceentries: 1,
+      gateways: 1,
+      destinationrules: 1,
+      virtualservices: 1,
+    });
+
+    // The owner revokes; the resources are removed.
+    await owner.page.getByRole('cell', { name: HOST }).first().click();
+    await owner.page.getByRole('button', { name: 'Revoke access' }).click();
+    const confirm = owner.page.getByRole('button', { name: /^(Revoke|Confirm)/ }).last();
+    if (await confirm.isVisible().catch(() => false)) await confirm.click();
+    const gone = Date.now() + 60_000;
+    let counts = await managedResources('payments');
+    while (Object.values(counts).some(n => n > 0) && Date.now() < gone) {
+      await new Promise(r => setTimeout(r, 1000));
+      counts = await managedResources('payments');
+    }
+    expect(counts).toEqual({
+      serviceentries: 0,
+      gateways: 0,
+      destinationrules: 0,
+      virtualservices: 0,
+    });
+    await openEntityTab(owner.page, 'payments-api');
+    await owner.page.getByText('revoked', { exact: true }).first().waitFor();
+
+    await owner.context.close();
+    await platform.context.close();
+  });
+
+  it('a platform engineer cannot approve their own request', async () => {
+    // dave is in platform-team and search-team, so he may request for search-indexer.
+    const dave = await signIn('dave');
+    await openEntityTab(dave.page, 'search-indexer');
+    await requestAccess(dave.page, 'Partner feed crawler');
+    await dave.page.getByRole('button', { name: 'Submit request' }).click();
+    await dave.page.getByRole('cell', { name: HOST }).first().waitFor();
+
+    await dave.page.goto(`${stack.appUrl}/egress-approvals`);
+    await dave.page.getByText(HOST).first().click();
+    await dave.page
+      .getByText('You cannot approve or reject your own request')
+      .first()
+      .waitFor();
+    expect(await dave.page.getByRole('button', { name: 'Approve' }).isDisabled()).toBe(true);
+    expect(await managedResources('search')).toMatchObject({ serviceentries: 0 });
+    await dave.context.close();
+  });
+});
