@@ -624,6 +624,7 @@ export const spec = {
             "name": "entityRef",
             "in": "query",
             "required": false,
+            "allowReserved": true,
             "schema": {
               "type": "string"
             }
@@ -632,6 +633,7 @@ export const spec = {
             "name": "cluster",
             "in": "query",
             "required": false,
+            "allowReserved": true,
             "schema": {
               "type": "string"
             }
@@ -640,6 +642,7 @@ export const spec = {
             "name": "requester",
             "in": "query",
             "required": false,
+            "allowReserved": true,
             "schema": {
               "type": "string"
             }
@@ -648,6 +651,7 @@ export const spec = {
             "name": "cursor",
             "in": "query",
             "required": false,
+            "allowReserved": true,
             "schema": {
               "type": "string"
             }
@@ -830,6 +834,17 @@ export const spec = {
             "$ref": "#/components/parameters/requestId"
           }
         ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false
+              }
+            }
+          }
+        },
         "responses": {
           "200": {
             "description": "Ok",

@@ -32,6 +32,7 @@ export type CancelRequest = {
     path: {
             id: string,
     },
+        body: any,
     response:  EgressRequest  |   Error  
 }
 /**

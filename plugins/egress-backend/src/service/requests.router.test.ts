@@ -1,0 +1,216 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { demoPermissions, draft, ENTITIES, USERS } from '../__testUtils__/fakes';
+import { egressPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+// Unreachable clusters: approvals are stored, applies fail and are retried.
+const config = {
+  egress: {
+    clusters: [
+      { name: 'dev', url: 'https://127.0.0.1:1', serviceAccountToken: 't' },
+      { name: 'prod', url: 'https://127.0.0.1:1', serviceAccountToken: 't' },
+    ],
+    reconcileIntervalSeconds: 3600,
+  },
+};
+
+type Who = keyof typeof USERS | 'unauthenticated';
+const header = (who: Who) =>
+  who === 'unauthenticated'
+    ? mockCredentials.none.header()
+    : mockCredentials.user.header(USERS[who].ref);
+
+describe.each(databases.eachSupportedId())('request routes on %p', databaseId => {
+  let server: any;
+  let knex: Knex;
+
+  beforeAll(async () => {
+    knex = await databases.init(databaseId);
+    ({ server } = await startTestBackend({
+      features: [
+        egressPlugin,
+        mockServices.rootConfig.factory({ data: config }),
+        mockServices.database.factory({ knex }),
+        catalogServiceMock.factory({ entities: ENTITIES }),
+        createServiceFactory({
+          service: coreServices.permissions,
+          deps: {},
+          factory: () => demoPermissions(),
+        }),
+      ],
+    }));
+  });
+
+  const api = {
+    create: (who: Who, body: object = draft()) =>
+      request(server).post('/api/egress/requests').set('Authorization', header(who)).send(body),
+    action: (who: Who, id: string, action: string, body?: object) =>
+      request(server).post(`/api/egress/requests/${id}/${action}`).set('Authorization', header(who)).send(body ?? {}),
+  };
+
+  async function newRequest(requester: Who): Promise<string> {
+    const res = await api.create(requester);
+    expect(res.status).toBe(201);
+    return res.body.id;
+  }
+
+  async function snapshot() {
+    const [requests, events, targets] = await Promise.all([
+      knex('egress_requests').select('id', 'status', 'decided_by').orderBy('seq'),
+      knex('egress_audit_events').count({ n: '*' }),
+      knex('egress_request_targets').select('request_id', 'cluster', 'status', 'attempts').orderBy(['request_id', 'cluster']),
+    ]);
+    return JSON.stringify({ requests, events: Number(events[0].n), targets });
+  }
+
+  // Expected status per (caller, route). Requests to decide or cancel are the
+  // owner's, except in the platformOwner row, where they are the caller's own.
+  const matrix: Record<Who, Record<string, number>> = {
+    owner: { preview: 200, create: 201, read: 200, approve: 403, reject: 403, cancel: 200, revoke: 200 },
+    otherTeam: { preview: 200, create: 403, read: 200, approve: 403, reject: 403, cancel: 403, revoke: 403 },
+    platform: { preview: 200, create: 403, read: 200, approve: 200, reject: 200, cancel: 403, revoke: 200 },
+    platformOwner: { preview: 200, create: 201, read: 200, approve: 403, reject: 403, cancel: 200, revoke: 200 },
+    unauthenticated: { preview: 401, create: 401, read: 401, approve: 401, reject: 401, cancel: 401, revoke: 401 },
+  };
+  const cells = Object.entries(matrix).flatMap(([who, row]) =>
+    Object.entries(row).map(([route, status]) => [who as Who, route, status] as const),
+  );
+
+  it.each(cells)('%s %s → %i', async (who, route, expected) => {
+    const requester: Who = who === 'platformOwner' ? 'platformOwner' : 'owner';
+    let id = '';
+    if (!['preview', 'create'].includes(route)) id = await newRequest(requester);
+    if (route === 'revoke') {
+      const approved = await api.action('platform', id, 'approve');
+      expect(approved.status).toBe(200);
+    }
+    const before = await snapshot();
+
+    let res: request.Response;
+    switch (route) {
+      case 'preview':
+        res = await request(server).post('/api/egress/preview').set('Authorization', header(who)).send(draft());
+        break;
+      case 'create':
+        res = await api.create(who);
+        break;
+      case 'read':
+        res = await request(server).get(`/api/egress/requests/${id}`).set('Authorization', header(who));
+        break;
+      case 'reject':
+        res = await api.action(who, id, 'reject', { comment: 'not this host' });
+        break;
+      default:
+        res = await api.action(who, id, route);
+    }
+    expect(res.status).toBe(expected);
+    if (expected >= 400) {
+      expect(await snapshot()).toBe(before);
+    }
+    if (res.status === 403 && ['approve', 'reject'].includes(route) && requester === who) {
+      expect(res.body.error.message).toMatch(/your own request/);
+    }
+  });
+
+  it('previews manifests, warnings and the policy verdict', async () => {
+    const res = await request(server)
+      .post('/api/egress/preview')
+      .set('Authorization', header('owner'))
+      .send(draft());
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ valid: true, errors: [], policy: { verdict: 'needs-approval' } });
+    expect(res.body.manifests.map((m: any) => m.cluster)).toEqual(['dev', 'prod']);
+    expect(res.body.manifests[0].yaml).toContain('kind: ServiceEntry');
+  });
+
+  it('lists, filters and reads a request with targets, events and manifests', async () => {
+    const id = await newRequest('owner');
+    const list = await request(server)
+      .get('/api/egress/requests?status=pending&entityRef=component:default/payments&limit=1')
+      .set('Authorization', header('otherTeam'));
+    expect(list.status).toBe(200);
+    expect(list.body.items[0].id).toBe(id);
+    expect(list.body.nextCursor).toEqual(expect.any(String));
+    const detail = await request(server).get(`/api/egress/requests/${id}`).set('Authorization', header('platform'));
+    expect(detail.body.targets.map((t: any) => t.status)).toEqual(['pending', 'pending']);
+    expect(detail.body.events[0]).toMatchObject({ action: 'created', actor: USERS.owner.ref });
+    expect(detail.body.manifests).toHaveLength(2);
+    const missing = await request(server).get('/api/egress/requests/nope').set('Authorization', header('platform'));
+    expect(missing.status).toBe(404);
+  });
+
+  it('records a failed apply on an unreachable cluster and keeps the request approved', async () => {
+    const id = await newRequest('owner');
+    const res = await api.action('platform', id, 'approve', { comment: 'fine' });
+    expect(res.body.status).toBe('approved');
+    const detail = await request(server).get(`/api/egress/requests/${id}`).set('Authorization', header('owner'));
+    for (const target of detail.body.targets) {
+      expect(target.status).toBe('failed');
+      expect(target.lastError).toMatch(/dev|prod/);
+    }
+  });
+
+  it('answers a second decision on the same request with 409', async () => {
+    const id = await newRequest('owner');
+    expect((await api.action('platform', id, 'reject', { comment: 'no' })).status).toBe(200);
+    const again = await api.action('platform', id, 'approve');
+    expect(again.status).toBe(409);
+  });
+
+  describe('invalid input gets 400 with field messages and stores nothing', () => {
+    const invalid: Array<[string, () => Promise<request.Response>, RegExp]> = [
+      ['preview without ports', () => request(server).post('/api/egress/preview').set('Authorization', header('owner')).send({ entityRef: 'component:default/payments' }), /clusters|ports/],
+      ['create with a port out of range', () => api.create('owner', draft({ ports: [{ number: 70000, protocol: 'TLS' }] })), /ports\[0\]\.number/],
+      ['create with an unknown field', () => api.create('owner', { ...draft(), color: 'red' }), /color|additional/],
+      ['create with a wrong type', () => api.create('owner', draft({ hosts: 'api.stripe.com' })), /hosts/],
+      ['create with a wildcard host and DNS', () => api.create('owner', draft({ hosts: ['*.stripe.com'], resolution: 'DNS' })), /hosts\[0\]/],
+      ['create for an unknown cluster', () => api.create('owner', draft({ clusters: ['staging'] })), /clusters\[0\]/],
+      ['create for a cluster the entity may not use', () => api.create('owner', draft({ entityRef: 'component:default/limited', clusters: ['prod'] })), /clusters\[0\].*egress.backstage.io\/clusters/],
+      ['create for an entity without namespace', () => api.create('owner', draft({ entityRef: 'component:default/no-namespace' })), /kubernetes-namespace/],
+      ['create with the wrong namespace', () => api.create('owner', draft({ namespace: 'other' })), /namespace: must be payments/],
+      ['create with a malformed entity ref', () => api.create('owner', draft({ entityRef: 'component:' })), /entityRef/],
+      ['list with a bad status', () => request(server).get('/api/egress/requests?status=open').set('Authorization', header('owner')), /status/],
+      ['list with a bad limit', () => request(server).get('/api/egress/requests?limit=0').set('Authorization', header('owner')), /limit/],
+      ['list with a bad cursor', () => request(server).get('/api/egress/requests?cursor=zzz').set('Authorization', header('owner')), /cursor/],
+    ];
+    it.each(invalid)('%s', async (_name, call, message) => {
+      const before = await snapshot();
+      const res = await call();
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+      expect(await snapshot()).toBe(before);
+    });
+
+    const invalidActions: Array<[string, string, object | undefined, RegExp]> = [
+      ['approve with a non-string comment', 'approve', { comment: 5 }, /comment/],
+      ['reject without a comment', 'reject', {}, /comment/],
+      ['reject with an empty comment', 'reject', { comment: '' }, /comment/],
+      ['reject with a blank comment', 'reject', { comment: '   ' }, /comment/],
+      ['cancel with an unknown field', 'cancel', { reason: 'x' }, /./],
+      ['revoke with an unknown field', 'revoke', { why: 'x' }, /why|additional/],
+    ];
+    it.each(invalidActions)('%s', async (_name, action, body, message) => {
+      const id = await newRequest('owner');
+      const before = await snapshot();
+      const res = await api.action(action === 'cancel' ? 'owner' : 'platform', id, action, body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+      expect(await snapshot()).toBe(before);
+    });
+  });
+});
