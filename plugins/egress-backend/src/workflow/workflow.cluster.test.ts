@@ -1,0 +1,134 @@
+/**
+ * The request workflow against a real test cluster (etcd + kube-apiserver
+ * with Istio's CRDs, from @backstage-egress/testenv): the plugin applies with
+ * its least-privilege service account, and the resources are checked as admin.
+ */
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  REQUEST_ID_LABEL,
+} from '@backstage-egress/plugin-egress-common';
+import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
+import { execFileSync } from 'node:child_process';
+import request from 'supertest';
+import { demoPermissions, draft, ENTITIES, USERS } from '../__testUtils__/fakes';
+import { egressPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const NAME = 't-wf-a';
+let cluster: ClusterInfo;
+let kubectlPath: string;
+let server: any;
+/** The reconciler pass the plugin scheduled; the mock scheduler does not run it periodically. */
+let reconcilerTask: (() => Promise<void>) | undefined;
+
+const owner = mockCredentials.user.header(USERS.owner.ref);
+const platform = mockCredentials.user.header(USERS.platform.ref);
+
+/** Our resources of a request in namespace payments, read as admin. */
+function resourcesOf(requestId: string): Array<{ kind: string; metadata: { labels: Record<string, string> } }> {
+  const out = execFileSync(
+    kubectlPath,
+    ['--kubeconfig', cluster.kubeconfigPath, 'get', 'serviceentries,gateways,destinationrules,virtualservices', '-n', 'payments', '-l', `${REQUEST_ID_LABEL}=${requestId}`, '-o', 'json'],
+    { encoding: 'utf8' },
+  );
+  return JSON.parse(out).items;
+}
+
+async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
+
+beforeAll(async () => {
+  kubectlPath = (await ensureBinaries()).kubectl;
+  cluster = await startCluster({ name: NAME });
+  ({ server } = await startTestBackend({
+    features: [
+      egressPlugin,
+      mockServices.rootConfig.factory({
+        data: {
+          egress: {
+            clusters: [
+              { name: NAME, url: cluster.server, caData: cluster.caData, serviceAccountToken: cluster.tokens['backstage-egress'] },
+            ],
+            reconcileIntervalSeconds: 1,
+          },
+        },
+      }),
+      catalogServiceMock.factory({ entities: ENTITIES }),
+      mockServices.scheduler.mock({
+        scheduleTask: async task => {
+          reconcilerTask = task.fn as () => Promise<void>;
+        },
+      }).factory,
+      createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => demoPermissions() }),
+    ],
+  }));
+}, 300_000);
+
+afterAll(async () => {
+  await stopCluster(NAME);
+}, 120_000);
+
+const create = (body: object) =>
+  request(server).post('/api/egress/requests').set('Authorization', owner).send(body);
+
+describe('request workflow on a real cluster', () => {
+  it('applies on approval with our labels, and removes on revoke', async () => {
+    const created = await create(draft({ clusters: [NAME] }));
+    expect(created.status).toBe(201);
+    expect(created.body.status).toBe('pending');
+    const id = created.body.id;
+    expect(resourcesOf(id)).toEqual([]);
+
+    const approved = await request(server).post(`/api/egress/requests/${id}/approve`).set('Authorization', platform).send({ comment: 'ok' });
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('active');
+    const resources = resourcesOf(id);
+    expect(resources.map(r => r.kind).sort()).toEqual(['DestinationRule', 'Gateway', 'ServiceEntry', 'VirtualService']);
+    for (const r of resources) expect(r.metadata.labels[MANAGED_BY_LABEL]).toBe(MANAGED_BY_VALUE);
+
+    const detail = await request(server).get(`/api/egress/requests/${id}`).set('Authorization', owner);
+    expect(detail.body.targets).toEqual([expect.objectContaining({ cluster: NAME, status: 'applied', attempts: 1 })]);
+
+    const revoked = await request(server).post(`/api/egress/requests/${id}/revoke`).set('Authorization', owner).send({});
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.status).toBe('revoked');
+    expect(resourcesOf(id)).toEqual([]);
+  });
+
+  it('removes expired access and marks it expired', async () => {
+    const expiresAt = new Date(Date.now() + 6_000).toISOString();
+    const created = await create(draft({ clusters: [NAME], hosts: ['api.paypal.com'], expiresAt }));
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const approved = await request(server).post(`/api/egress/requests/${id}/approve`).set('Authorization', platform).send({});
+    expect(approved.body.status).toBe('active');
+    expect(resourcesOf(id)).toHaveLength(4);
+
+    expect(reconcilerTask).toBeDefined();
+    await eventually(async () => {
+      await reconcilerTask!();
+      const res = await request(server).get(`/api/egress/requests/${id}`).set('Authorization', owner);
+      return res.body.request.status === 'expired' ? res : undefined;
+    });
+    expect(resourcesOf(id)).toEqual([]);
+  });
+});
