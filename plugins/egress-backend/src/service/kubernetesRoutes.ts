@@ -1,4 +1,9 @@
-import { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -18,6 +23,13 @@ export interface KubernetesRoutesOptions {
   permissions: PermissionsService;
   clusterService: ClusterService;
   catalog: CatalogService;
+  /** The request workflow; when given, `GET /entity` includes the entity's requests. */
+  requests?: {
+    entityRequests(
+      entityRef: string,
+      credentials: BackstageCredentials<BackstageUserPrincipal>,
+    ): Promise<unknown[]>;
+  };
 }
 
 /**
@@ -29,7 +41,7 @@ export function addKubernetesRoutes(
   router: express.Router,
   options: KubernetesRoutesOptions,
 ): void {
-  const { httpAuth, permissions, clusterService, catalog } = options;
+  const { httpAuth, permissions, clusterService, catalog, requests } = options;
 
   async function authorizeRead(req: express.Request) {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
@@ -78,6 +90,9 @@ export function addKubernetesRoutes(
       namespace,
       clusters,
       inventory: clusterService.inventory(namespace, clusters),
+      ...(requests
+        ? { requests: await requests.entityRequests(entityRef, credentials) }
+        : {}),
     });
   });
 }

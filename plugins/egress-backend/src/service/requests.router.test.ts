@@ -127,6 +127,22 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
     }
   });
 
+  it("lists the entity's requests with its inventory on GET /entity", async () => {
+    const id = await newRequest('owner');
+    const res = await request(server)
+      .get('/api/egress/entity?entityRef=component:default/payments')
+      .set('Authorization', header('otherTeam'));
+    expect(res.status).toBe(200);
+    expect(res.body.namespace).toBe('payments');
+    expect(res.body.inventory.map((i: any) => i.cluster)).toEqual(['dev', 'prod']);
+    expect(res.body.requests.map((r: any) => r.id)).toContain(id);
+    expect(
+      res.body.requests.every(
+        (r: any) => r.entityRef === 'component:default/payments',
+      ),
+    ).toBe(true);
+  });
+
   it('previews manifests, warnings and the policy verdict', async () => {
     const res = await request(server)
       .post('/api/egress/preview')

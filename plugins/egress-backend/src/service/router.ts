@@ -39,7 +39,13 @@ export async function createRouter(
     res.json({ status: 'ok' });
   });
 
-  addKubernetesRoutes(router, { httpAuth, permissions, clusterService, catalog });
+  addKubernetesRoutes(router, {
+    httpAuth,
+    permissions,
+    clusterService,
+    catalog,
+    requests,
+  });
 
   if (requests) {
     const user = (req: express.Request) =>
