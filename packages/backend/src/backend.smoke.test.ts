@@ -142,9 +142,17 @@ describe('backend package with app-config.yaml', () => {
       headers: auth,
     });
     expect(clusters.status).toBe(200);
-    expect(await clusters.json()).toEqual({
-      items: [{ name: 'smoke', title: 'Smoke cluster' }],
-    });
+    const body = await clusters.json();
+    // Nothing listens on the configured URL: a per-cluster error, no secrets.
+    expect(body.items).toEqual([
+      expect.objectContaining({
+        name: 'smoke',
+        title: 'Smoke cluster',
+        reachable: false,
+        error: expect.stringContaining("Cluster 'smoke'"),
+      }),
+    ]);
+    expect(JSON.stringify(body)).not.toContain('smoke-secret-token');
   });
 
   it('refuses demo sign-in for a user who is not in the catalog', async () => {
