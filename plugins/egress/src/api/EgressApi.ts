@@ -1,16 +1,36 @@
 import { createApiRef } from '@backstage/core-plugin-api';
+import {
+  EgressCluster,
+  EgressRequest,
+  EntityEgress,
+  PreviewResult,
+  RequestDetail,
+  RequestDraftInput,
+  RequestFilters,
+  RequestPage,
+} from './types';
 
-/** A cluster the egress plugin manages, as the browser sees it (no credentials). @public */
-export interface EgressCluster {
-  name: string;
-  title: string;
-  kialiUrl?: string;
-}
+export type { EgressCluster } from './types';
 
 /** Client of the egress backend. @public */
 export interface EgressApi {
-  /** The clusters egress requests can target. */
+  /** The target clusters with their state (reachable, mesh mode, gateway, sync). */
   listClusters(): Promise<EgressCluster[]>;
+  /** The entity's namespace in each of its target clusters: inventory, mesh mode, Sidecar override. */
+  getEntity(entityRef: string): Promise<EntityEgress>;
+  /** Validation, policy verdict, risk flags and manifests of a draft; stores nothing. */
+  preview(draft: RequestDraftInput): Promise<PreviewResult>;
+  /** Requests outbound access; the answer is pending, or approved when the policy auto-approves. */
+  createRequest(draft: RequestDraftInput): Promise<EgressRequest>;
+  /** Requests, newest first. */
+  listRequests(filters?: RequestFilters): Promise<RequestPage>;
+  /** One request with per-cluster state, audit trail and manifests. */
+  getRequest(id: string): Promise<RequestDetail>;
+  approve(id: string, comment?: string): Promise<EgressRequest>;
+  /** A comment is required. */
+  reject(id: string, comment: string): Promise<EgressRequest>;
+  cancel(id: string, comment?: string): Promise<EgressRequest>;
+  revoke(id: string, comment?: string): Promise<EgressRequest>;
 }
 
 /** Reference to the {@link EgressApi}. @public */

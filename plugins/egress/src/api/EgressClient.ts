@@ -1,6 +1,16 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { EgressApi, EgressCluster } from './EgressApi';
+import { EgressApi } from './EgressApi';
+import {
+  EgressCluster,
+  EgressRequest,
+  EntityEgress,
+  PreviewResult,
+  RequestDetail,
+  RequestDraftInput,
+  RequestFilters,
+  RequestPage,
+} from './types';
 
 /** {@link EgressApi} over HTTP, through Backstage's discovery and fetch APIs. @public */
 export class EgressClient implements EgressApi {
@@ -13,13 +23,73 @@ export class EgressClient implements EgressApi {
   }
 
   async listClusters(): Promise<EgressCluster[]> {
-    const body = await this.get<{ items: EgressCluster[] }>('/clusters');
+    const body = await this.call<{ items: EgressCluster[] }>('GET', '/clusters');
     return body.items;
   }
 
-  private async get<T>(path: string): Promise<T> {
+  getEntity(entityRef: string): Promise<EntityEgress> {
+    return this.call('GET', `/entity?${new URLSearchParams({ entityRef })}`);
+  }
+
+  preview(draft: RequestDraftInput): Promise<PreviewResult> {
+    return this.call('POST', '/preview', draft);
+  }
+
+  createRequest(draft: RequestDraftInput): Promise<EgressRequest> {
+    return this.call('POST', '/requests', draft);
+  }
+
+  listRequests(filters: RequestFilters = {}): Promise<RequestPage> {
+    const query = new URLSearchParams();
+    if (filters.status?.length) query.set('status', filters.status.join(','));
+    if (filters.entityRef) query.set('entityRef', filters.entityRef);
+    if (filters.cluster) query.set('cluster', filters.cluster);
+    if (filters.requester) query.set('requester', filters.requester);
+    if (filters.cursor) query.set('cursor', filters.cursor);
+    if (filters.limit !== undefined) query.set('limit', String(filters.limit));
+    const qs = query.toString();
+    return this.call('GET', `/requests${qs ? `?${qs}` : ''}`);
+  }
+
+  getRequest(id: string): Promise<RequestDetail> {
+    return this.call('GET', `/requests/${encodeURIComponent(id)}`);
+  }
+
+  approve(id: string, comment?: string): Promise<EgressRequest> {
+    return this.action(id, 'approve', comment);
+  }
+
+  reject(id: string, comment: string): Promise<EgressRequest> {
+    return this.action(id, 'reject', comment);
+  }
+
+  cancel(id: string, _comment?: string): Promise<EgressRequest> {
+    // The cancel route takes no body: the requester's own withdrawal needs no reason.
+    return this.call('POST', `/requests/${encodeURIComponent(id)}/cancel`);
+  }
+
+  revoke(id: string, comment?: string): Promise<EgressRequest> {
+    return this.action(id, 'revoke', comment);
+  }
+
+  private action(id: string, verb: string, comment?: string) {
+    const trimmed = comment?.trim();
+    return this.call<EgressRequest>(
+      'POST',
+      `/requests/${encodeURIComponent(id)}/${verb}`,
+      trimmed ? { comment: trimmed } : {},
+    );
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('egress');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      ...(body !== undefined && {
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -1,25 +1,40 @@
-import {
-  Content,
-  ContentHeader,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { Content, ContentHeader } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
 import { useClusters } from '../../hooks/useClusters';
-import { ClusterList } from '../EgressTab/ClusterList';
+import { ApprovalQueue } from './ApprovalQueue';
 
 /** The platform team's page for deciding egress requests. */
 export const ApprovalsPage = () => {
-  const { value: clusters, loading, error } = useClusters();
+  const [view, setView] = useState<'pending' | 'history'>('pending');
+  // The cluster filter degrades to "all clusters" when the list cannot be read.
+  const { value: clusters } = useClusters();
   return (
     <Content>
       <ContentHeader title="Egress approvals" />
       <Typography variant="body1" paragraph>
         Requests for outbound access wait here for a platform-team decision.
       </Typography>
-      {loading && <Progress />}
-      {error && <ResponseErrorPanel error={error} />}
-      {clusters && <ClusterList clusters={clusters} />}
+      <Tabs
+        value={view}
+        onChange={(_e, next) => setView(next)}
+        indicatorColor="primary"
+        aria-label="Approval views"
+      >
+        <Tab label="Pending" value="pending" id="egress-tab-pending" aria-controls="egress-panel-pending" />
+        <Tab label="History" value="history" id="egress-tab-history" aria-controls="egress-panel-history" />
+      </Tabs>
+      <Box
+        mt={2}
+        role="tabpanel"
+        id={`egress-panel-${view}`}
+        aria-labelledby={`egress-tab-${view}`}
+      >
+        <ApprovalQueue key={view} view={view} clusters={clusters ?? []} />
+      </Box>
     </Content>
   );
 };

@@ -1,86 +1,120 @@
 import { Entity } from '@backstage/catalog-model';
-import {
-  createExtensionTester,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { createExtensionTester } from '@backstage/frontend-test-utils';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { screen } from '@testing-library/react';
-import { EgressApi, egressApiRef } from '../../api/EgressApi';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { egressEntityContent } from '../../alpha';
+import {
+  entity as withNamespace,
+  entityRef,
+  fakeEgressApi,
+  pendingRequest,
+} from '../../__testUtils__/fixtures';
+import { renderWithApis } from '../../__testUtils__/render';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { EgressTab } from './EgressTab';
-
-const withNamespace: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'payments-api',
-    annotations: { 'backstage.io/kubernetes-namespace': 'payments' },
-  },
-  spec: { type: 'service', owner: 'payments-team', lifecycle: 'production' },
-};
 
 const withoutNamespace: Entity = {
   ...withNamespace,
   metadata: { name: 'docs-site' },
 };
 
-function apiReturning(result: () => ReturnType<EgressApi['listClusters']>) {
-  const api: EgressApi = { listClusters: jest.fn(result) };
-  return api;
-}
-
-async function renderTab(entity: Entity, api: EgressApi) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[egressApiRef, api]]}>
-      <EntityProvider entity={entity}>
-        <EgressTab />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
-}
-
 describe('EgressTab', () => {
-  it('lists the clusters the backend returns', async () => {
-    const api = apiReturning(async () => [
-      { name: 'dev', title: 'Development' },
-      { name: 'prod', title: 'Production', kialiUrl: 'https://kiali.example.com' },
-    ]);
-    await renderTab(withNamespace, api);
+  it('shows each target cluster with its mesh mode, Sidecar override and allowed hosts', async () => {
+    const api = fakeEgressApi();
+    await renderWithApis(<EgressTab />, { api });
 
     expect(await screen.findByText('Development')).toBeInTheDocument();
-    expect(screen.getByText('Production')).toBeInTheDocument();
-    expect(screen.getByText('Open Kiali').closest('a')).toHaveAttribute(
-      'href',
-      'https://kiali.example.com',
-    );
-    expect(screen.getByText('payments')).toBeInTheDocument();
-    expect(api.listClusters).toHaveBeenCalledTimes(1);
+    expect(
+      screen.getByText('All outbound traffic passes; registering a host makes it visible and controllable.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Only registered hosts are reachable; unregistered hosts are blocked.'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/overrides the mesh-wide mode/)).toBeInTheDocument();
+
+    const devHosts = screen.getByRole('table', { name: 'Allowed hosts in Development' });
+    expect(within(devHosts).getByRole('button', { name: 'hooks.slack.com' })).toBeInTheDocument();
+    expect(within(devHosts).getByText('github.com')).toBeInTheDocument();
+    expect(within(devHosts).getByText('Not managed here')).toBeInTheDocument();
+    expect(within(devHosts).getByText('443/HTTPS')).toBeInTheDocument();
+
+    expect(api.getEntity).toHaveBeenCalledWith(entityRef);
+    expect(api.listRequests).toHaveBeenCalledWith(expect.objectContaining({ entityRef }));
   });
 
-  it('shows the backend error instead of the list', async () => {
-    const api = apiReturning(async () => {
-      throw new Error('egress backend unavailable');
+  it('shows a cluster error in that cluster while the other cluster renders', async () => {
+    await renderWithApis(<EgressTab />, { api: fakeEgressApi() });
+
+    expect(await screen.findByText('Error: Problem with cluster Production')).toBeInTheDocument();
+    expect(screen.getAllByText('cluster prod: connection refused').length).toBeGreaterThan(0);
+    expect(screen.getByRole('table', { name: 'Allowed hosts in Development' })).toBeInTheDocument();
+  });
+
+  it('lists the requests with status and per-cluster apply errors', async () => {
+    await renderWithApis(<EgressTab />, { api: fakeEgressApi() });
+
+    const history = await screen.findByRole('table', { name: 'Request history' });
+    expect(within(history).getByText('Pending')).toBeInTheDocument();
+    expect(within(history).getByText('Active')).toBeInTheDocument();
+    expect(within(history).getByText(/dev: failed — cluster dev: webhook denied/)).toBeInTheDocument();
+  });
+
+  it('hides "Request outbound access" without the create permission', async () => {
+    await renderWithApis(<EgressTab />, { api: fakeEgressApi(), grants: { create: false } });
+    expect(await screen.findByText('Development')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Request outbound access' })).not.toBeInTheDocument();
+  });
+
+  it('shows "Request outbound access" with the create permission and refreshes after submit', async () => {
+    const api = fakeEgressApi();
+    await renderWithApis(<EgressTab />, { api });
+    await userEvent.click(await screen.findByRole('button', { name: 'Request outbound access' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(within(dialog).getByLabelText('Hosts'));
+    await userEvent.paste('api.stripe.com');
+    await userEvent.click(within(dialog).getByLabelText('Development'));
+    await userEvent.click(within(dialog).getByLabelText('Justification'));
+    await userEvent.paste('Card payments via Stripe');
+    expect(await within(dialog).findByText('Needs platform approval')).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Submit request' }));
+
+    await waitFor(() => expect(api.createRequest).toHaveBeenCalledTimes(1));
+    expect(api.createRequest.mock.calls[0][0]).toMatchObject({
+      entityRef,
+      clusters: ['dev'],
+      hosts: ['api.stripe.com'],
+      ports: [{ number: 443, protocol: 'HTTPS' }],
+      viaEgressGateway: true,
     });
-    await renderTab(withNamespace, api);
+    await waitFor(() => expect(api.getEntity).toHaveBeenCalledTimes(2));
+    expect(api.listRequests).toHaveBeenCalledTimes(2);
+    expect(pendingRequest.status).toBe('pending');
+  }, 20_000);
+
+  it('shows the backend error instead of the tab', async () => {
+    const api = fakeEgressApi({
+      getEntity: async () => {
+        throw new Error('egress backend unavailable');
+      },
+    });
+    await renderWithApis(<EgressTab />, { api });
 
     expect(
-      await screen.findByText('Error: egress backend unavailable', {
-        selector: 'h6',
-      }),
+      await screen.findByText('Error: egress backend unavailable', { selector: 'h6' }),
     ).toBeInTheDocument();
-    expect(screen.queryByText('Target clusters')).not.toBeInTheDocument();
   });
 
   it('explains the missing annotation instead of calling the backend', async () => {
-    const api = apiReturning(async () => []);
-    await renderTab(withoutNamespace, api);
-
-    expect(
-      await screen.findByText('No Kubernetes namespace for this entity'),
-    ).toBeInTheDocument();
-    expect(api.listClusters).not.toHaveBeenCalled();
+    const api = fakeEgressApi();
+    await renderWithApis(
+      <EntityProvider entity={withoutNamespace}>
+        <EgressTab />
+      </EntityProvider>,
+      { api },
+    );
+    expect(await screen.findByText('No Kubernetes namespace for this entity')).toBeInTheDocument();
+    expect(api.getEntity).not.toHaveBeenCalled();
   });
 });
 
@@ -88,16 +122,13 @@ describe('egress entity content extension', () => {
   it('is titled Egress and shown only on entities with the namespace annotation', () => {
     const tester = createExtensionTester(egressEntityContent);
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Egress');
-    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
     expect(filter(withNamespace)).toBe(true);
     expect(filter(withoutNamespace)).toBe(false);
     expect(
       filter({
         ...withNamespace,
-        metadata: {
-          name: 'blank',
-          annotations: { 'backstage.io/kubernetes-namespace': '  ' },
-        },
+        metadata: { name: 'blank', annotations: { 'backstage.io/kubernetes-namespace': '  ' } },
       }),
     ).toBe(false);
   });

@@ -1,17 +1,24 @@
 import {
   Content,
+  ContentHeader,
   EmptyState,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
 import {
   isEgressAvailable,
   KUBERNETES_NAMESPACE_ANNOTATION,
 } from '../../annotations';
-import { useClusters } from '../../hooks/useClusters';
-import { ClusterList } from './ClusterList';
+import { useEntityEgress } from '../../hooks/useEntityEgress';
+import { RequestAccessButton } from '../EgressRequestForm/RequestAccessButton';
+import { RequestDetailDialog } from '../RequestDetail/RequestDetailDialog';
+import { ClusterEgressCard } from './ClusterEgressCard';
+import { RequestHistory } from './RequestHistory';
 
 /** The entity's Egress tab: where its workloads may reach, per target cluster. */
 export const EgressTab = () => {
@@ -19,19 +26,74 @@ export const EgressTab = () => {
   if (!isEgressAvailable(entity)) {
     return <MissingNamespaceAnnotation />;
   }
-  return <EgressTabContent namespace={entity.metadata.annotations![KUBERNETES_NAMESPACE_ANNOTATION]} />;
+  return (
+    <EgressTabContent
+      entityRef={stringifyEntityRef(entity)}
+      namespace={entity.metadata.annotations![KUBERNETES_NAMESPACE_ANNOTATION].trim()}
+    />
+  );
 };
 
-const EgressTabContent = (props: { namespace: string }) => {
-  const { value: clusters, loading, error } = useClusters();
+const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
+  const { entityRef, namespace } = props;
+  const { value, loading, error, retry } = useEntityEgress(entityRef);
+  const [openRequest, setOpenRequest] = useState<string>();
+
+  if (loading && !value) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value) return null;
+
+  const choices = value.entity.clusters.map(name => ({
+    name,
+    title: value.clusters.get(name)?.title ?? name,
+  }));
+
   return (
     <Content>
+      <ContentHeader title="Egress">
+        <RequestAccessButton
+          entityRef={entityRef}
+          namespace={namespace}
+          clusters={choices}
+          onCreated={() => retry()}
+        />
+      </ContentHeader>
       <Typography variant="body1" paragraph>
-        Outbound access for workloads in namespace <code>{props.namespace}</code>.
+        Outbound access for workloads in namespace <code>{value.entity.namespace}</code>.
       </Typography>
-      {loading && <Progress />}
-      {error && <ResponseErrorPanel error={error} />}
-      {clusters && <ClusterList clusters={clusters} />}
+      {value.entity.inventory.length === 0 ? (
+        <EmptyState
+          missing="data"
+          title="No target clusters"
+          description="No clusters are configured for egress, or this entity's egress.backstage.io/clusters annotation names none."
+        />
+      ) : (
+        <Grid container spacing={3}>
+          {value.entity.inventory.map(inventory => (
+            <Grid item xs={12} key={inventory.cluster}>
+              <ClusterEgressCard
+                inventory={inventory}
+                cluster={value.clusters.get(inventory.cluster)}
+                requests={value.requests}
+                onOpenRequest={setOpenRequest}
+              />
+            </Grid>
+          ))}
+        </Grid>
+      )}
+      <Typography variant="h5" component="h2" style={{ marginTop: 24 }} gutterBottom>
+        Requests
+      </Typography>
+      <RequestHistory
+        requests={value.requests}
+        targets={value.targets}
+        onOpenRequest={setOpenRequest}
+      />
+      <RequestDetailDialog
+        requestId={openRequest}
+        onClose={() => setOpenRequest(undefined)}
+        onChanged={() => retry()}
+      />
     </Content>
   );
 };

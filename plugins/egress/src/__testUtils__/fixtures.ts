@@ -1,0 +1,163 @@
+import { Entity } from '@backstage/catalog-model';
+import { EgressApi } from '../api/EgressApi';
+import {
+  EgressCluster,
+  EgressRequest,
+  EntityEgress,
+  PreviewResult,
+  RequestDetail,
+} from '../api/types';
+
+export const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'payments-api',
+    annotations: { 'backstage.io/kubernetes-namespace': 'payments' },
+  },
+  spec: { type: 'service', owner: 'payments-team', lifecycle: 'production' },
+};
+export const entityRef = 'component:default/payments-api';
+
+export const clusters: EgressCluster[] = [
+  {
+    name: 'dev',
+    title: 'Development',
+    reachable: true,
+    kubernetesVersion: 'v1.35.4',
+    meshMode: 'ALLOW_ANY',
+    synced: true,
+    egressGateway: { service: 'istio-system/istio-egressgateway', exists: true },
+  },
+  {
+    name: 'prod',
+    title: 'Production',
+    reachable: false,
+    meshMode: 'REGISTRY_ONLY',
+    synced: false,
+    error: 'cluster prod: connection refused',
+    egressGateway: { service: 'istio-system/istio-egressgateway' },
+  },
+];
+
+export const pendingRequest: EgressRequest = {
+  id: 'req-1',
+  entityRef,
+  namespace: 'payments',
+  clusters: ['dev'],
+  hosts: ['api.stripe.com'],
+  ports: [{ number: 443, protocol: 'HTTPS' }],
+  viaEgressGateway: true,
+  justification: 'Card payments via Stripe',
+  status: 'pending',
+  requestedBy: 'user:default/jane',
+  requestedAt: '2026-11-20T10:00:00Z',
+  updatedAt: '2026-11-20T10:00:00Z',
+};
+
+export const activeRequest: EgressRequest = {
+  ...pendingRequest,
+  id: 'req-0',
+  hosts: ['hooks.slack.com'],
+  status: 'active',
+  decidedBy: 'user:default/pat',
+  decidedAt: '2026-11-10T10:00:00Z',
+  requestedAt: '2026-11-09T10:00:00Z',
+};
+
+export const entityEgress: EntityEgress = {
+  entityRef,
+  namespace: 'payments',
+  clusters: ['dev', 'prod'],
+  inventory: [
+    {
+      cluster: 'dev',
+      namespace: 'payments',
+      meshMode: 'ALLOW_ANY',
+      effectiveMode: 'ALLOW_ANY',
+      synced: true,
+      resources: [
+        {
+          kind: 'ServiceEntry',
+          namespace: 'payments',
+          name: 'egress-hooks-slack-com',
+          managed: true,
+          requestId: 'req-0',
+          hosts: ['hooks.slack.com'],
+          addresses: [],
+          ports: [443],
+        },
+        {
+          kind: 'ServiceEntry',
+          namespace: 'payments',
+          name: 'legacy-github',
+          managed: false,
+          hosts: ['github.com'],
+          addresses: [],
+          ports: [443],
+        },
+      ],
+    },
+    {
+      cluster: 'prod',
+      namespace: 'payments',
+      meshMode: 'ALLOW_ANY',
+      sidecarMode: 'REGISTRY_ONLY',
+      sidecarOverride: 'default',
+      effectiveMode: 'REGISTRY_ONLY',
+      synced: false,
+      error: 'cluster prod: connection refused',
+      resources: [],
+    },
+  ],
+};
+
+export const preview = (verdict: 'auto-approve' | 'needs-approval' | 'denied'): PreviewResult => ({
+  valid: true,
+  errors: [],
+  warnings: [],
+  policy: {
+    verdict,
+    rule: verdict === 'denied' ? 'deniedHosts' : 'manualApproval',
+    reason: verdict === 'denied' ? 'api.stripe.com is on the deny-list' : 'needs an approver',
+    reasons: [
+      {
+        rule: verdict === 'denied' ? 'deniedHosts' : 'manualApproval',
+        reason: verdict === 'denied' ? 'api.stripe.com is on the deny-list' : 'needs an approver',
+      },
+    ],
+  },
+  riskFlags: [{ code: 'long-expiry', message: 'no expiry: access stays until revoked' }],
+  manifests: [
+    { cluster: 'dev', manifests: [], yaml: 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n' },
+  ],
+});
+
+export const detailOf = (request: EgressRequest): RequestDetail => ({
+  request,
+  targets: [{ requestId: request.id, cluster: 'dev', status: 'failed', attempts: 3, lastError: 'cluster dev: webhook denied' }],
+  events: [
+    { id: 1, requestId: request.id, at: request.requestedAt, actor: request.requestedBy, action: 'created', to: 'pending', comment: request.justification },
+  ],
+  manifests: [{ cluster: 'dev', manifests: [], yaml: 'kind: ServiceEntry\nmetadata:\n  name: egress-api-stripe-com\n' }],
+});
+
+/** An EgressApi whose every method is a jest mock with a sensible default. */
+export function fakeEgressApi(overrides: Partial<EgressApi> = {}): jest.Mocked<EgressApi> {
+  const api: EgressApi = {
+    listClusters: async () => clusters,
+    getEntity: async () => entityEgress,
+    preview: async () => preview('needs-approval'),
+    createRequest: async () => pendingRequest,
+    listRequests: async () => ({ items: [pendingRequest, activeRequest] }),
+    getRequest: async id => detailOf(id === activeRequest.id ? activeRequest : pendingRequest),
+    approve: async () => ({ ...pendingRequest, status: 'approved' }),
+    reject: async () => ({ ...pendingRequest, status: 'rejected' }),
+    cancel: async () => ({ ...pendingRequest, status: 'cancelled' }),
+    revoke: async () => ({ ...activeRequest, status: 'revoking' }),
+    ...overrides,
+  };
+  return Object.fromEntries(
+    Object.entries(api).map(([k, fn]) => [k, jest.fn(fn as any)]),
+  ) as unknown as jest.Mocked<EgressApi>;
+}

@@ -1,0 +1,44 @@
+import { egressRequestApprovePermission, egressRequestCreatePermission, egressRequestRevokePermission } from '@backstage-egress/plugin-egress-common';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ReactElement } from 'react';
+// usePermission caches decisions in SWR's global cache; a fresh cache per render keeps tests independent.
+import { SWRConfig } from 'swr';
+import { EgressApi, egressApiRef } from '../api/EgressApi';
+import { entity } from './fixtures';
+
+/** Which egress permissions the signed-in user has; all by default. */
+export interface Grants {
+  create?: boolean;
+  approve?: boolean;
+  revoke?: boolean;
+}
+
+/** Renders inside a test app with the fake egress API, permissions and identity. */
+export function renderWithApis(
+  element: ReactElement,
+  options: { api: EgressApi; grants?: Grants; user?: string; config?: any },
+) {
+  const { create = true, approve = true, revoke = true } = options.grants ?? {};
+  const allowed: Record<string, boolean> = {
+    [egressRequestCreatePermission.name]: create,
+    [egressRequestApprovePermission.name]: approve,
+    [egressRequestRevokePermission.name]: revoke,
+  };
+  return renderInTestApp(
+    <SWRConfig value={{ provider: () => new Map() }}>
+      <EntityProvider entity={entity}>{element}</EntityProvider>
+    </SWRConfig>,
+    {
+    config: options.config,
+    apis: [
+      [egressApiRef, options.api],
+      mockApis.permission({
+        authorize: req =>
+          allowed[req.permission.name] === false ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+      }),
+      mockApis.identity({ userEntityRef: options.user ?? 'user:default/pat' }),
+    ],
+  });
+}

@@ -1,0 +1,181 @@
+import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EgressRequestStatus,
+  RiskFlagCode,
+  riskFlags,
+} from '@backstage-egress/plugin-egress-common';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import Link from '@material-ui/core/Link';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
+import { useMemo, useState } from 'react';
+import { EgressCluster } from '../../api/types';
+import { useEgressPolicy } from '../../hooks/useEgressPolicy';
+import { QueueFilters, useRequestList } from '../../hooks/useRequestList';
+import { formatPorts, formatTime, shortRef } from '../common/format';
+import { RequestStatusChip } from '../common/RequestStatusChip';
+import { RiskFlagChips } from '../common/RiskFlagChips';
+import { RequestDetailDialog } from '../RequestDetail/RequestDetailDialog';
+
+const RISKS: Array<{ code: RiskFlagCode; label: string }> = [
+  { code: 'wildcard', label: 'Wildcard host' },
+  { code: 'plain-http', label: 'Plain HTTP' },
+  { code: 'plain-tcp', label: 'Plain TCP' },
+  { code: 'cidr', label: 'IP range' },
+  { code: 'no-gateway', label: 'No gateway' },
+  { code: 'long-expiry', label: 'Long expiry' },
+  { code: 'not-allow-listed', label: 'Not on allow-list' },
+];
+
+/** Pending statuses vs. everything decided. */
+export const QUEUE_STATUSES: Record<'pending' | 'history', EgressRequestStatus[]> = {
+  pending: ['pending'],
+  history: ['approved', 'active', 'rejected', 'cancelled', 'revoking', 'revoked', 'expired'],
+};
+
+/**
+ * Requests in the approval queue (or its history) with filters by cluster,
+ * entity and risk; a request opens its detail with Approve / Reject.
+ */
+export const ApprovalQueue = (props: {
+  view: 'pending' | 'history';
+  clusters: EgressCluster[];
+}) => {
+  const { view, clusters } = props;
+  const policy = useEgressPolicy();
+  const [filters, setFilters] = useState<QueueFilters>({ cluster: '', entityRef: '' });
+  const [risk, setRisk] = useState<RiskFlagCode | ''>('');
+  const [openRequest, setOpenRequest] = useState<string>();
+  const list = useRequestList(QUEUE_STATUSES[view], filters);
+
+  const rows = useMemo(
+    () =>
+      (list.items ?? [])
+        .map(request => ({ request, flags: riskFlags(request, policy) }))
+        .filter(row => !risk || row.flags.some(f => f.code === risk)),
+    [list.items, policy, risk],
+  );
+
+  return (
+    <>
+      <Grid container spacing={2} role="search" aria-label="Filters">
+        <Grid item xs={12} sm={4}>
+          <TextField
+            id={`egress-${view}-cluster-filter`}
+            select
+            label="Cluster"
+            fullWidth
+            variant="outlined"
+            size="small"
+            SelectProps={{ native: true }}
+            value={filters.cluster}
+            onChange={e => setFilters(f => ({ ...f, cluster: e.target.value }))}
+          >
+            <option value="">All clusters</option>
+            {clusters.map(c => (
+              <option key={c.name} value={c.name}>
+                {c.title}
+              </option>
+            ))}
+          </TextField>
+        </Grid>
+        <Grid item xs={12} sm={4}>
+          <TextField
+            id={`egress-${view}-entity-filter`}
+            label="Entity"
+            placeholder="component:default/payments-api"
+            fullWidth
+            variant="outlined"
+            size="small"
+            value={filters.entityRef}
+            onChange={e => setFilters(f => ({ ...f, entityRef: e.target.value }))}
+          />
+        </Grid>
+        <Grid item xs={12} sm={4}>
+          <TextField
+            id={`egress-${view}-risk-filter`}
+            select
+            label="Risk"
+            fullWidth
+            variant="outlined"
+            size="small"
+            SelectProps={{ native: true }}
+            value={risk}
+            onChange={e => setRisk(e.target.value as RiskFlagCode | '')}
+          >
+            <option value="">Any risk</option>
+            {RISKS.map(r => (
+              <option key={r.code} value={r.code}>
+                {r.label}
+              </option>
+            ))}
+          </TextField>
+        </Grid>
+      </Grid>
+
+      {list.error && <ResponseErrorPanel error={list.error} />}
+      {list.loading && !list.items && <Progress />}
+      {list.items && rows.length === 0 && (
+        <EmptyState
+          missing="data"
+          title={view === 'pending' ? 'No requests waiting for a decision' : 'No decided requests'}
+          description="Change the filters, or check again later."
+        />
+      )}
+      {rows.length > 0 && (
+        <Table size="small" aria-label={view === 'pending' ? 'Pending requests' : 'Request history'}>
+          <TableHead>
+            <TableRow>
+              <TableCell>Hosts</TableCell>
+              <TableCell>Entity</TableCell>
+              <TableCell>Ports</TableCell>
+              <TableCell>Clusters</TableCell>
+              <TableCell>Risk</TableCell>
+              <TableCell>Status</TableCell>
+              <TableCell>Requested</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {rows.map(({ request, flags }) => (
+              <TableRow key={request.id}>
+                <TableCell>
+                  <Link component="button" variant="body2" onClick={() => setOpenRequest(request.id)}>
+                    {[...(request.hosts ?? []), ...(request.addresses ?? [])].join(', ') || request.id}
+                  </Link>
+                </TableCell>
+                <TableCell>{request.entityRef}</TableCell>
+                <TableCell>{formatPorts(request.ports)}</TableCell>
+                <TableCell>{request.clusters.join(', ')}</TableCell>
+                <TableCell>
+                  <RiskFlagChips flags={flags} />
+                </TableCell>
+                <TableCell>
+                  <RequestStatusChip status={request.status} />
+                </TableCell>
+                <TableCell>
+                  {formatTime(request.requestedAt)} by {shortRef(request.requestedBy)}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      {list.hasMore && (
+        <Button disabled={list.loading} onClick={list.loadMore} style={{ marginTop: 8 }}>
+          Load more
+        </Button>
+      )}
+      <RequestDetailDialog
+        requestId={openRequest}
+        allowDecision={view === 'pending'}
+        onClose={() => setOpenRequest(undefined)}
+        onChanged={list.retry}
+      />
+    </>
+  );
+};

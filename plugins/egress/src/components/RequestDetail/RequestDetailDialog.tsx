@@ -1,0 +1,168 @@
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { riskFlags } from '@backstage-egress/plugin-egress-common';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { RequestDetail } from '../../api/types';
+import { useEgressPolicy } from '../../hooks/useEgressPolicy';
+import { useRequestDetail } from '../../hooks/useRequestDetail';
+import { formatDate, formatPorts, formatTime, shortRef } from '../common/format';
+import { RequestStatusChip } from '../common/RequestStatusChip';
+import { RiskFlagChips } from '../common/RiskFlagChips';
+import { YamlBlock } from '../common/YamlBlock';
+import { AuditTrail } from './AuditTrail';
+import { ClusterApplyState } from './ClusterApplyState';
+import { DecisionPanel } from './DecisionPanel';
+import { RequesterActions } from './RequesterActions';
+
+const useStyles = makeStyles(theme => ({
+  section: { marginTop: theme.spacing(3) },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    columnGap: theme.spacing(2),
+    rowGap: theme.spacing(0.5),
+    margin: 0,
+    '& dt': { fontWeight: theme.typography.fontWeightBold as number },
+    '& dd': { margin: 0 },
+  },
+}));
+
+const Section = (props: { title: string; children: React.ReactNode }) => {
+  const classes = useStyles();
+  return (
+    <section className={classes.section} aria-label={props.title}>
+      <Typography variant="h6" component="h3" gutterBottom>
+        {props.title}
+      </Typography>
+      {props.children}
+    </section>
+  );
+};
+
+/** Everything about one request: what, why, risks, where applied, history, YAML. */
+const RequestDetailContent = (props: {
+  detail: RequestDetail;
+  allowDecision: boolean;
+  onChanged: () => void;
+}) => {
+  const { detail, allowDecision, onChanged } = props;
+  const { request } = detail;
+  const classes = useStyles();
+  const policy = useEgressPolicy();
+  const flags = riskFlags(request, policy);
+  return (
+    <>
+      <dl className={classes.facts}>
+        <dt>Status</dt>
+        <dd>
+          <RequestStatusChip status={request.status} />
+        </dd>
+        <dt>Entity</dt>
+        <dd>{request.entityRef}</dd>
+        <dt>Namespace</dt>
+        <dd>{request.namespace}</dd>
+        <dt>Hosts</dt>
+        <dd>{[...(request.hosts ?? []), ...(request.addresses ?? [])].join(', ')}</dd>
+        <dt>Ports</dt>
+        <dd>{formatPorts(request.ports)}</dd>
+        <dt>Clusters</dt>
+        <dd>{request.clusters.join(', ')}</dd>
+        <dt>Route</dt>
+        <dd>{request.viaEgressGateway ? 'Egress gateway' : 'Direct'}</dd>
+        <dt>Expires</dt>
+        <dd>{request.expiresAt ? formatDate(request.expiresAt) : 'Never'}</dd>
+        <dt>Requested</dt>
+        <dd>
+          {formatTime(request.requestedAt)} by {shortRef(request.requestedBy)}
+        </dd>
+        <dt>Justification</dt>
+        <dd>{request.justification}</dd>
+        {request.decidedBy && (
+          <>
+            <dt>Decided</dt>
+            <dd>
+              {formatTime(request.decidedAt)} by {shortRef(request.decidedBy)}
+              {request.decisionComment ? `: ${request.decisionComment}` : ''}
+            </dd>
+          </>
+        )}
+        <dt>Risk flags</dt>
+        <dd>
+          <RiskFlagChips flags={flags} />
+        </dd>
+      </dl>
+      <div className={classes.section}>
+        <RequesterActions request={request} onChanged={onChanged} />
+        {allowDecision && <DecisionPanel request={request} onDecided={onChanged} />}
+      </div>
+      <Section title="Per-cluster state">
+        <ClusterApplyState targets={detail.targets} />
+      </Section>
+      <Section title="Audit trail">
+        <AuditTrail events={detail.events} />
+      </Section>
+      <Section title="Manifests">
+        {detail.manifests.map(m => (
+          <YamlBlock key={m.cluster} cluster={m.cluster} yaml={m.yaml} />
+        ))}
+      </Section>
+    </>
+  );
+};
+
+const RequestDetailLoader = (props: {
+  requestId: string;
+  allowDecision: boolean;
+  onChanged: () => void;
+}) => {
+  const { value, loading, error, retry } = useRequestDetail(props.requestId);
+  if (loading && !value) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value) return null;
+  return (
+    <RequestDetailContent
+      detail={value}
+      allowDecision={props.allowDecision}
+      onChanged={() => {
+        retry();
+        props.onChanged();
+      }}
+    />
+  );
+};
+
+/**
+ * A request's detail in a dialog. `allowDecision` adds Approve / Reject
+ * (the approvals page); cancel and revoke show wherever they are allowed.
+ */
+export const RequestDetailDialog = (props: {
+  requestId?: string;
+  onClose: () => void;
+  /** Called after the request changed (cancelled, revoked, decided). */
+  onChanged?: () => void;
+  allowDecision?: boolean;
+}) => {
+  const { requestId, onClose, onChanged, allowDecision = false } = props;
+  return (
+    <Dialog open={Boolean(requestId)} onClose={onClose} fullWidth maxWidth="md" aria-labelledby="egress-request-detail-title">
+      <DialogTitle id="egress-request-detail-title">Egress request</DialogTitle>
+      <DialogContent dividers>
+        {requestId && (
+          <RequestDetailLoader
+            requestId={requestId}
+            allowDecision={allowDecision}
+            onChanged={() => onChanged?.()}
+          />
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Close</Button>
+      </DialogActions>
+    </Dialog>
+  );
+};

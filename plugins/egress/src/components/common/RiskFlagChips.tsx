@@ -1,0 +1,38 @@
+import { RiskFlag, RiskFlagCode } from '@backstage-egress/plugin-egress-common';
+import Chip from '@material-ui/core/Chip';
+import Tooltip from '@material-ui/core/Tooltip';
+import { makeStyles } from '@material-ui/core/styles';
+
+const LABELS: Record<RiskFlagCode, string> = {
+  wildcard: 'Wildcard host',
+  'plain-http': 'Plain HTTP',
+  'plain-tcp': 'Plain TCP',
+  cidr: 'IP range',
+  'no-gateway': 'No gateway',
+  'long-expiry': 'Long expiry',
+  'not-allow-listed': 'Not on allow-list',
+};
+
+const useStyles = makeStyles(theme => ({
+  chip: { marginRight: theme.spacing(0.5), marginBottom: theme.spacing(0.5) },
+}));
+
+/** Risk flags an approver should notice, each with its full sentence as a tooltip. */
+export const RiskFlagChips = (props: { flags: RiskFlag[] }) => {
+  const classes = useStyles();
+  if (props.flags.length === 0) return <span>None</span>;
+  return (
+    <span aria-label="Risk flags">
+      {props.flags.map(flag => (
+        <Tooltip key={flag.code} title={flag.message}>
+          <Chip
+            className={classes.chip}
+            size="small"
+            color="secondary"
+            label={LABELS[flag.code] ?? flag.code}
+          />
+        </Tooltip>
+      ))}
+    </span>
+  );
+};

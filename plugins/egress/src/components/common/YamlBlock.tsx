@@ -1,0 +1,35 @@
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+
+const useStyles = makeStyles(theme => ({
+  pre: {
+    margin: 0,
+    padding: theme.spacing(1.5),
+    overflow: 'auto',
+    maxHeight: 360,
+    fontSize: theme.typography.caption.fontSize,
+    backgroundColor: theme.palette.background.default,
+    color: theme.palette.text.primary,
+    border: `1px solid ${theme.palette.divider}`,
+    borderRadius: theme.shape.borderRadius,
+  },
+}));
+
+/** The exact YAML applied to one cluster. */
+export const YamlBlock = (props: { cluster: string; title?: string; yaml: string }) => {
+  const classes = useStyles();
+  return (
+    <div>
+      <Typography variant="subtitle2" component="h4" gutterBottom>
+        {props.title ?? props.cluster}
+      </Typography>
+      <pre
+        className={classes.pre}
+        aria-label={`YAML for cluster ${props.cluster}`}
+        tabIndex={0}
+      >
+        {props.yaml}
+      </pre>
+    </div>
+  );
+};

@@ -1,0 +1,25 @@
+/** A short local date and time, or a dash. */
+export function formatTime(iso?: string): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+}
+
+/** A local date, or a dash. */
+export function formatDate(iso?: string): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleDateString();
+}
+
+/** `443/HTTPS, 80/HTTP` */
+export function formatPorts(ports: Array<{ number: number; protocol?: string }>): string {
+  return ports.map(p => (p.protocol ? `${p.number}/${p.protocol}` : String(p.number))).join(', ');
+}
+
+/** `user:default/jane` → `jane`; other refs unchanged. */
+export function shortRef(ref?: string): string {
+  if (!ref) return '—';
+  const match = /^user:default\/(.+)$/.exec(ref);
+  return match ? match[1] : ref;
+}

@@ -1,0 +1,55 @@
+import { useApi } from '@backstage/core-plugin-api';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { egressApiRef } from '../api/EgressApi';
+import {
+  EgressCluster,
+  EgressRequest,
+  EntityEgress,
+  RequestTarget,
+} from '../api/types';
+
+/** Statuses whose per-cluster apply state is worth showing in the history. */
+const APPLYING = new Set(['approved', 'active', 'revoking']);
+
+/** Everything the entity's Egress tab shows. */
+export interface EntityEgressOverview {
+  entity: EntityEgress;
+  /** By cluster name; a cluster missing here is shown by its name. */
+  clusters: Map<string, EgressCluster>;
+  /** The entity's requests, newest first. */
+  requests: EgressRequest[];
+  /** Per-cluster apply state of requests being applied or in force, by request id. */
+  targets: Map<string, RequestTarget[]>;
+}
+
+/**
+ * Loads the entity's inventory per target cluster, the cluster states and the
+ * entity's requests. A failure of the cluster list or of one request's detail
+ * does not hide the rest.
+ */
+export function useEntityEgress(entityRef: string) {
+  const egressApi = useApi(egressApiRef);
+  return useAsyncRetry(async (): Promise<EntityEgressOverview> => {
+    const [entity, clusterList, page] = await Promise.all([
+      egressApi.getEntity(entityRef),
+      egressApi.listClusters().catch(() => [] as EgressCluster[]),
+      egressApi.listRequests({ entityRef, limit: 100 }),
+    ]);
+    const details = await Promise.all(
+      page.items
+        .filter(r => APPLYING.has(r.status))
+        .slice(0, 20)
+        .map(r => egressApi.getRequest(r.id).catch(() => undefined)),
+    );
+    const targets = new Map<string, RequestTarget[]>();
+    for (const detail of details) {
+      if (detail) targets.set(detail.request.id, detail.targets);
+    }
+    return {
+      entity,
+      clusters: new Map(clusterList.map(c => [c.name, c])),
+      requests: page.items,
+      targets,
+    };
+  }, [egressApi, entityRef]);
+}
