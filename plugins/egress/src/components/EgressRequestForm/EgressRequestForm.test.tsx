@@ -1,0 +1,130 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { EgressApi } from '../../api/EgressApi';
+import { entityRef, fakeEgressApi, preview } from '../../__testUtils__/fixtures';
+import { renderWithApis } from '../../__testUtils__/render';
+import { EgressRequestForm } from './EgressRequestForm';
+
+const choices = [
+  { name: 'dev', title: 'Development' },
+  { name: 'prod', title: 'Production' },
+];
+
+async function renderForm(api: EgressApi, onCreated = jest.fn()) {
+  await renderWithApis(
+    <EgressRequestForm entityRef={entityRef} namespace="payments" clusters={choices} onCreated={onCreated} />,
+    { api },
+  );
+  return onCreated;
+}
+
+async function fill(label: string, text: string) {
+  const field = screen.getByLabelText(label);
+  await userEvent.clear(field);
+  await userEvent.click(field);
+  await userEvent.paste(text);
+}
+
+async function fillValidDraft() {
+  await fill('Hosts', 'api.stripe.com');
+  await userEvent.click(screen.getByLabelText('Development'));
+  await fill('Justification', 'Card payments via Stripe');
+}
+
+describe('EgressRequestForm', () => {
+  it('has the labelled inputs, the gateway on by default', async () => {
+    await renderForm(fakeEgressApi());
+    expect(screen.getByLabelText('Hosts')).toBeInTheDocument();
+    expect(screen.getByLabelText('Port')).toHaveValue(443);
+    const protocol = screen.getByLabelText('Protocol');
+    expect(protocol).toHaveValue('HTTPS');
+    expect(
+      Array.from((protocol as HTMLSelectElement).options).map(o => o.value).sort(),
+    ).toEqual(['GRPC', 'HTTP', 'HTTP2', 'HTTPS', 'TCP', 'TLS']);
+    expect(screen.getByLabelText('Development')).not.toBeChecked();
+    expect(screen.getByLabelText('Production')).not.toBeChecked();
+    expect(screen.getByLabelText('Route through the egress gateway')).toBeChecked();
+    expect(screen.getByLabelText('Justification')).toBeInTheDocument();
+    expect(screen.getByLabelText('Expires on')).toBeInTheDocument();
+  });
+
+  it('shows the validator message for the host *', async () => {
+    const api = fakeEgressApi();
+    await renderForm(api);
+    await fill('Hosts', '*');
+    expect(
+      await screen.findByText(
+        'hosts[0]: "*" would allow every host on the internet; name a domain such as "*.example.com"',
+      ),
+    ).toBeInTheDocument();
+    expect(api.preview).not.toHaveBeenCalled();
+  });
+
+  it('shows the validator message for port 70000', async () => {
+    await renderForm(fakeEgressApi());
+    await fill('Port', '70000');
+    expect(await screen.findByText('ports[0].number: 70000 is not a port (1-65535)')).toBeInTheDocument();
+  });
+
+  it('reveals every message when submitting an incomplete form, without sending it', async () => {
+    const api = fakeEgressApi();
+    await renderForm(api);
+    await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
+    expect(await screen.findByText('hosts: give at least one host (or IP ranges in addresses)')).toBeInTheDocument();
+    expect(screen.getByText('clusters: choose at least one cluster')).toBeInTheDocument();
+    expect(screen.getByText('justification: say why the workloads need this access')).toBeInTheDocument();
+    expect(api.createRequest).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['auto-approve', 'Will be auto-approved'],
+    ['needs-approval', 'Needs platform approval'],
+    ['denied', 'Denied: api.stripe.com is on the deny-list'],
+  ] as const)('shows the verdict %s as "%s"', async (verdict, text) => {
+    const api = fakeEgressApi({ preview: async () => preview(verdict) });
+    await renderForm(api);
+    await fillValidDraft();
+    expect(await screen.findByText(text)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Submit request' })).toHaveProperty(
+      'disabled',
+      verdict === 'denied',
+    );
+  });
+
+  it('shows the YAML from the preview per cluster', async () => {
+    const api = fakeEgressApi();
+    await renderForm(api);
+    await fillValidDraft();
+    const yaml = await screen.findByLabelText('YAML for cluster dev');
+    expect(yaml).toHaveTextContent('kind: ServiceEntry');
+    expect(api.preview).toHaveBeenLastCalledWith(
+      expect.objectContaining({ entityRef, clusters: ['dev'], hosts: ['api.stripe.com'] }),
+    );
+  });
+
+  it('submits the draft and hands back the created request', async () => {
+    const api = fakeEgressApi();
+    const onCreated = await renderForm(api);
+    await fillValidDraft();
+    await fill('Expires on', '2099-01-31');
+    await screen.findByText('Needs platform approval');
+    await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
+    await waitFor(() => expect(onCreated).toHaveBeenCalled());
+    expect(api.createRequest.mock.calls[0][0].expiresAt).toMatch(/^2099-0[12]-\d\dT.*Z$/);
+  });
+
+  it('shows why the backend refused the request', async () => {
+    const api = fakeEgressApi({
+      createRequest: async () => {
+        throw new Error('Denied by policy (deniedHosts): api.stripe.com is on the deny-list');
+      },
+    });
+    const onCreated = await renderForm(api);
+    await fillValidDraft();
+    await screen.findByText('Needs platform approval');
+    await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
+    expect(await screen.findByText(/The request was not created/)).toBeInTheDocument();
+    expect(screen.getAllByText(/api.stripe.com is on the deny-list/).length).toBeGreaterThan(0);
+    expect(onCreated).not.toHaveBeenCalled();
+  });
+});
