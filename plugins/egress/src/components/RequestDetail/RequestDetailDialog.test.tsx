@@ -1,0 +1,73 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { activeRequest, fakeEgressApi, pendingRequest } from '../../__testUtils__/fixtures';
+import { renderWithApis } from '../../__testUtils__/render';
+import { RequestDetailDialog } from './RequestDetailDialog';
+
+describe('RequestDetailDialog', () => {
+  it('shows the manifests, per-cluster state and audit trail', async () => {
+    await renderWithApis(<RequestDetailDialog requestId="req-1" onClose={jest.fn()} />, {
+      api: fakeEgressApi(),
+    });
+    expect(await screen.findByLabelText('YAML for cluster dev')).toHaveTextContent('egress-api-stripe-com');
+    const state = screen.getByRole('table', { name: 'Per-cluster state' });
+    expect(state).toHaveTextContent('failed');
+    expect(state).toHaveTextContent('3');
+    expect(state).toHaveTextContent('cluster dev: webhook denied');
+    const audit = screen.getByRole('table', { name: 'Audit trail' });
+    expect(audit).toHaveTextContent('— → pending');
+    expect(audit).toHaveTextContent('Card payments via Stripe');
+  });
+
+  it('lets the requester cancel a pending request after confirming', async () => {
+    const api = fakeEgressApi();
+    const onChanged = jest.fn();
+    await renderWithApis(
+      <RequestDetailDialog requestId="req-1" onClose={jest.fn()} onChanged={onChanged} />,
+      { api, user: pendingRequest.requestedBy },
+    );
+    await userEvent.click(await screen.findByRole('button', { name: 'Cancel request' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Yes, cancel request' }));
+    await waitFor(() => expect(api.cancel).toHaveBeenCalledWith('req-1', ''));
+    expect(onChanged).toHaveBeenCalled();
+  });
+
+  it('offers no cancel to someone else', async () => {
+    await renderWithApis(<RequestDetailDialog requestId="req-1" onClose={jest.fn()} />, {
+      api: fakeEgressApi(),
+      user: 'user:default/someone-else',
+    });
+    await screen.findByLabelText('YAML for cluster dev');
+    expect(screen.queryByRole('button', { name: 'Cancel request' })).not.toBeInTheDocument();
+  });
+
+  it('revokes active access with a comment, given the revoke permission', async () => {
+    const api = fakeEgressApi();
+    await renderWithApis(<RequestDetailDialog requestId={activeRequest.id} onClose={jest.fn()} />, { api });
+    await userEvent.click(await screen.findByRole('button', { name: 'Revoke access' }));
+    await userEvent.click(screen.getByLabelText('Comment'));
+    await userEvent.paste('No longer needed');
+    await userEvent.click(screen.getByRole('button', { name: 'Yes, revoke access' }));
+    await waitFor(() => expect(api.revoke).toHaveBeenCalledWith(activeRequest.id, 'No longer needed'));
+  });
+
+  it('hides "Revoke access" without the revoke permission', async () => {
+    await renderWithApis(<RequestDetailDialog requestId={activeRequest.id} onClose={jest.fn()} />, {
+      api: fakeEgressApi(),
+      grants: { revoke: false },
+    });
+    await screen.findByLabelText('YAML for cluster dev');
+    expect(screen.queryByRole('button', { name: 'Revoke access' })).not.toBeInTheDocument();
+  });
+
+  it('shows the error when the request cannot be read', async () => {
+    await renderWithApis(<RequestDetailDialog requestId="nope" onClose={jest.fn()} />, {
+      api: fakeEgressApi({
+        getRequest: async () => {
+          throw new Error('Egress request nope not found');
+        },
+      }),
+    });
+    expect((await screen.findAllByText(/Egress request nope not found/)).length).toBeGreaterThan(0);
+  });
+});
