@@ -10,6 +10,24 @@ export {
   EgressApprovalsPage,
 } from './plugin';
 export { egressApiRef } from './api/EgressApi';
-export type { EgressApi, EgressCluster } from './api/EgressApi';
+export type { EgressApi } from './api/EgressApi';
+export type {
+  AuditEvent,
+  CacheFreshness,
+  ClusterManifests,
+  EgressCluster,
+  EgressRequest,
+  EntityEgress,
+  InventoryResource,
+  IstioKind,
+  MeshMode,
+  NamespaceInventory,
+  PreviewResult,
+  RequestDetail,
+  RequestDraftInput,
+  RequestFilters,
+  RequestPage,
+  RequestTarget,
+} from './api/types';
 export { EgressClient } from './api/EgressClient';
 export { isEgressAvailable, KUBERNETES_NAMESPACE_ANNOTATION } from './annotations';

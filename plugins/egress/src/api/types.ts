@@ -95,6 +95,8 @@ export interface EntityEgress {
   /** Names of the clusters the entity may target. */
   clusters: string[];
   inventory: NamespaceInventory[];
+  /** The entity's requests, newest first (when the backend serves the request workflow). */
+  requests?: EgressRequest[];
 }
 
 /** A stored request, as the backend returns it. @public */

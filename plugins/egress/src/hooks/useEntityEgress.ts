@@ -30,13 +30,15 @@ export interface EntityEgressOverview {
 export function useEntityEgress(entityRef: string) {
   const egressApi = useApi(egressApiRef);
   return useAsyncRetry(async (): Promise<EntityEgressOverview> => {
-    const [entity, clusterList, page] = await Promise.all([
+    const [entity, clusterList] = await Promise.all([
       egressApi.getEntity(entityRef),
       egressApi.listClusters().catch(() => [] as EgressCluster[]),
-      egressApi.listRequests({ entityRef, limit: 100 }),
     ]);
+    // GET /entity carries the requests; older backends need the list call.
+    const requests =
+      entity.requests ?? (await egressApi.listRequests({ entityRef, limit: 200 })).items;
     const details = await Promise.all(
-      page.items
+      requests
         .filter(r => APPLYING.has(r.status))
         .slice(0, 20)
         .map(r => egressApi.getRequest(r.id).catch(() => undefined)),
@@ -48,7 +50,7 @@ export function useEntityEgress(entityRef: string) {
     return {
       entity,
       clusters: new Map(clusterList.map(c => [c.name, c])),
-      requests: page.items,
+      requests,
       targets,
     };
   }, [egressApi, entityRef]);
