@@ -14,6 +14,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import { useMemo, useState } from 'react';
+import useDebounce from 'react-use/esm/useDebounce';
 import { EgressCluster } from '../../api/types';
 import { useEgressPolicy } from '../../hooks/useEgressPolicy';
 import { QueueFilters, useRequestList } from '../../hooks/useRequestList';
@@ -49,6 +50,9 @@ export const ApprovalQueue = (props: {
   const { view, clusters } = props;
   const policy = useEgressPolicy();
   const [filters, setFilters] = useState<QueueFilters>({ cluster: '', entityRef: '' });
+  // The entity filter is typed; ask the backend once the typing pauses.
+  const [entityInput, setEntityInput] = useState('');
+  useDebounce(() => setFilters(f => ({ ...f, entityRef: entityInput })), 300, [entityInput]);
   const [risk, setRisk] = useState<RiskFlagCode | ''>('');
   const [openRequest, setOpenRequest] = useState<string>();
   const list = useRequestList(QUEUE_STATUSES[view], filters);
@@ -92,8 +96,8 @@ export const ApprovalQueue = (props: {
             fullWidth
             variant="outlined"
             size="small"
-            value={filters.entityRef}
-            onChange={e => setFilters(f => ({ ...f, entityRef: e.target.value }))}
+            value={entityInput}
+            onChange={e => setEntityInput(e.target.value)}
           />
         </Grid>
         <Grid item xs={12} sm={4}>
