@@ -31,14 +31,22 @@ async function startStack(options = {}) {
     backendPort = 7007,
     appPort = 3000,
     extraConfig = [],
-    log = line => console.log(line),
+    log: userLog = line => console.log(line),
   } = options;
+  /** The last lines of output, for error messages. */
+  const recent = [];
+  const log = line => {
+    recent.push(line);
+    if (recent.length > 60) recent.shift();
+    userLog(line);
+  };
   if (!fs.existsSync(cli)) {
     throw new Error('npm packages are missing: run `npm ci` first');
   }
   const appUrl = `http://localhost:${appPort}`;
   const backendUrl = `http://localhost:${backendPort}`;
-  const env = { ...process.env };
+  // Jest sets NODE_ENV=test, which the app's bundler has no browserslist for.
+  const env = { ...process.env, NODE_ENV: 'development' };
   /** @type {import('node:child_process').ChildProcess[]} */
   const children = [];
   let clusterInfo;
@@ -98,7 +106,7 @@ async function startStack(options = {}) {
     await waitFor(appUrl, 'app', children);
   } catch (e) {
     await stop();
-    throw e;
+    throw new Error(`${e.message}\n--- last output ---\n${recent.join('\n')}`);
   }
   return { appUrl, backendUrl, cluster: clusterInfo, children, stop };
 }

@@ -107,17 +107,23 @@ describe('egress portal end to end', () => {
     await page.getByText(/Outbound access|mesh/i).first().waitFor();
   }
 
+  /** Opens the request form and fills it in; returns the dialog. */
   async function requestAccess(page: Page, justification: string) {
     await page.getByRole('button', { name: 'Request outbound access' }).click();
-    await page.getByLabel('Hosts').fill(HOST);
-    await page.getByLabel('Port').fill('443');
-    await page.getByLabel('Protocol').click();
-    await page.getByRole('option', { name: 'TLS', exact: true }).click();
-    const gateway = page.getByLabel('Route through the egress gateway');
+    const form = page.getByRole('dialog');
+    await form.getByLabel('Hosts', { exact: true }).fill(HOST);
+    await form.getByLabel('Port', { exact: true }).fill('443');
+    await form.getByLabel('Protocol', { exact: true }).selectOption('TLS');
+    const cluster = form.getByLabel(CLUSTER, { exact: true });
+    if (!(await cluster.isChecked())) await cluster.check();
+    const gateway = form.getByLabel('Route through the egress gateway');
     if (!(await gateway.isChecked())) await gateway.check();
-    await page.getByLabel('Justification').fill(justification);
-    const yaml = page.getByLabel(`YAML for cluster ${CLUSTER}`);
-    await yaml.getByText('kind: VirtualService', { exact: false }).waitFor();
+    await form.getByLabel('Justification', { exact: true }).fill(justification);
+    await form
+      .getByLabel(`YAML for cluster ${CLUSTER}`)
+      .getByText('kind: VirtualService', { exact: false })
+      .waitFor();
+    return form;
   }
 
   it('owner requests, platform approves, resources appear, owner revokes, resources go', async () => {
@@ -131,17 +137,20 @@ describe('egress portal end to end', () => {
     // The service owner asks for api.stripe.com over TLS through the egress gateway.
     const owner = await signIn('alice');
     await openEntityTab(owner.page, 'payments-api');
-    await requestAccess(owner.page, 'Card payments go to Stripe');
-    await owner.page.getByText('Needs platform approval').waitFor();
-    const preview = await owner.page.getByLabel(`YAML for cluster ${CLUSTER}`).innerText();
+    const form = await requestAccess(owner.page, 'Card payments go to Stripe');
+    await form.getByText('Needs platform approval').waitFor();
+    const preview = await form.getByLabel(`YAML for cluster ${CLUSTER}`).innerText();
     for (const kind of ['ServiceEntry', 'Gateway', 'DestinationRule', 'VirtualService']) {
       expect(preview).toContain(`kind: ${kind}`);
     }
     expect(preview).toContain(HOST);
+    await owner.page.setViewportSize({ width: 1360, height: 1300 });
+    await form.getByLabel(`YAML for cluster ${CLUSTER}`).scrollIntoViewIfNeeded();
     await owner.page.screenshot({ path: path.join(screenshots, 'request-form.png') });
-    await owner.page.getByRole('button', { name: 'Submit request' }).click();
-    await owner.page.getByRole('cell', { name: HOST }).first().waitFor();
-    await owner.page.getByText('pending', { exact: false }).first().waitFor();
+    await owner.page.setViewportSize({ width: 1360, height: 900 });
+    await form.getByRole('button', { name: 'Submit request' }).click();
+    await owner.page.getByRole('button', { name: HOST }).first().waitFor();
+    await owner.page.getByText('Pending', { exact: true }).first().waitFor();
     expect(await managedResources('payments')).toMatchObject({ serviceentries: 0 });
 
     // A platform engineer approves it with a comment.
@@ -159,7 +168,7 @@ describe('egress portal end to end', () => {
     while (!active && Date.now() < deadline) {
       await openEntityTab(owner.page, 'payments-api');
       active = await owner.page
-        .getByText('active', { exact: true })
+        .getByText('Active', { exact: true })
         .first()
         .isVisible()
         .catch(() => false);
@@ -175,10 +184,9 @@ describe('egress portal end to end', () => {
     });
 
     // The owner revokes; the resources are removed.
-    await owner.page.getByRole('cell', { name: HOST }).first().click();
+    await owner.page.getByRole('button', { name: HOST }).first().click();
     await owner.page.getByRole('button', { name: 'Revoke access' }).click();
-    const confirm = owner.page.getByRole('button', { name: /^(Revoke|Confirm)/ }).last();
-    if (await confirm.isVisible().catch(() => false)) await confirm.click();
+    await owner.page.getByRole('button', { name: 'Yes, revoke access' }).click();
     const gone = Date.now() + 60_000;
     let counts = await managedResources('payments');
     while (Object.values(counts).some(n => n > 0) && Date.now() < gone) {
@@ -192,7 +200,7 @@ describe('egress portal end to end', () => {
       virtualservices: 0,
     });
     await openEntityTab(owner.page, 'payments-api');
-    await owner.page.getByText('revoked', { exact: true }).first().waitFor();
+    await owner.page.getByText('Revoked', { exact: true }).first().waitFor();
 
     await owner.context.close();
     await platform.context.close();
@@ -202,9 +210,9 @@ describe('egress portal end to end', () => {
     // dave is in platform-team and search-team, so he may request for search-indexer.
     const dave = await signIn('dave');
     await openEntityTab(dave.page, 'search-indexer');
-    await requestAccess(dave.page, 'Partner feed crawler');
-    await dave.page.getByRole('button', { name: 'Submit request' }).click();
-    await dave.page.getByRole('cell', { name: HOST }).first().waitFor();
+    const form = await requestAccess(dave.page, 'Partner feed crawler');
+    await form.getByRole('button', { name: 'Submit request' }).click();
+    await dave.page.getByRole('button', { name: HOST }).first().waitFor();
 
     await dave.page.goto(`${stack.appUrl}/egress-approvals`);
     await dave.page.getByText(HOST).first().click();
