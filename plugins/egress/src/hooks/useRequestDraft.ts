@@ -7,44 +7,68 @@ import {
 import { useMemo, useState } from 'react';
 import { RequestDraftInput } from '../api/types';
 
+/** One port row of the form. */
+export interface PortFields {
+  /** As typed; converted to a number for the validator. */
+  number: string;
+  protocol: Protocol;
+}
+
 /** What the user typed into the request form. */
 export interface DraftFields {
+  /** Whether the request names hosts or IP ranges (the validator allows one kind per request). */
+  destination: 'hosts' | 'addresses';
   /** One host per line or comma-separated. */
   hosts: string;
-  port: string;
-  protocol: Protocol;
+  /** IP ranges in CIDR notation, one per line or comma-separated. */
+  addresses: string;
+  ports: PortFields[];
   clusters: string[];
   viaEgressGateway: boolean;
+  /** Also add the namespace Sidecar that lets workloads reach registered hosts only. */
+  lockdownNamespace: boolean;
   justification: string;
   /** `YYYY-MM-DD` from the date input, or empty. */
   expiresOn: string;
 }
 
-/** Form fields that validation messages are shown next to. */
+/**
+ * Form fields that validation messages are shown next to; a port row's
+ * number and protocol are `port:<index>` and `protocol:<index>`, messages
+ * about the port list as a whole are `ports`.
+ */
 export type DraftField =
   | 'hosts'
-  | 'port'
-  | 'protocol'
+  | 'addresses'
+  | 'ports'
+  | `port:${number}`
+  | `protocol:${number}`
   | 'clusters'
   | 'viaEgressGateway'
+  | 'lockdownNamespace'
   | 'justification'
   | 'expiresOn'
   | 'other';
 
 /** The form field a validator path belongs to. */
 export function fieldOfPath(path: string): DraftField {
-  if (path.startsWith('hosts') || path.startsWith('addresses')) return 'hosts';
-  if (/^ports(\[\d+\])?\.protocol/.test(path)) return 'protocol';
-  if (path.startsWith('ports')) return 'port';
+  // "give at least one host (or IP ranges)" is reported on hosts; show it on
+  // whichever destination field the user sees.
+  if (path.startsWith('hosts')) return 'hosts';
+  if (path.startsWith('addresses')) return 'addresses';
+  const port = /^ports\[(\d+)\]\.(number|protocol)/.exec(path);
+  if (port) return port[2] === 'protocol' ? `protocol:${Number(port[1])}` : `port:${Number(port[1])}`;
+  if (path.startsWith('ports')) return 'ports';
   if (path.startsWith('clusters')) return 'clusters';
   if (path === 'viaEgressGateway') return 'viaEgressGateway';
+  if (path === 'lockdownNamespace') return 'lockdownNamespace';
   if (path === 'justification') return 'justification';
   if (path === 'expiresAt') return 'expiresOn';
   return 'other';
 }
 
-/** Splits the hosts field: newlines, commas and spaces separate hosts. */
-export function parseHosts(text: string): string[] {
+/** Splits a list field: newlines, commas and spaces separate entries. */
+export function parseList(text: string): string[] {
   return text.split(/[\s,]+/).map(h => h.trim()).filter(Boolean);
 }
 
@@ -60,27 +84,44 @@ export function toDraft(
   fields: DraftFields,
   entity: { entityRef: string; namespace: string },
 ): RequestDraftInput {
-  const port = fields.port.trim();
+  const byAddress = fields.destination === 'addresses';
   return {
     entityRef: entity.entityRef,
     namespace: entity.namespace,
     clusters: fields.clusters,
-    hosts: parseHosts(fields.hosts),
-    // Sent as the backend would receive it, so the validator says the same thing.
-    ports: [{ number: port === '' ? (null as unknown as number) : Number(port), protocol: fields.protocol }],
+    // Only the chosen kind of destination is sent; the other field keeps its text.
+    ...(byAddress
+      ? // IP ranges need resolution NONE (DNS cannot resolve a range).
+        { addresses: parseList(fields.addresses), resolution: 'NONE' as const }
+      : { hosts: parseList(fields.hosts) }),
+    ports: fields.ports.map(p => {
+      const number = p.number.trim();
+      // Sent as the backend would receive it, so the validator says the same thing.
+      return { number: number === '' ? (null as unknown as number) : Number(number), protocol: p.protocol };
+    }),
     viaEgressGateway: fields.viaEgressGateway,
+    ...(fields.lockdownNamespace && { lockdownNamespace: true }),
     justification: fields.justification,
     ...(fields.expiresOn && { expiresAt: expiryInstant(fields.expiresOn) }),
   };
 }
 
-function groupByField(issues: FieldIssue[]) {
+function groupByField(issues: FieldIssue[], destination: DraftFields['destination']) {
   const out: Partial<Record<DraftField, string[]>> = {};
   for (const issue of issues) {
-    const field = fieldOfPath(issue.path);
+    let field = fieldOfPath(issue.path);
+    if (field === 'hosts' && destination === 'addresses' && issue.code === 'destination-required') {
+      field = 'addresses';
+    }
     (out[field] ??= []).push(issue.message);
   }
   return out;
+}
+
+/** The form fields whose messages a change to `key` reveals. */
+function touchedFields(key: keyof DraftFields): DraftField[] {
+  if (key === 'destination') return ['hosts', 'addresses'];
+  return [key as DraftField];
 }
 
 /**
@@ -97,12 +138,14 @@ export function useRequestDraft(options: {
 }) {
   const { entityRef, namespace, knownClusters, policy } = options;
   const [fields, setFields] = useState<DraftFields>({
+    destination: 'hosts',
     hosts: '',
-    port: '443',
-    protocol: 'HTTPS',
+    addresses: '',
+    ports: [{ number: '443', protocol: 'HTTPS' }],
     clusters: [],
     // The gateway is the safer default; the policy may require it anyway.
     viaEgressGateway: true,
+    lockdownNamespace: false,
     justification: '',
     expiresOn: '',
   });
@@ -122,19 +165,70 @@ export function useRequestDraft(options: {
       }),
     [draft, knownKey, policy.requireJustification],
   );
-  const errors = useMemo(() => groupByField(validation.errors), [validation]);
-  const warnings = useMemo(() => groupByField(validation.warnings), [validation]);
+  const errors = useMemo(() => groupByField(validation.errors, fields.destination), [validation, fields.destination]);
+  const warnings = useMemo(() => groupByField(validation.warnings, fields.destination), [validation, fields.destination]);
+
+  const touch = (...list: DraftField[]) =>
+    setTouched(prev => {
+      if (list.every(f => prev.has(f))) return prev;
+      const next = new Set(prev);
+      list.forEach(f => next.add(f));
+      return next;
+    });
 
   const update = <K extends keyof DraftFields>(key: K, value: DraftFields[K]) => {
     setFields(prev => ({ ...prev, [key]: value }));
-    const field: DraftField = key;
-    setTouched(prev => (prev.has(field) ? prev : new Set(prev).add(field)));
+    touch(...touchedFields(key));
   };
+
+  /** Changes one port row's number or protocol. */
+  const updatePort = (index: number, change: Partial<PortFields>) => {
+    setFields(prev => ({
+      ...prev,
+      ports: prev.ports.map((p, i) => (i === index ? { ...p, ...change } : p)),
+    }));
+    touch(change.protocol !== undefined ? `protocol:${index}` : `port:${index}`, 'ports');
+  };
+  /** Adds an empty port row (HTTPS, the usual choice). */
+  const addPort = () =>
+    setFields(prev => ({ ...prev, ports: [...prev.ports, { number: '', protocol: 'HTTPS' }] }));
+  /** Removes a port row; rows after it move up, and so do their "touched" marks. */
+  const removePort = (index: number) => {
+    setFields(prev => ({ ...prev, ports: prev.ports.filter((_, i) => i !== index) }));
+    setTouched(prev => {
+      const next = new Set<DraftField>();
+      prev.forEach(f => {
+        const m = /^(port|protocol):(\d+)$/.exec(f);
+        if (!m) next.add(f);
+        else if (Number(m[2]) < index) next.add(f);
+        else if (Number(m[2]) > index) next.add(`${m[1] as 'port' | 'protocol'}:${Number(m[2]) - 1}`);
+      });
+      return next.add('ports');
+    });
+  };
+
+  /**
+   * Switches between host names and IP ranges. IP ranges cannot go through
+   * the egress gateway (it routes by name), so the gateway follows the choice;
+   * the user can still change it and the validator will say why not.
+   */
+  const chooseDestination = (destination: DraftFields['destination']) => {
+    setFields(prev =>
+      prev.destination === destination
+        ? prev
+        : { ...prev, destination, viaEgressGateway: destination === 'hosts' },
+    );
+  };
+
   const visible = (field: DraftField) => showAll || touched.has(field) || field === 'other';
 
   return {
     fields,
     update,
+    updatePort,
+    addPort,
+    removePort,
+    chooseDestination,
     draft,
     valid: validation.valid,
     /** Error messages of a field, when they should be shown. */

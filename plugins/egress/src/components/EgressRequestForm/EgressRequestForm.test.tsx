@@ -127,4 +127,110 @@ describe('EgressRequestForm', () => {
     expect(screen.getAllByText(/api.stripe.com is on the deny-list/).length).toBeGreaterThan(0);
     expect(onCreated).not.toHaveBeenCalled();
   });
+
+  it('sends every port row to the preview and on submit, and removes a row', async () => {
+    const api = fakeEgressApi();
+    const onCreated = await renderForm(api);
+    await fillValidDraft();
+    await userEvent.click(screen.getByLabelText('Route through the egress gateway'));
+    await userEvent.click(screen.getByRole('button', { name: 'Add port' }));
+    await fill('Port 2', '8443');
+    await userEvent.selectOptions(screen.getByLabelText('Protocol 2'), 'TLS');
+    await userEvent.click(screen.getByRole('button', { name: 'Add port' }));
+    await fill('Port 3', '80');
+    await userEvent.selectOptions(screen.getByLabelText('Protocol 3'), 'HTTP');
+    await waitFor(() =>
+      expect(api.preview).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          ports: [
+            { number: 443, protocol: 'HTTPS' },
+            { number: 8443, protocol: 'TLS' },
+            { number: 80, protocol: 'HTTP' },
+          ],
+        }),
+      ),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Remove port 2' }));
+    expect(screen.getByLabelText('Port 2')).toHaveValue(80);
+    expect(screen.queryByLabelText('Port 3')).not.toBeInTheDocument();
+    await screen.findByText('Needs platform approval');
+    await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
+    await waitFor(() => expect(onCreated).toHaveBeenCalled());
+    expect(api.createRequest.mock.calls[0][0].ports).toEqual([
+      { number: 443, protocol: 'HTTPS' },
+      { number: 80, protocol: 'HTTP' },
+    ]);
+  });
+
+  it("shows the validator's message on the row it is about", async () => {
+    await renderForm(fakeEgressApi());
+    await userEvent.click(screen.getByRole('button', { name: 'Add port' }));
+    await fill('Port 2', '443');
+    expect(
+      await screen.findByText('ports[1].number: port 443 is already listed as ports[0]; one protocol per port'),
+    ).toBeInTheDocument();
+  });
+
+  it('sends IP ranges with resolution NONE, without hosts and without the gateway', async () => {
+    const api = fakeEgressApi();
+    const onCreated = await renderForm(api);
+    await fill('Hosts', 'api.stripe.com');
+    await userEvent.click(screen.getByLabelText('IP ranges (CIDR)'));
+    expect(screen.queryByLabelText('Hosts')).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Route through the egress gateway')).not.toBeChecked();
+    await fill('Addresses', '203.0.113.0/24\n198.51.100.0/25');
+    await userEvent.selectOptions(screen.getByLabelText('Protocol'), 'TCP');
+    await fill('Port', '5432');
+    await userEvent.click(screen.getByLabelText('Development'));
+    await fill('Justification', 'Partner database over TCP');
+    await screen.findByText('Needs platform approval');
+    await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
+    await waitFor(() => expect(onCreated).toHaveBeenCalled());
+    const sent = api.createRequest.mock.calls[0][0];
+    expect(sent).toMatchObject({
+      addresses: ['203.0.113.0/24', '198.51.100.0/25'],
+      resolution: 'NONE',
+      ports: [{ number: 5432, protocol: 'TCP' }],
+      viaEgressGateway: false,
+    });
+    expect(sent.hosts).toBeUndefined();
+  });
+
+  it('shows the validator message for a range with host bits', async () => {
+    await renderForm(fakeEgressApi());
+    await userEvent.click(screen.getByLabelText('IP ranges (CIDR)'));
+    await fill('Addresses', '203.0.113.7/24');
+    expect(
+      await screen.findByText(
+        'addresses[0]: "203.0.113.7/24" has bits set beyond the /24 prefix; did you mean 203.0.113.0/24?',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('asks for IP ranges when none are given', async () => {
+    await renderForm(fakeEgressApi());
+    await userEvent.click(screen.getByLabelText('IP ranges (CIDR)'));
+    await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
+    expect(
+      await screen.findByText('hosts: give at least one host (or IP ranges in addresses)'),
+    ).toBeInTheDocument();
+  });
+
+  it('sends the namespace lockdown only when asked for', async () => {
+    const api = fakeEgressApi();
+    const onCreated = await renderForm(api);
+    await fillValidDraft();
+    await waitFor(() => expect(api.preview).toHaveBeenCalled());
+    expect(api.preview.mock.calls.at(-1)![0].lockdownNamespace).toBeUndefined();
+    await userEvent.click(
+      screen.getByLabelText('Lock down the namespace (only registered hosts reachable)'),
+    );
+    await waitFor(() =>
+      expect(api.preview).toHaveBeenLastCalledWith(expect.objectContaining({ lockdownNamespace: true })),
+    );
+    await screen.findByText('Needs platform approval');
+    await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
+    await waitFor(() => expect(onCreated).toHaveBeenCalled());
+    expect(api.createRequest.mock.calls[0][0].lockdownNamespace).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { PROTOCOLS, Protocol } from '@backstage-egress/plugin-egress-common';
+import { DRAFT_LIMITS, PROTOCOLS, Protocol } from '@backstage-egress/plugin-egress-common';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControl from '@material-ui/core/FormControl';
@@ -20,7 +20,10 @@ import { DraftField, useRequestDraft } from '../../hooks/useRequestDraft';
 import { usePreview } from '../../hooks/usePreview';
 import { RiskFlagChips } from '../common/RiskFlagChips';
 import { YamlBlock } from '../common/YamlBlock';
+import { DestinationFields } from './DestinationFields';
+import { fieldMessages } from './FieldMessages';
 import { PolicyVerdict } from './PolicyVerdict';
+import { PortRows } from './PortRows';
 
 const useStyles = makeStyles(theme => ({
   section: { marginTop: theme.spacing(2) },
@@ -31,21 +34,6 @@ const useStyles = makeStyles(theme => ({
 export interface ClusterChoice {
   name: string;
   title: string;
-}
-
-/** Messages of one field: errors, then warnings. */
-function helper(errors: string[], warnings: string[]) {
-  const all = [...errors, ...warnings];
-  if (all.length === 0) return undefined;
-  return (
-    <>
-      {all.map(m => (
-        <span key={m} style={{ display: 'block' }}>
-          {m}
-        </span>
-      ))}
-    </>
-  );
 }
 
 /**
@@ -75,7 +63,7 @@ export const EgressRequestForm = (props: {
   const [submitError, setSubmitError] = useState<Error>();
   const { fields, update } = form;
 
-  const text = (field: DraftField) => helper(form.errorsOf(field), form.warningsOf(field));
+  const text = (field: DraftField) => fieldMessages(form.errorsOf(field), form.warningsOf(field));
   const hasError = (field: DraftField) => form.errorsOf(field).length > 0;
   const protocols = (policy.allowedProtocols ?? PROTOCOLS) as Protocol[];
   const denied = preview.value?.policy?.verdict === 'denied';
@@ -108,53 +96,30 @@ export const EgressRequestForm = (props: {
     >
       <Grid container spacing={2}>
         <Grid item xs={12}>
-          <TextField
-            id="egress-hosts"
-            label="Hosts"
-            multiline
-            minRows={2}
-            fullWidth
-            variant="outlined"
-            placeholder="api.stripe.com"
-            value={fields.hosts}
-            onChange={e => update('hosts', e.target.value)}
-            error={hasError('hosts')}
-            helperText={text('hosts') ?? 'One host per line or comma-separated.'}
+          <DestinationFields
+            destination={fields.destination}
+            hosts={fields.hosts}
+            addresses={fields.addresses}
+            onChooseDestination={form.chooseDestination}
+            onChange={update}
+            messages={text}
+            hasError={hasError}
           />
         </Grid>
-        <Grid item xs={6}>
-          <TextField
-            id="egress-port"
-            label="Port"
-            type="number"
-            fullWidth
-            variant="outlined"
-            value={fields.port}
-            onChange={e => update('port', e.target.value)}
-            error={hasError('port')}
-            helperText={text('port')}
-            inputProps={{ min: 1, max: 65535 }}
-          />
-        </Grid>
-        <Grid item xs={6}>
-          <TextField
-            id="egress-protocol"
-            label="Protocol"
-            select
-            fullWidth
-            variant="outlined"
-            value={fields.protocol}
-            onChange={e => update('protocol', e.target.value as Protocol)}
-            error={hasError('protocol')}
-            helperText={text('protocol')}
-            SelectProps={{ native: true }}
-          >
-            {protocols.map(p => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </TextField>
+        <Grid item xs={12}>
+          <FormControl component="fieldset" fullWidth>
+            <FormLabel component="legend">Ports</FormLabel>
+            <PortRows
+              ports={fields.ports}
+              protocols={protocols}
+              maxPorts={DRAFT_LIMITS.maxPorts}
+              onChange={form.updatePort}
+              onAdd={form.addPort}
+              onRemove={form.removePort}
+              messages={text}
+              hasError={hasError}
+            />
+          </FormControl>
         </Grid>
         <Grid item xs={12}>
           <FormControl component="fieldset" error={hasError('clusters')}>
@@ -197,6 +162,24 @@ export const EgressRequestForm = (props: {
             {text('viaEgressGateway') && (
               <FormHelperText>{text('viaEgressGateway')}</FormHelperText>
             )}
+          </FormControl>
+        </Grid>
+        <Grid item xs={12}>
+          <FormControl error={hasError('lockdownNamespace')}>
+            <FormControlLabel
+              label="Lock down the namespace (only registered hosts reachable)"
+              control={
+                <Checkbox
+                  checked={fields.lockdownNamespace}
+                  onChange={e => update('lockdownNamespace', e.target.checked)}
+                  inputProps={{ 'aria-describedby': 'egress-lockdown-help' }}
+                />
+              }
+            />
+            <FormHelperText id="egress-lockdown-help">
+              {text('lockdownNamespace') ??
+                `Adds a Sidecar to namespace ${namespace} with outbound mode REGISTRY_ONLY: its workloads can then reach only registered hosts (mesh services and registered external hosts), whatever the mesh-wide mode.`}
+            </FormHelperText>
           </FormControl>
         </Grid>
         <Grid item xs={12}>
