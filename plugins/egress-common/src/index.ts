@@ -9,7 +9,7 @@ export * from './permissions';
 export * from './model';
 export { egressRequestDraftSchema } from './schema';
 export type { EgressRequestDraftShape } from './schema';
-export { validateDraft, DRAFT_LIMITS } from './validation';
+export { validateDraft, DRAFT_LIMITS, REQUEST_ID_PATTERN, isRequestId } from './validation';
 export type { FieldIssue, DraftValidationResult, ValidateDraftOptions } from './validation';
 export {
   DEFAULT_EGRESS_POLICY,

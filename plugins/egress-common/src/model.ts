@@ -44,6 +44,13 @@ export interface EgressEndpoint {
  * @public
  */
 export interface EgressRequestDraft {
+  /**
+   * Id of the request this draft becomes, chosen by the client (a lowercase
+   * UUID) so the preview renders the same names and labels that approval
+   * applies, and a retried submit finds the request it already created.
+   * The backend generates one when absent.
+   */
+  id?: string;
   /** Catalog entity owning the workloads, e.g. `component:default/payments`. */
   entityRef: string;
   /** Kubernetes namespace of the workloads. */

@@ -23,6 +23,7 @@ const endpointSchema = z.object({ address: z.string() }).strict();
  */
 export const egressRequestDraftSchema = z
   .object({
+    id: z.string().optional(),
     entityRef: z.string(),
     namespace: z.string(),
     clusters: z.array(z.string()),

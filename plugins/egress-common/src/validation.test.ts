@@ -48,6 +48,7 @@ describe('validateDraft accepts', () => {
     ['ports 1 and 65535', { ...base, viaEgressGateway: false, ports: [{ number: 1, protocol: 'TLS' }, { number: 65535, protocol: 'HTTPS' }] }],
     ['an empty justification when not required', { ...base, justification: '' }, { requireJustification: false }],
     ['a known cluster', base, { knownClusters: ['demo', 'prod'] }],
+    ['a client-chosen id', { ...base, id: '0b6f2e6a-3f0c-4c55-9a43-2f1e5d7c9b10' }],
   ] as const)('%s', (_name, draft, options = {}) => {
     const result = validateDraft(draft, { now, ...options });
     expect(result.errors).toEqual([]);
@@ -163,5 +164,24 @@ describe('error reporting', () => {
 
   it('uses the real clock without now', () => {
     expect(validateDraft({ ...base, expiresAt: '2000-01-01T00:00:00Z' }).errors[0].code).toBe('expiry-in-past');
+  });
+});
+
+describe('request id', () => {
+  it.each([
+    ['not a UUID', 'preview'],
+    ['uppercase', '0B6F2E6A-3F0C-4C55-9A43-2F1E5D7C9B10'],
+    ['in braces', '{0b6f2e6a-3f0c-4c55-9a43-2f1e5d7c9b10}'],
+    ['empty', ''],
+    ['a number', 42],
+  ])('rejects an id that is %s', (_name, id) => {
+    const result = validateDraft({ ...base, id }, { now });
+    expect(result.valid).toBe(false);
+    expect(result.errors.map(e => e.path)).toEqual(['id']);
+  });
+
+  it('accepts what crypto.randomUUID makes', () => {
+    fc.assert(fc.property(fc.uuid(), id => validateDraft({ ...base, id }, { now }).valid));
+    expect(validateDraft({ ...base, id: globalThis.crypto.randomUUID() }, { now }).valid).toBe(true);
   });
 });

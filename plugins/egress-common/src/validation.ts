@@ -78,6 +78,19 @@ export const DRAFT_LIMITS = {
 } as const;
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Form of a client-chosen request id: a UUID in lowercase, as
+ * `crypto.randomUUID()` makes it. Lowercase only, because the id is part of
+ * resource names and labels, where `A` and `a` would render differently.
+ * @public
+ */
+export const REQUEST_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether `value` is a valid request id ({@link REQUEST_ID_PATTERN}). @public */
+export function isRequestId(value: unknown): value is string {
+  return typeof value === 'string' && REQUEST_ID_PATTERN.test(value);
+}
 const CLUSTER_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const ENTITY_NAME = /^[A-Za-z0-9]([-_.A-Za-z0-9]*[A-Za-z0-9])?$/;
 const ISO_INSTANT =
@@ -223,6 +236,10 @@ export function validateDraft(
     justification: '',
     lockdownNamespace: raw.lockdownNamespace === true,
   };
+
+  if (raw.id !== undefined && !isRequestId(raw.id)) {
+    issues.error('id', 'id-invalid', `"${raw.id}" is not a lowercase UUID (as crypto.randomUUID() makes)`);
+  }
 
   // entityRef and namespace
   if (typeof raw.entityRef === 'string') draft.entityRef = normalizeEntityRef(raw.entityRef, issues);

@@ -9,6 +9,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { demoPermissions, draft, ENTITIES, USERS } from '../__testUtils__/fakes';
@@ -188,6 +189,23 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
     expect(again.status).toBe(409);
   });
 
+  it('makes POST /requests idempotent on the draft id: 200 on a repeat, 409 on reuse', async () => {
+    const id = randomUUID();
+    const preview = await request(server).post('/api/egress/preview').set('Authorization', header('owner')).send(draft({ id }));
+    expect(preview.status).toBe(200);
+    expect(preview.body.manifests[0].yaml).toContain(`egress.backstage.io/request-id: ${id}`);
+    const first = await api.create('owner', draft({ id }));
+    expect(first.status).toBe(201);
+    expect(first.body.id).toBe(id);
+    const before = await snapshot();
+    const again = await api.create('owner', draft({ id }));
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect((await api.create('platformOwner', draft({ id }))).status).toBe(409);
+    expect((await api.create('owner', draft({ id, justification: 'Something else entirely' }))).status).toBe(409);
+    expect(await snapshot()).toBe(before);
+  });
+
   describe('invalid input gets 400 with field messages and stores nothing', () => {
     const invalid: Array<[string, () => Promise<request.Response>, RegExp]> = [
       ['preview without ports', () => request(server).post('/api/egress/preview').set('Authorization', header('owner')).send({ entityRef: 'component:default/payments' }), /clusters|ports/],
@@ -200,6 +218,9 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
       ['create for an entity without namespace', () => api.create('owner', draft({ entityRef: 'component:default/no-namespace' })), /kubernetes-namespace/],
       ['create with the wrong namespace', () => api.create('owner', draft({ namespace: 'other' })), /namespace: must be payments/],
       ['create with a malformed entity ref', () => api.create('owner', draft({ entityRef: 'component:' })), /entityRef/],
+      ['preview with an id that is not a UUID', () => request(server).post('/api/egress/preview').set('Authorization', header('owner')).send(draft({ id: 'preview' })), /id/],
+      ['create with an id that is not a UUID', () => api.create('owner', draft({ id: 'not-a-uuid' })), /id/],
+      ['create with an uppercase UUID', () => api.create('owner', draft({ id: randomUUID().toUpperCase() })), /id/],
       ['list with a bad status', () => request(server).get('/api/egress/requests?status=open').set('Authorization', header('owner')), /status/],
       ['list with a bad limit', () => request(server).get('/api/egress/requests?limit=0').set('Authorization', header('owner')), /limit/],
       ['list with a bad cursor', () => request(server).get('/api/egress/requests?cursor=zzz').set('Authorization', header('owner')), /cursor/],

@@ -56,7 +56,9 @@ export async function createRouter(
     });
 
     router.post('/requests', async (req, res) => {
-      res.status(201).json(await requests.create(req.body, await user(req), req));
+      const { request, created } = await requests.submit(req.body, await user(req), req);
+      // A repeated submit (same id, requester and draft) answers 200 with the stored request.
+      res.status(created ? 201 : 200).json(request);
     });
 
     router.get('/requests', async (req, res) => {

@@ -98,6 +98,68 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     expect((await store.getRequest(created.id))!.status).toBe('expired');
   });
 
+  describe('with a client-chosen id', () => {
+    const id = '3f9c2a57-8d41-4e0b-a6c2-9b1d7e5f0a13';
+
+    it('previews exactly the resources approval applies', async () => {
+      const { service, clusters } = await setup();
+      const preview = await service.preview(draft({ id }), owner);
+      expect(preview.valid).toBe(true);
+      const created = await service.create(draft({ id }), owner);
+      expect(created.id).toBe(id);
+      await service.approve(id, undefined, platform);
+      for (const { cluster, manifests } of preview.manifests) {
+        const applied = clusters[cluster as 'dev' | 'prod'].ownedBy({ namespace: 'payments', requestId: id });
+        const key = (m: { kind: string; metadata: { name: string } }) => `${m.kind}/${m.metadata.name}`;
+        expect(applied.map(key).sort()).toEqual(manifests.map(key).sort());
+        for (const m of manifests) expect(m.metadata.labels[REQUEST_ID_LABEL]).toBe(id);
+      }
+      // Without an id, the preview cannot know the name the request will get.
+      const anonymous = await service.preview(draft(), owner);
+      expect(anonymous.manifests[0].manifests[0].metadata.labels[REQUEST_ID_LABEL]).not.toBe(id);
+    });
+
+    it('stores a repeated submit once and answers it with the stored request', async () => {
+      const { service, store, clusters, notifications } = await setup({ ...DEFAULT_EGRESS_POLICY, autoApproveHosts: ['*.stripe.com'] });
+      const first = await service.submit(draft({ id }), owner);
+      expect(first).toMatchObject({ created: true, request: { id, status: 'active' } });
+      const notified = notifications.send.mock.calls.length;
+      const again = await service.submit(draft({ id, hosts: ['API.Stripe.com'] }), owner);
+      expect(again).toEqual({ created: false, request: await store.getRequest(id) });
+      const parallel = await Promise.all([1, 2, 3].map(() => service.submit(draft({ id }), owner)));
+      expect(parallel.map(r => r.created)).toEqual([false, false, false]);
+      expect((await store.listRequests({ limit: 10 })).items).toHaveLength(1);
+      expect((await store.listEvents(id)).filter(e => e.action === 'created')).toHaveLength(1);
+      expect(clusters.dev.applyCalls).toBe(1);
+      expect(notifications.send).toHaveBeenCalledTimes(notified);
+    });
+
+    it('stores parallel first submits once', async () => {
+      const { service, store } = await setup();
+      const results = await Promise.all([1, 2, 3, 4].map(() => service.submit(draft({ id }), owner)));
+      expect(results.filter(r => r.created)).toHaveLength(1);
+      expect(new Set(results.map(r => r.request.id))).toEqual(new Set([id]));
+      expect((await store.listRequests({ limit: 10 })).items).toHaveLength(1);
+    });
+
+    it('refuses the id with 409 for another requester or another draft', async () => {
+      const { service, store } = await setup();
+      await service.create(draft({ id }), owner);
+      await expect(service.create(draft({ id }), platformOwner)).rejects.toMatchObject({ name: 'ConflictError' });
+      await expect(service.create(draft({ id, hosts: ['api.paypal.com'] }), owner)).rejects.toMatchObject({ name: 'ConflictError' });
+      await expect(service.create(draft({ id, clusters: ['dev'] }), owner)).rejects.toMatchObject({ name: 'ConflictError' });
+      const stored = (await store.getRequest(id))!;
+      expect(stored).toMatchObject({ requestedBy: USERS.owner.ref, hosts: ['api.stripe.com'], clusters: ['dev', 'prod'] });
+    });
+
+    it('rejects an id that is not a lowercase UUID', async () => {
+      const { service, store } = await setup();
+      await expect(service.create(draft({ id: 'preview' }), owner)).rejects.toMatchObject({ name: 'InputError', message: expect.stringMatching(/^Invalid egress request: id:/) });
+      expect((await service.preview(draft({ id: id.toUpperCase() }), owner)).errors.map(e => e.path)).toEqual(['id']);
+      expect((await store.listRequests({ limit: 10 })).items).toHaveLength(0);
+    });
+  });
+
   it('makes exactly one transition and one apply for 20 parallel approvals', async () => {
     const { service, store, clusters } = await setup();
     clusters.dev.delayMs = 20;

@@ -16,9 +16,11 @@ import {
   ClusterEgressSettingsInput,
   DraftValidationResult,
   EgressPolicy,
+  EgressRequestDraft,
   EgressRequestStatus,
   FieldIssue,
   KubernetesManifest,
+  NormalizedDraft,
   PolicyEvaluation,
   RiskFlag,
   egressRequestApprovePermission,
@@ -26,6 +28,7 @@ import {
   egressRequestReadPermission,
   egressRequestRevokePermission,
   evaluatePolicy,
+  isRequestId,
   manifestsToYaml,
   renderManifests,
   riskFlags,
@@ -119,7 +122,9 @@ export class EgressRequestService {
       warnings: validation.warnings,
       policy: evaluatePolicy(draft, this.options.policy, { now: this.now() }),
       riskFlags: riskFlags(draft, this.options.policy, { now: this.now() }),
-      manifests: this.render({ ...draft, id: 'preview' }),
+      // The client's id, when it sent one, is the id create will store: the
+      // preview shows the very names and labels that approval applies.
+      manifests: this.render({ ...draft, id: requestIdOf(input) ?? 'preview' }),
     };
   }
 
@@ -129,43 +134,78 @@ export class EgressRequestService {
     credentials: UserCredentials,
     httpRequest?: Request,
   ): Promise<StoredEgressRequest> {
+    return (await this.submit(input, credentials, httpRequest)).request;
+  }
+
+  /**
+   * {@link EgressRequestService.create}, idempotent on the client-chosen id:
+   * when a request with the draft's `id` exists, the same requester sending
+   * the same draft gets it back (`created: false`), so a retried submit never
+   * stores twice; anyone else, or a different draft, gets a ConflictError.
+   */
+  async submit(
+    input: object,
+    credentials: UserCredentials,
+    httpRequest?: Request,
+  ): Promise<{ request: StoredEgressRequest; created: boolean }> {
     const { validation, entityRef } = await this.prepare(input, credentials);
     await this.authorizeEntity(egressRequestCreatePermission, entityRef, credentials, 'request egress for');
     if (!validation.valid) {
       throw new InputError(`Invalid egress request: ${validation.errors.map(e => e.message).join('; ')}`);
     }
     const { draft } = validation;
+    const requester = credentials.principal.userEntityRef;
+    const id = requestIdOf(input);
+    if (id) {
+      const existing = await this.options.store.getRequest(id);
+      if (existing) return { request: this.resubmitted(existing, draft, requester), created: false };
+    }
     const verdict = evaluatePolicy(draft, this.options.policy, { now: this.now() });
     if (verdict.verdict === 'denied') {
       throw new InputError(
         `Denied by policy (${verdict.rule}): ${verdict.reasons.map(r => r.reason).join('; ')}`,
       );
     }
-    const requester = credentials.principal.userEntityRef;
     const at = this.now().toISOString();
     const auto = verdict.verdict === 'auto-approve';
-    const created = await this.options.store.createRequest({
-      id: randomUUID(),
-      draft,
-      status: auto ? 'approved' : 'pending',
-      requestedBy: requester,
-      requestedAt: at,
-      events: [
-        { actor: requester, action: 'created', to: 'pending', comment: draft.justification, at },
-        ...(auto
-          ? [{ actor: POLICY_ACTOR, action: 'transition' as const, from: 'pending' as const, to: 'approved' as const, comment: verdict.reason, at }]
-          : []),
-      ],
-    });
+    let created: StoredEgressRequest;
+    try {
+      created = await this.options.store.createRequest({
+        id: id ?? randomUUID(),
+        draft,
+        status: auto ? 'approved' : 'pending',
+        requestedBy: requester,
+        requestedAt: at,
+        events: [
+          { actor: requester, action: 'created', to: 'pending', comment: draft.justification, at },
+          ...(auto
+            ? [{ actor: POLICY_ACTOR, action: 'transition' as const, from: 'pending' as const, to: 'approved' as const, comment: verdict.reason, at }]
+            : []),
+        ],
+      });
+    } catch (e) {
+      // A concurrent submit with the same id won the insert: answer as if it came first.
+      const existing = id ? await this.options.store.getRequest(id) : undefined;
+      if (!existing) throw e;
+      return { request: this.resubmitted(existing, draft, requester), created: false };
+    }
     await this.options.auditor.report(created.id, { actor: requester, action: 'created', to: 'pending' }, { request: httpRequest });
     if (auto) {
       await this.options.auditor.report(created.id, { actor: POLICY_ACTOR, action: 'transition', from: 'pending', to: 'approved', comment: verdict.reason });
       this.options.notifier.toRequester(created, 'was approved by policy');
       await this.options.reconciler.reconcile(created.id);
-      return (await this.options.store.getRequest(created.id))!;
+      return { request: (await this.options.store.getRequest(created.id))!, created: true };
     }
     this.options.notifier.pending(created);
-    return created;
+    return { request: created, created: true };
+  }
+
+  /** The existing request for a repeated submit, or a ConflictError when it is not a repeat. */
+  private resubmitted(existing: StoredEgressRequest, draft: NormalizedDraft, requester: string) {
+    if (existing.requestedBy !== requester || !sameDraft(existing, draft)) {
+      throw new ConflictError(`Request ${existing.id} already exists with a different requester or content; send a new id`);
+    }
+    return existing;
   }
 
   async list(
@@ -347,4 +387,29 @@ function allowedClusters(entity: Entity): string[] | undefined {
   const value = entity.metadata.annotations?.[CLUSTERS_ANNOTATION];
   if (!value) return undefined;
   return value.split(',').map(s => s.trim()).filter(Boolean);
+}
+
+/** The client-chosen id of a draft, once validation accepted it. */
+function requestIdOf(input: object): string | undefined {
+  const id = (input as { id?: unknown }).id;
+  return isRequestId(id) ? id : undefined;
+}
+
+/** Whether a stored request holds exactly this normalised draft (the fields rendering takes). */
+function sameDraft(request: StoredEgressRequest, draft: NormalizedDraft): boolean {
+  const fields = (r: EgressRequestDraft) =>
+    canonical(renderable({ ...r, id: '', requestedBy: undefined, decidedBy: undefined, status: undefined }));
+  return fields(request) === fields(draft);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -40,7 +40,7 @@ export type CancelRequest = {
   */
 export type CreateRequest = {
         body: RequestDraft,
-    response:  EgressRequest  |   Error  
+    response:  EgressRequest  |   EgressRequest  |   Error  
 }
 /**
   * @public
