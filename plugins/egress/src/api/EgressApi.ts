@@ -18,9 +18,17 @@ export interface EgressApi {
   listClusters(): Promise<EgressCluster[]>;
   /** The entity's namespace in each of its target clusters: inventory, mesh mode, Sidecar override. */
   getEntity(entityRef: string): Promise<EntityEgress>;
-  /** Validation, policy verdict, risk flags and manifests of a draft; stores nothing. */
+  /**
+   * Validation, policy verdict, risk flags and manifests of a draft; stores
+   * nothing. With the draft's `id`, the manifests carry the names and labels
+   * the request created under that id will get.
+   */
   preview(draft: RequestDraftInput): Promise<PreviewResult>;
-  /** Requests outbound access; the answer is pending, or approved when the policy auto-approves. */
+  /**
+   * Requests outbound access; the answer is pending, or approved when the
+   * policy auto-approves. Safe to retry with the same draft and `id`: the
+   * backend returns the request it already stored.
+   */
   createRequest(draft: RequestDraftInput): Promise<EgressRequest>;
   /** Requests, newest first. */
   listRequests(filters?: RequestFilters): Promise<RequestPage>;

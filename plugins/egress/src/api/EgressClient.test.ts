@@ -92,6 +92,28 @@ describe('EgressClient', () => {
     expect(bodies).toEqual([draft, draft]);
   });
 
+  it('sends the draft id with the preview and with the create, and takes a 200 repeat as the request', async () => {
+    const ids: unknown[] = [];
+    server.use(
+      http.post(`${baseUrl}/preview`, async ({ request: req }) => {
+        ids.push(((await req.json()) as RequestDraftInput).id);
+        return HttpResponse.json({ valid: true, errors: [], warnings: [], riskFlags: [], manifests: [] });
+      }),
+      http.post(`${baseUrl}/requests`, async ({ request: req }) => {
+        const { id } = (await req.json()) as RequestDraftInput;
+        ids.push(id);
+        // The first submit's answer was lost; the retry finds the stored request.
+        return HttpResponse.json({ ...request, id }, { status: ids.length > 2 ? 200 : 201 });
+      }),
+    );
+    const client = new EgressClient({ discoveryApi, fetchApi });
+    const id = crypto.randomUUID();
+    await client.preview({ ...draft, id });
+    await client.createRequest({ ...draft, id });
+    await expect(client.createRequest({ ...draft, id })).resolves.toMatchObject({ id });
+    expect(ids).toEqual([id, id, id]);
+  });
+
   it('lists requests with filters and cursor in the query', async () => {
     let query: URLSearchParams | undefined;
     server.use(

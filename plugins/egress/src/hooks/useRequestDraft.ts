@@ -152,9 +152,13 @@ export function useRequestDraft(options: {
   const [touched, setTouched] = useState<Set<DraftField>>(new Set());
   const [showAll, setShowAll] = useState(false);
 
+  // One id per opened form, sent with every preview and with the submit: the
+  // preview renders the names the request will have, and a retried submit
+  // finds the request it already created instead of making a second one.
+  const [id] = useState(() => crypto.randomUUID());
   const draft = useMemo(
-    () => toDraft(fields, { entityRef, namespace }),
-    [fields, entityRef, namespace],
+    () => ({ id, ...toDraft(fields, { entityRef, namespace }) }),
+    [id, fields, entityRef, namespace],
   );
   const knownKey = knownClusters.join(',');
   const validation = useMemo(
