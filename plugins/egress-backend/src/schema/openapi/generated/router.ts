@@ -423,6 +423,190 @@ export const spec = {
         ],
         "additionalProperties": {}
       },
+      "MeshMode": {
+        "description": "Istio's outboundTrafficPolicy.mode.",
+        "type": "string",
+        "enum": [
+          "ALLOW_ANY",
+          "REGISTRY_ONLY"
+        ]
+      },
+      "ClusterStatus": {
+        "description": "A target cluster as the browser may see it (never credentials or the API server URL), with the freshness of its watch-fed cache.",
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "kialiUrl": {
+            "type": "string"
+          },
+          "reachable": {
+            "type": "boolean"
+          },
+          "lastCheckedAt": {
+            "type": "string"
+          },
+          "kubernetesVersion": {
+            "type": "string"
+          },
+          "meshMode": {
+            "$ref": "#/components/schemas/MeshMode"
+          },
+          "meshConfigFound": {
+            "type": "boolean"
+          },
+          "egressGateway": {
+            "type": "object",
+            "properties": {
+              "service": {
+                "type": "string"
+              },
+              "exists": {
+                "type": "boolean"
+              },
+              "lastSeenAt": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "service"
+            ],
+            "additionalProperties": {}
+          },
+          "synced": {
+            "type": "boolean"
+          },
+          "lastEventAt": {
+            "type": "string"
+          },
+          "error": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "name",
+          "title",
+          "reachable",
+          "egressGateway",
+          "synced"
+        ],
+        "additionalProperties": {}
+      },
+      "InventoryResource": {
+        "description": "One Istio resource in a namespace, and the egress it opens.",
+        "type": "object",
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "ServiceEntry",
+              "Gateway",
+              "VirtualService",
+              "DestinationRule",
+              "Sidecar"
+            ]
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "managed": {
+            "type": "boolean"
+          },
+          "requestId": {
+            "type": "string"
+          },
+          "hosts": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "addresses": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "ports": {
+            "type": "array",
+            "items": {
+              "type": "integer"
+            }
+          },
+          "location": {
+            "type": "string"
+          },
+          "resolution": {
+            "type": "string"
+          },
+          "outboundTrafficPolicyMode": {
+            "$ref": "#/components/schemas/MeshMode"
+          }
+        },
+        "required": [
+          "kind",
+          "namespace",
+          "name",
+          "managed",
+          "hosts",
+          "addresses",
+          "ports"
+        ],
+        "additionalProperties": {}
+      },
+      "NamespaceInventory": {
+        "description": "Egress resources of one namespace in one cluster, from the cache.",
+        "type": "object",
+        "properties": {
+          "cluster": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "meshMode": {
+            "$ref": "#/components/schemas/MeshMode"
+          },
+          "sidecarMode": {
+            "$ref": "#/components/schemas/MeshMode"
+          },
+          "sidecarOverride": {
+            "type": "string"
+          },
+          "effectiveMode": {
+            "$ref": "#/components/schemas/MeshMode"
+          },
+          "resources": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/InventoryResource"
+            }
+          },
+          "synced": {
+            "type": "boolean"
+          },
+          "lastEventAt": {
+            "type": "string"
+          },
+          "error": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "cluster",
+          "namespace",
+          "resources",
+          "synced"
+        ],
+        "additionalProperties": {}
+      },
       "Decision": {
         "type": "object",
         "properties": {
@@ -491,13 +675,78 @@ export const spec = {
                     "items": {
                       "type": "array",
                       "items": {
-                        "type": "object",
-                        "additionalProperties": {}
+                        "$ref": "#/components/schemas/ClusterStatus"
                       }
                     }
                   },
                   "required": [
                     "items"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entity": {
+      "get": {
+        "operationId": "GetEntity",
+        "description": "The entity's namespace (from its backstage.io/kubernetes-namespace annotation) in each of its target clusters (all configured clusters, or those its egress.backstage.io/clusters annotation names): the inventory from the watch-fed cache, and the entity's requests, newest first.",
+        "parameters": [
+          {
+            "name": "entityRef",
+            "in": "query",
+            "required": true,
+            "allowReserved": true,
+            "description": "The entity, e.g. component:default/payments (kind defaults to component, namespace to default).",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "entityRef": {
+                      "type": "string"
+                    },
+                    "namespace": {
+                      "type": "string"
+                    },
+                    "clusters": {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      }
+                    },
+                    "inventory": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/NamespaceInventory"
+                      }
+                    },
+                    "requests": {
+                      "description": "Absent when the backend does not serve the request workflow.",
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/EgressRequest"
+                      }
+                    }
+                  },
+                  "required": [
+                    "entityRef",
+                    "namespace",
+                    "clusters",
+                    "inventory"
                   ]
                 }
               }

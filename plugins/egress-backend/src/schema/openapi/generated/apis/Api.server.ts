@@ -7,6 +7,7 @@
 import { Decision } from '../models/Decision.model';
 import { EgressRequest } from '../models/EgressRequest.model';
 import { GetClusters200Response } from '../models/GetClusters200Response.model';
+import { GetEntity200Response } from '../models/GetEntity200Response.model';
 import { GetHealth200Response } from '../models/GetHealth200Response.model';
 import { GetRequest200Response } from '../models/GetRequest200Response.model';
 import { ListRequests200Response } from '../models/ListRequests200Response.model';
@@ -47,6 +48,15 @@ export type CreateRequest = {
   */
 export type GetClusters = {
     response:  GetClusters200Response  |   Error  
+}
+/**
+  * @public
+  */
+export type GetEntity = {
+    query: {
+        entityRef: string,
+    },
+    response:  GetEntity200Response  |   Error  
 }
 /**
   * @public
@@ -117,6 +127,9 @@ export type EndpointMap = {
     
     
     '#get|/clusters': GetClusters,
+    
+    
+    '#get|/entity': GetEntity,
     
     
     '#get|/health': GetHealth,
