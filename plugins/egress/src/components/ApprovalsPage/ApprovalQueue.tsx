@@ -13,15 +13,41 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
-import { useMemo, useState } from 'react';
+import { makeStyles } from '@material-ui/core/styles';
+import { Fragment, useMemo, useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
 import { EgressCluster } from '../../api/types';
 import { useEgressPolicy } from '../../hooks/useEgressPolicy';
 import { QueueFilters, useRequestList } from '../../hooks/useRequestList';
+import { Destinations } from '../common/Destinations';
 import { formatPorts, formatTime, shortRef } from '../common/format';
 import { RequestStatusChip } from '../common/RequestStatusChip';
 import { RiskFlagChips } from '../common/RiskFlagChips';
 import { RequestDetailDialog } from '../RequestDetail/RequestDetailDialog';
+
+const useStyles = makeStyles(theme => ({
+  // Narrow windows scroll the table instead of breaking host names.
+  scroll: { overflowX: 'auto', marginTop: theme.spacing(2) },
+  table: { minWidth: 1000 },
+  nowrap: { whiteSpace: 'nowrap' },
+  hosts: { minWidth: 200 },
+  hostLink: { textAlign: 'left' },
+  entity: { minWidth: 160 },
+  risk: { minWidth: 180 },
+  requested: { whiteSpace: 'nowrap', color: theme.palette.text.secondary },
+}));
+
+/** An entity ref that may wrap after its `:` and `/`, not inside a name. */
+const EntityRefText = (props: { entityRef: string }) => (
+  <>
+    {props.entityRef.split(/(?<=[:/])/).map((part, i) => (
+      <Fragment key={i}>
+        {i > 0 && <wbr />}
+        <span style={{ whiteSpace: 'nowrap' }}>{part}</span>
+      </Fragment>
+    ))}
+  </>
+);
 
 const RISKS: Array<{ code: RiskFlagCode; label: string }> = [
   { code: 'wildcard', label: 'Wildcard host' },
@@ -48,6 +74,7 @@ export const ApprovalQueue = (props: {
   clusters: EgressCluster[];
 }) => {
   const { view, clusters } = props;
+  const classes = useStyles();
   const policy = useEgressPolicy();
   const [filters, setFilters] = useState<QueueFilters>({ cluster: '', entityRef: '' });
   // The entity filter is typed; ask the backend once the typing pauses.
@@ -76,6 +103,8 @@ export const ApprovalQueue = (props: {
             fullWidth
             variant="outlined"
             size="small"
+            // The empty option ("All clusters") has text, so the label must sit above it.
+            InputLabelProps={{ shrink: true }}
             SelectProps={{ native: true }}
             value={filters.cluster}
             onChange={e => setFilters(f => ({ ...f, cluster: e.target.value }))}
@@ -92,7 +121,8 @@ export const ApprovalQueue = (props: {
           <TextField
             id={`egress-${view}-entity-filter`}
             label="Entity"
-            placeholder="component:default/payments-api"
+            placeholder="e.g. component:default/payments-api"
+            InputLabelProps={{ shrink: true }}
             fullWidth
             variant="outlined"
             size="small"
@@ -108,6 +138,7 @@ export const ApprovalQueue = (props: {
             fullWidth
             variant="outlined"
             size="small"
+            InputLabelProps={{ shrink: true }}
             SelectProps={{ native: true }}
             value={risk}
             onChange={e => setRisk(e.target.value as RiskFlagCode | '')}
@@ -132,42 +163,56 @@ export const ApprovalQueue = (props: {
         />
       )}
       {rows.length > 0 && (
-        <Table size="small" aria-label={view === 'pending' ? 'Pending requests' : 'Request history'}>
-          <TableHead>
-            <TableRow>
-              <TableCell>Hosts</TableCell>
-              <TableCell>Entity</TableCell>
-              <TableCell>Ports</TableCell>
-              <TableCell>Clusters</TableCell>
-              <TableCell>Risk</TableCell>
-              <TableCell>Status</TableCell>
-              <TableCell>Requested</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {rows.map(({ request, flags }) => (
-              <TableRow key={request.id}>
-                <TableCell>
-                  <Link component="button" variant="body2" onClick={() => setOpenRequest(request.id)}>
-                    {[...(request.hosts ?? []), ...(request.addresses ?? [])].join(', ') || request.id}
-                  </Link>
-                </TableCell>
-                <TableCell>{request.entityRef}</TableCell>
-                <TableCell>{formatPorts(request.ports)}</TableCell>
-                <TableCell>{request.clusters.join(', ')}</TableCell>
-                <TableCell>
-                  <RiskFlagChips flags={flags} />
-                </TableCell>
-                <TableCell>
-                  <RequestStatusChip status={request.status} />
-                </TableCell>
-                <TableCell>
-                  {formatTime(request.requestedAt)} by {shortRef(request.requestedBy)}
-                </TableCell>
+        <div className={classes.scroll}>
+          <Table size="small" className={classes.table} aria-label={view === 'pending' ? 'Pending requests' : 'Request history'}>
+            <TableHead>
+              <TableRow>
+                <TableCell className={classes.hosts}>Hosts</TableCell>
+                <TableCell className={classes.entity}>Entity</TableCell>
+                <TableCell className={classes.nowrap}>Ports</TableCell>
+                <TableCell className={classes.nowrap}>Clusters</TableCell>
+                <TableCell className={classes.risk}>Risk</TableCell>
+                <TableCell className={classes.nowrap}>Status</TableCell>
+                <TableCell className={classes.requested}>Requested</TableCell>
               </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+            </TableHead>
+            <TableBody>
+              {rows.map(({ request, flags }) => (
+                <TableRow key={request.id}>
+                  <TableCell className={classes.hosts}>
+                    <Link component="button" variant="body2" className={classes.hostLink} onClick={() => setOpenRequest(request.id)}>
+                      <Destinations request={request} />
+                    </Link>
+                  </TableCell>
+                  <TableCell className={classes.entity}>
+                    <EntityRefText entityRef={request.entityRef} />
+                  </TableCell>
+                  <TableCell className={classes.nowrap}>
+                    {request.ports.map(p => (
+                      <div key={p.number}>{formatPorts([p])}</div>
+                    ))}
+                  </TableCell>
+                  <TableCell className={classes.nowrap}>
+                    {request.clusters.map(c => (
+                      <div key={c}>{c}</div>
+                    ))}
+                  </TableCell>
+                  <TableCell className={classes.risk}>
+                    <RiskFlagChips flags={flags} />
+                  </TableCell>
+                  <TableCell className={classes.nowrap}>
+                    <RequestStatusChip status={request.status} />
+                  </TableCell>
+                  <TableCell className={classes.requested}>
+                    {formatTime(request.requestedAt)}
+                    <br />
+                    by {shortRef(request.requestedBy)}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
       )}
       {list.hasMore && (
         <Button disabled={list.loading} onClick={list.loadMore} style={{ marginTop: 8 }}>

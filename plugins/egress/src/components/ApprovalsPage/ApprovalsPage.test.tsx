@@ -52,6 +52,17 @@ describe('ApprovalsPage', () => {
     expect(screen.queryByRole('button', { name: 'api.stripe.com' })).not.toBeInTheDocument();
   });
 
+  it('keeps the filter labels above their values and lists every host of a request', async () => {
+    const twoHosts = { ...wildcardHttp, id: 'req-3', hosts: ['hooks.slack.com', 'api.pagerduty.com'] };
+    const api = fakeEgressApi({ listRequests: async () => ({ items: [twoHosts] }) });
+    await renderWithApis(<ApprovalsPage />, { api });
+    const table = await screen.findByRole('table', { name: 'Pending requests' });
+    for (const label of ['Cluster', 'Entity', 'Risk']) {
+      expect(screen.getByText(label, { selector: 'label' })).toHaveAttribute('data-shrink', 'true');
+    }
+    expect(within(table).getByRole('button', { name: 'hooks.slack.com, api.pagerduty.com' })).toBeInTheDocument();
+  });
+
   it('shows decided requests on the History tab', async () => {
     const api = fakeEgressApi();
     await renderWithApis(<ApprovalsPage />, { api });

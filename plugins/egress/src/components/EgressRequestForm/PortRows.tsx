@@ -80,9 +80,11 @@ export const PortRows = (props: {
         </Grid>
       ))}
       {messages('ports') && <FormHelperText error={hasError('ports')}>{messages('ports')}</FormHelperText>}
-      <Button startIcon={<AddIcon />} size="small" onClick={onAdd} disabled={ports.length >= maxPorts}>
-        Add port
-      </Button>
+      <div>
+        <Button startIcon={<AddIcon />} size="small" onClick={onAdd} disabled={ports.length >= maxPorts}>
+          Add port
+        </Button>
+      </div>
     </>
   );
 };

@@ -7,6 +7,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { EmptyState } from '@backstage/core-components';
 import { EgressRequest, RequestTarget } from '../../api/types';
+import { Destinations } from '../common/Destinations';
 import { formatPorts, formatTime, shortRef } from '../common/format';
 import { RequestStatusChip } from '../common/RequestStatusChip';
 
@@ -57,11 +58,15 @@ export const RequestHistory = (props: {
         {requests.map(request => (
           <TableRow key={request.id}>
             <TableCell>
-              <Link component="button" variant="body2" onClick={() => onOpenRequest(request.id)}>
-                {[...(request.hosts ?? []), ...(request.addresses ?? [])].join(', ') || request.id}
+              <Link component="button" variant="body2" style={{ textAlign: 'left' }} onClick={() => onOpenRequest(request.id)}>
+                <Destinations request={request} />
               </Link>
             </TableCell>
-            <TableCell>{formatPorts(request.ports)}</TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>
+              {request.ports.map(p => (
+                <div key={p.number}>{formatPorts([p])}</div>
+              ))}
+            </TableCell>
             <TableCell>{request.clusters.join(', ')}</TableCell>
             <TableCell>
               <RequestStatusChip status={request.status} />

@@ -25,7 +25,9 @@ export const RiskFlagChips = (props: { flags: RiskFlag[] }) => {
     <span aria-label="Risk flags">
       {props.flags.map(flag => (
         <Tooltip key={flag.code} title={flag.message}>
+          {/* Focusable, so keyboard users get the sentence too. */}
           <Chip
+            tabIndex={0}
             className={classes.chip}
             size="small"
             color="secondary"
