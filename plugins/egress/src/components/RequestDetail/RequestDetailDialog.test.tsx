@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { activeRequest, fakeEgressApi, pendingRequest } from '../../__testUtils__/fixtures';
+import { activeRequest, detailOf, fakeEgressApi, pendingRequest } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
 import { RequestDetailDialog } from './RequestDetailDialog';
 
@@ -17,6 +17,26 @@ describe('RequestDetailDialog', () => {
     const audit = screen.getByRole('table', { name: 'Audit trail' });
     expect(audit).toHaveTextContent('— → pending');
     expect(audit).toHaveTextContent('Card payments via Stripe');
+  });
+
+  it('names IP ranges, the resolution and the namespace lockdown', async () => {
+    const cidr = {
+      ...pendingRequest,
+      hosts: undefined,
+      addresses: ['203.0.113.0/24'],
+      resolution: 'NONE' as const,
+      ports: [{ number: 5432, protocol: 'TCP' as const }],
+      viaEgressGateway: false,
+      lockdownNamespace: true,
+    };
+    await renderWithApis(<RequestDetailDialog requestId="req-1" onClose={jest.fn()} />, {
+      api: fakeEgressApi({ getRequest: async () => detailOf(cidr) }),
+    });
+    expect(await screen.findByText('IP ranges')).toBeInTheDocument();
+    expect(screen.getByText('203.0.113.0/24')).toBeInTheDocument();
+    expect(screen.queryByText('Hosts')).not.toBeInTheDocument();
+    expect(screen.getByText('NONE')).toBeInTheDocument();
+    expect(screen.getByText(/^Yes: only registered hosts are reachable from namespace payments/)).toBeInTheDocument();
   });
 
   it('lets the requester cancel a pending request after confirming', async () => {

@@ -66,14 +66,36 @@ const RequestDetailContent = (props: {
         <dd>{request.entityRef}</dd>
         <dt>Namespace</dt>
         <dd>{request.namespace}</dd>
-        <dt>Hosts</dt>
-        <dd>{[...(request.hosts ?? []), ...(request.addresses ?? [])].join(', ')}</dd>
+        {(request.hosts ?? []).length > 0 && (
+          <>
+            <dt>Hosts</dt>
+            <dd>{request.hosts!.join(', ')}</dd>
+          </>
+        )}
+        {(request.addresses ?? []).length > 0 && (
+          <>
+            <dt>IP ranges</dt>
+            <dd>{request.addresses!.join(', ')}</dd>
+          </>
+        )}
         <dt>Ports</dt>
         <dd>{formatPorts(request.ports)}</dd>
         <dt>Clusters</dt>
         <dd>{request.clusters.join(', ')}</dd>
         <dt>Route</dt>
         <dd>{request.viaEgressGateway ? 'Egress gateway' : 'Direct'}</dd>
+        {request.resolution && (
+          <>
+            <dt>Resolution</dt>
+            <dd>{request.resolution}</dd>
+          </>
+        )}
+        <dt>Namespace lockdown</dt>
+        <dd>
+          {request.lockdownNamespace
+            ? `Yes: only registered hosts are reachable from namespace ${request.namespace}`
+            : 'No'}
+        </dd>
         <dt>Expires</dt>
         <dd>{request.expiresAt ? formatDate(request.expiresAt) : 'Never'}</dd>
         <dt>Requested</dt>
