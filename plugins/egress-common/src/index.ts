@@ -1,12 +1,30 @@
 /**
  * The egress domain shared by the egress backend and frontend plugins:
  * request model, validation, policy, risk flags, rendering to Istio
- * manifests, and permissions. Pure TypeScript without I/O, so the browser
- * and the backend validate and render identically.
+ * manifests, permissions, and the shapes of the HTTP API's answers. Pure
+ * TypeScript without I/O, so the browser and the backend validate and render
+ * identically.
  * @packageDocumentation
  */
 export * from './permissions';
 export * from './model';
+export type {
+  MeshMode,
+  CacheFreshness,
+  ClusterStatus,
+  IstioKind,
+  InventoryResource,
+  NamespaceInventory,
+  EgressRequestRecord,
+  EntityEgress,
+  RequestTarget,
+  AuditAction,
+  RequestAuditEvent,
+  ClusterManifests,
+  PreviewResult,
+  RequestDetail,
+  EgressRequestPage,
+} from './api';
 export { egressRequestDraftSchema } from './schema';
 export type { EgressRequestDraftShape } from './schema';
 export { validateDraft, DRAFT_LIMITS, REQUEST_ID_PATTERN, isRequestId } from './validation';

@@ -1,56 +1,19 @@
 import {
-  EgressRequest,
+  EgressRequestPage,
+  EgressRequestRecord,
   EgressRequestStatus,
   NormalizedDraft,
+  RequestAuditEvent,
+  RequestTarget,
   TargetApplyStatus,
 } from '@backstage-egress/plugin-egress-common';
 
+// Requests, targets and audit events are returned over HTTP as stored: their
+// shapes are the wire types of the common package.
+export type { AuditAction, RequestAuditEvent, RequestTarget } from '@backstage-egress/plugin-egress-common';
+
 /** A request as stored: the normalised draft, the people, and where it stands. */
-export interface StoredEgressRequest extends EgressRequest {
-  /** While `revoking`: the status the request ends in once removed everywhere. */
-  ending?: 'revoked' | 'expired';
-  updatedAt: string;
-}
-
-/** Apply state of one request on one target cluster. */
-export interface RequestTarget {
-  requestId: string;
-  cluster: string;
-  status: TargetApplyStatus;
-  lastError?: string;
-  attempts: number;
-  /** Hash of what was last applied (see `desiredHash`), for drift detection. */
-  appliedHash?: string;
-  appliedAt?: string;
-  /** Earliest time of the next retry of a failed target. */
-  nextAttemptAt?: string;
-}
-
-/** What an audit event records. */
-export type AuditAction =
-  | 'created'
-  | 'transition'
-  | 'applied'
-  | 'apply-failed'
-  | 'removed'
-  | 'remove-failed'
-  | 'drift';
-
-/** One entry of a request's audit trail. Never updated or deleted. */
-export interface RequestAuditEvent {
-  id: number;
-  requestId: string;
-  /** ISO-8601 instant. */
-  at: string;
-  /** User entity ref, `policy`, or `reconciler`. */
-  actor: string;
-  action: AuditAction;
-  from?: EgressRequestStatus;
-  to?: EgressRequestStatus;
-  cluster?: string;
-  comment?: string;
-  details?: Record<string, unknown>;
-}
+export type StoredEgressRequest = EgressRequestRecord;
 
 /** An audit event to append. */
 export type NewAuditEvent = Omit<RequestAuditEvent, 'id' | 'requestId' | 'at'> & {
@@ -111,9 +74,7 @@ export interface EgressStore {
   getRequest(id: string): Promise<StoredEgressRequest | undefined>;
 
   /** Newest first. */
-  listRequests(
-    filter: RequestFilter,
-  ): Promise<{ items: StoredEgressRequest[]; nextCursor?: string }>;
+  listRequests(filter: RequestFilter): Promise<EgressRequestPage>;
 
   /** Changes the status if it still is `from`; returns the updated request, or undefined if another caller won. */
   transition(input: TransitionInput): Promise<StoredEgressRequest | undefined>;

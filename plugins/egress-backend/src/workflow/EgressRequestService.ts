@@ -14,15 +14,14 @@ import { AuthorizeResult, BasicPermission, ResourcePermission } from '@backstage
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ClusterEgressSettingsInput,
+  ClusterManifests,
   DraftValidationResult,
   EgressPolicy,
   EgressRequestDraft,
   EgressRequestStatus,
-  FieldIssue,
-  KubernetesManifest,
   NormalizedDraft,
-  PolicyEvaluation,
-  RiskFlag,
+  PreviewResult,
+  RequestDetail,
   egressRequestApprovePermission,
   egressRequestCreatePermission,
   egressRequestReadPermission,
@@ -36,12 +35,7 @@ import {
 } from '@backstage-egress/plugin-egress-common';
 import { Request } from 'express';
 import { randomUUID } from 'node:crypto';
-import {
-  EgressStore,
-  RequestAuditEvent,
-  RequestTarget,
-  StoredEgressRequest,
-} from '../database/EgressStore';
+import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
 import { EgressNotifier } from './notifier';
 import { Reconciler } from './Reconciler';
@@ -56,30 +50,9 @@ export const POLICY_ACTOR = 'policy';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
-/** Manifests of a request for one cluster. */
-export interface ClusterManifests {
-  cluster: string;
-  manifests: KubernetesManifest[];
-  yaml: string;
-}
-
-/** Outcome of a preview. */
-export interface PreviewResult {
-  valid: boolean;
-  errors: FieldIssue[];
-  warnings: FieldIssue[];
-  policy?: PolicyEvaluation;
-  riskFlags: RiskFlag[];
-  manifests: ClusterManifests[];
-}
-
-/** A request with its targets, audit trail and manifests. */
-export interface RequestDetail {
-  request: StoredEgressRequest;
-  targets: RequestTarget[];
-  events: RequestAuditEvent[];
-  manifests: ClusterManifests[];
-}
+// ClusterManifests, PreviewResult and RequestDetail are what the routes
+// answer: wire types of the common package.
+export type { ClusterManifests, PreviewResult, RequestDetail } from '@backstage-egress/plugin-egress-common';
 
 /** Options of {@link EgressRequestService}. */
 export interface EgressRequestServiceOptions {
