@@ -1,0 +1,50 @@
+import { riskFlags } from './risk';
+import { EgressRequestDraft } from './model';
+
+const now = new Date('2030-01-01T00:00:00Z');
+const draft: EgressRequestDraft = {
+  entityRef: 'component:default/payments-api',
+  namespace: 'payments',
+  clusters: ['demo'],
+  hosts: ['api.stripe.com'],
+  ports: [{ number: 443, protocol: 'HTTPS' }],
+  viaEgressGateway: true,
+  justification: 'Card payments',
+  expiresAt: '2030-01-10T00:00:00Z',
+};
+const flags = (d: Partial<EgressRequestDraft>, autoApproveHosts?: string[]) =>
+  riskFlags({ ...draft, ...d }, { autoApproveHosts }, { now });
+
+describe('riskFlags', () => {
+  it('flags nothing for a short gateway HTTPS grant to an allow-listed host', () => {
+    expect(flags({}, ['api.stripe.com'])).toEqual([]);
+  });
+
+  it('flags hosts not on the auto-approve list, naming them', () => {
+    expect(flags({})).toEqual([{ code: 'not-allow-listed', message: 'api.stripe.com not on the auto-approve list' }]);
+  });
+
+  it('flags each risk once, in a fixed order', () => {
+    const result = flags({
+      hosts: ['*.example.com', 'a.example.com'],
+      ports: [
+        { number: 80, protocol: 'HTTP' },
+        { number: 8080, protocol: 'HTTP' },
+        { number: 5432, protocol: 'TCP' },
+      ],
+      viaEgressGateway: false,
+      expiresAt: undefined,
+    });
+    expect(result.map(f => f.code)).toEqual(['wildcard', 'plain-http', 'plain-tcp', 'no-gateway', 'long-expiry', 'not-allow-listed']);
+    expect(result[0].message).toContain('*.example.com');
+    expect(result[1].message).toContain('80, 8080');
+    expect(result[4].message).toContain('no expiry');
+  });
+
+  it('flags CIDRs and expiries beyond 30 days', () => {
+    const result = flags({ hosts: [], addresses: ['203.0.113.0/24'], expiresAt: '2030-03-01T00:00:00Z' }, ['*']);
+    expect(result.map(f => f.code)).toEqual(['cidr', 'long-expiry', 'not-allow-listed']);
+    expect(result[0].message).toContain('203.0.113.0/24');
+    expect(result[1].message).toContain('more than 30 days');
+  });
+});
