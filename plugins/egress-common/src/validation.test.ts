@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { validDraftArbitrary } from './testing/arbitraries';
 import { renderManifests } from './render';
 import { isDns1123Label } from './names';
-import { validateDraft } from './validation';
+import { validateDraft, ValidateDraftOptions } from './validation';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const base = {
@@ -19,7 +19,7 @@ const base = {
 const codes = (issues: Array<{ code: string }>) => issues.map(i => i.code);
 
 describe('validateDraft accepts', () => {
-  it.each([
+  const accepted: Array<[string, unknown, ValidateDraftOptions?]> = [
     ['the seed request', base],
     ['HTTP on 80 through the gateway', { ...base, ports: [{ number: 80, protocol: 'HTTP' }] }],
     ['TLS 443 and HTTP 80 through the gateway', { ...base, ports: [{ number: 443, protocol: 'TLS' }, { number: 80, protocol: 'HTTP' }] }],
@@ -49,7 +49,8 @@ describe('validateDraft accepts', () => {
     ['an empty justification when not required', { ...base, justification: '' }, { requireJustification: false }],
     ['a known cluster', base, { knownClusters: ['demo', 'prod'] }],
     ['a client-chosen id', { ...base, id: '0b6f2e6a-3f0c-4c55-9a43-2f1e5d7c9b10' }],
-  ] as const)('%s', (_name, draft, options = {}) => {
+  ];
+  it.each(accepted)('%s', (_name, draft, options = {}) => {
     const result = validateDraft(draft, { now, ...options });
     expect(result.errors).toEqual([]);
     expect(result.valid).toBe(true);

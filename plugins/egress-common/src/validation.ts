@@ -56,7 +56,7 @@ export interface ValidateDraftOptions {
   /** The current time, for expiry checks; defaults to the real clock. */
   now?: Date;
   /** Names of the configured clusters; when given, others are rejected. */
-  knownClusters?: string[];
+  knownClusters?: readonly string[];
   /** Whether an empty justification is an error (default true; policy can relax it). */
   requireJustification?: boolean;
 }
