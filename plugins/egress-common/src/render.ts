@@ -87,11 +87,22 @@ export function renderManifests(
   if (blocking.length > 0) {
     throw new Error(`Cannot render an invalid egress request: ${blocking.map(e => e.message).join('; ')}`);
   }
-  const settings = resolveClusterSettings(cluster);
-  const draft = result.draft;
-  const meta = metadataFactory(draft, { id, requestedBy, decidedBy, status });
+  return buildManifests(result.draft, { id, requestedBy, decidedBy, status }, resolveClusterSettings(cluster));
+}
 
-  const primary = draft.hosts[0] ?? draft.addresses[0];
+/**
+ * The rendering itself, without validation. Internal: exported for the
+ * integration test, which renders invalid drafts to ask Istio about them.
+ */
+export function buildManifests(
+  draft: NormalizedDraft,
+  people: { id: string; requestedBy?: string; decidedBy?: string; status?: string },
+  settings: ClusterEgressSettings,
+): KubernetesManifest[] {
+  const id = people.id;
+  const meta = metadataFactory(draft, people);
+
+  const primary = draft.hosts[0] ?? draft.addresses[0] ?? 'egress';
   const baseName = resourceName(primary, id);
   const gatewayNamespace = settings.egressGateway.namespace;
 

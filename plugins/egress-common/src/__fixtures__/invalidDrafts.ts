@@ -6,7 +6,11 @@
  */
 import type { ValidateDraftOptions } from '../validation';
 
-/** What Istio itself does with the equivalent manifest. */
+/**
+ * What Istio itself does with the manifests the draft would render to (as
+ * rendered by testing/renderUnchecked.ts). Checked against a real API server
+ * and istioctl by istio-agreement.integration.test.ts.
+ */
 export type IstioOpinion =
   /** The CRD schema/CEL rules or istioctl validate reject it. */
   | 'rejects'
@@ -171,7 +175,7 @@ export const invalidDrafts: InvalidDraftCase[] = [
   hostCase('trailing hyphen in label', 'example-.com', 'host-bad-hyphen', 'label "example-"', 'rejects'),
   hostCase('wildcard in the middle', 'foo.*.example.com', 'host-bad-wildcard', 'not a whole left-most label', 'rejects', { resolution: 'NONE' }),
   hostCase('partial wildcard prefix', '*example.com', 'host-bad-wildcard', 'not a whole left-most label', 'accepts', { resolution: 'NONE' }),
-  hostCase('partial wildcard suffix', 'foo*.example.com', 'host-bad-wildcard', 'not a whole left-most label', 'accepts', { resolution: 'NONE' }),
+  hostCase('partial wildcard suffix', 'foo*.example.com', 'host-bad-wildcard', 'not a whole left-most label', 'rejects', { resolution: 'NONE' }),
   hostCase('double wildcard', '*.*.example.com', 'host-bad-wildcard', 'not a whole left-most label', 'rejects', { resolution: 'NONE' }),
   hostCase('invalid punycode label', 'xn--a.com', 'host-invalid-idn', 'not a valid internationalised domain name', 'accepts'),
   hostCase('NUL in an IDN', 'bücher\u0000.de', 'host-invalid-idn', 'not a valid internationalised domain name', 'rejects'),
@@ -258,10 +262,12 @@ export const invalidDrafts: InvalidDraftCase[] = [
   // --- egress gateway ----------------------------------------------------
   { name: 'NONE through the gateway', draft: with_({ resolution: 'NONE', viaEgressGateway: true }), expected: { code: 'gateway-none-resolution', path: 'resolution', message: 'routing loop' }, istio: 'accepts' },
   { name: 'wildcard through the gateway', draft: with_({ hosts: ['*.example.com'], viaEgressGateway: true }), expected: { code: 'gateway-wildcard', path: 'viaEgressGateway', message: 'send wildcards directly' }, istio: 'accepts' },
-  { name: 'CIDR through the gateway', draft: with_({ hosts: undefined, addresses: ['203.0.113.0/24'], ports: [{ number: 443, protocol: 'TLS' }], viaEgressGateway: true }), expected: { code: 'gateway-addresses', path: 'viaEgressGateway', message: 'IP ranges cannot go through it' }, istio: 'accepts' },
-  portCase('TCP through the gateway', [{ number: 5432, protocol: 'TCP' }], 'gateway-protocol', 'ports[0].protocol', 'TCP cannot be routed through the egress gateway', 'accepts', { viaEgressGateway: true }),
-  portCase('GRPC through the gateway', [{ number: 50051, protocol: 'GRPC' }], 'gateway-protocol', 'ports[0].protocol', 'GRPC cannot be routed', 'accepts', { viaEgressGateway: true }),
-  portCase('HTTP2 through the gateway', [{ number: 8080, protocol: 'HTTP2' }], 'gateway-protocol', 'ports[0].protocol', 'HTTP2 cannot be routed', 'accepts', { viaEgressGateway: true }),
+  // As rendered, the Gateway would have a server without hosts, which Istio rejects.
+  { name: 'CIDR through the gateway', draft: with_({ hosts: undefined, addresses: ['203.0.113.0/24'], ports: [{ number: 443, protocol: 'TLS' }], viaEgressGateway: true }), expected: { code: 'gateway-addresses', path: 'viaEgressGateway', message: 'IP ranges cannot go through it' }, istio: 'rejects' },
+  // As rendered, the Gateway would have no server and the VirtualService no route: Istio rejects both.
+  portCase('TCP through the gateway', [{ number: 5432, protocol: 'TCP' }], 'gateway-protocol', 'ports[0].protocol', 'TCP cannot be routed through the egress gateway', 'rejects', { viaEgressGateway: true }),
+  portCase('GRPC through the gateway', [{ number: 50051, protocol: 'GRPC' }], 'gateway-protocol', 'ports[0].protocol', 'GRPC cannot be routed', 'rejects', { viaEgressGateway: true }),
+  portCase('HTTP2 through the gateway', [{ number: 8080, protocol: 'HTTP2' }], 'gateway-protocol', 'ports[0].protocol', 'HTTP2 cannot be routed', 'rejects', { viaEgressGateway: true }),
   portCase('TLS 8443 through the gateway', [{ number: 8443, protocol: 'TLS' }], 'gateway-port', 'ports[0].number', 'on port 443 only; 8443', 'accepts', { viaEgressGateway: true }),
   portCase('HTTP 8080 through the gateway', [{ number: 8080, protocol: 'HTTP' }], 'gateway-port', 'ports[0].number', 'plain HTTP on port 80 only', 'accepts', { viaEgressGateway: true }),
 
