@@ -160,7 +160,7 @@ describe('EgressRequestForm', () => {
       { number: 443, protocol: 'HTTPS' },
       { number: 80, protocol: 'HTTP' },
     ]);
-  });
+  }, 20_000);
 
   it("shows the validator's message on the row it is about", async () => {
     await renderForm(fakeEgressApi());
@@ -194,7 +194,7 @@ describe('EgressRequestForm', () => {
       viaEgressGateway: false,
     });
     expect(sent.hosts).toBeUndefined();
-  });
+  }, 20_000);
 
   it('shows the validator message for a range with host bits', async () => {
     await renderForm(fakeEgressApi());
@@ -232,5 +232,5 @@ describe('EgressRequestForm', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
     await waitFor(() => expect(onCreated).toHaveBeenCalled());
     expect(api.createRequest.mock.calls[0][0].lockdownNamespace).toBe(true);
-  });
+  }, 20_000);
 });
