@@ -125,7 +125,7 @@ describe('normalisation', () => {
 });
 
 describe('warnings', () => {
-  it('gives none for the seed request except the expiry-free ones it has', () => {
+  it('gives none for a short HTTPS grant through the gateway', () => {
     expect(validateDraft(base, { now }).warnings).toEqual([]);
   });
 

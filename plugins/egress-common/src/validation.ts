@@ -70,7 +70,7 @@ export const DRAFT_LIMITS = {
   maxClusters: 32,
   minJustificationLength: 10,
   maxJustificationLength: 2000,
-  /** Narrowest-allowed IPv4 prefix length is not limited; broader than this is rejected. */
+  /** Broadest prefixes accepted; a wider range is not a destination but a part of the internet. */
   minIPv4Prefix: 8,
   minIPv6Prefix: 16,
   /** Expiry further out than this many days is flagged. */
