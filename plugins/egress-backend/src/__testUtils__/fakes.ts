@@ -6,6 +6,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   KubernetesManifest,
+  LOCKDOWN_SIDECAR_NAME,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   REQUEST_ID_LABEL,
@@ -21,6 +22,7 @@ export class FakeCluster implements EgressClusterClient {
   readonly objects = new Map<string, KubernetesManifest>();
   applyCalls = 0;
   removeCalls = 0;
+  removeLockdownCalls = 0;
   down = false;
   /** Delay of every call, to widen race windows. */
   delayMs = 0;
@@ -53,6 +55,24 @@ export class FakeCluster implements EgressClusterClient {
       return { kind: m.kind, namespace: m.metadata.namespace, name: m.metadata.name, action: 'deleted' as const };
     });
     return { cluster: this.name, ok: true, outcomes };
+  }
+
+  async removeLockdown(options: { namespace: string }): Promise<BundleResult> {
+    this.removeLockdownCalls++;
+    await this.pause();
+    if (this.down) {
+      return { cluster: this.name, ok: false, outcomes: [], error: `Cluster '${this.name}': unreachable` };
+    }
+    const id = { kind: 'Sidecar', namespace: options.namespace, name: LOCKDOWN_SIDECAR_NAME };
+    const key = `Sidecar/${options.namespace}/${LOCKDOWN_SIDECAR_NAME}`;
+    const existing = this.objects.get(key);
+    if (!existing) return { cluster: this.name, ok: true, outcomes: [{ ...id, action: 'absent' }] };
+    if (existing.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
+      const error = `Cluster '${this.name}': Sidecar ${options.namespace}/${LOCKDOWN_SIDECAR_NAME} is not managed by backstage-egress`;
+      return { cluster: this.name, ok: false, error, outcomes: [{ ...id, action: 'failed', error, errorType: 'ConflictError' }] };
+    }
+    this.objects.delete(key);
+    return { cluster: this.name, ok: true, outcomes: [{ ...id, action: 'deleted' }] };
   }
 
   async listManaged(options: { namespace: string; requestId: string }) {

@@ -51,6 +51,7 @@ export async function createWorkflow(
     catalog: catalogServiceMock({ entities: ENTITIES }),
     clusterNames: () => ['dev', 'prod'],
     clusterSettings: settings,
+    inventory: (namespace, names) => options.clients.inventory?.(namespace, names) ?? [],
     policy: options.policy ?? DEFAULT_EGRESS_POLICY,
     auditor,
     notifier,

@@ -141,6 +141,7 @@ export class DatabaseEgressStore implements EgressStore {
       .limit(filter.limit + 1);
     if (filter.status?.length) query.whereIn('status', filter.status);
     if (filter.entityRef) query.where('entity_ref', filter.entityRef);
+    if (filter.namespace) query.where('namespace', filter.namespace);
     if (filter.requestedBy) query.where('requested_by', filter.requestedBy);
     if (filter.cluster) {
       const cluster = filter.cluster;

@@ -24,6 +24,8 @@ export type NewAuditEvent = Omit<RequestAuditEvent, 'id' | 'requestId' | 'at'> &
 export interface RequestFilter {
   status?: EgressRequestStatus[];
   entityRef?: string;
+  /** Kubernetes namespace of the requests. */
+  namespace?: string;
   cluster?: string;
   requestedBy?: string;
   /** Opaque cursor from a previous page. */

@@ -1,5 +1,6 @@
 import {
   KubernetesManifest,
+  LOCKDOWN_SIDECAR_NAME,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   REQUEST_ID_LABEL,
@@ -133,6 +134,49 @@ export class ClusterClient implements EgressClusterClient {
       }
     }
     return result(this.name, outcomes);
+  }
+
+  async removeLockdown(options: { namespace: string }): Promise<BundleResult> {
+    const { namespace } = options;
+    const kind = 'Sidecar';
+    const name = LOCKDOWN_SIDECAR_NAME;
+    const id = { kind, namespace, name };
+    const fail = (e: unknown, doing: string): BundleResult => {
+      const err = toClusterError(this.name, e, doing);
+      return result(this.name, [{ ...id, action: 'failed', error: err.message, errorType: err.name }]);
+    };
+    let path: string;
+    let existing: CachedObject;
+    try {
+      const versions = await this.cache.istioVersions();
+      path = objectPath(kind, versions[kind], namespace, name);
+      existing = await this.cache.api.request<CachedObject>('GET', path);
+    } catch (e) {
+      if (statusCodeOf(e) === 404) return result(this.name, [{ ...id, action: 'absent' }]);
+      return fail(e, `reading ${kind} ${namespace}/${name}`);
+    }
+    if (!isOurs(existing)) {
+      return result(this.name, [{
+        ...id,
+        action: 'failed',
+        error: `Cluster '${this.name}': ${kind} ${namespace}/${name} is not managed by backstage-egress (no ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label); it was left in place`,
+        errorType: 'ConflictError',
+      }]);
+    }
+    try {
+      await this.cache.api.request('DELETE', path, {
+        body: {
+          kind: 'DeleteOptions',
+          apiVersion: 'v1',
+          // Only the object we checked: a replaced or relabelled one is not ours to delete.
+          preconditions: { uid: existing.metadata.uid, resourceVersion: existing.metadata.resourceVersion },
+        },
+      });
+      return result(this.name, [{ ...id, action: 'deleted' }]);
+    } catch (e) {
+      if (statusCodeOf(e) === 404) return result(this.name, [{ ...id, action: 'absent' }]);
+      return fail(e, `deleting ${kind} ${namespace}/${name}`);
+    }
   }
 
   async listManaged(options: { namespace: string; requestId: string }): Promise<KubernetesManifest[]> {

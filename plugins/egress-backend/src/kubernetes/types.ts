@@ -53,6 +53,13 @@ export interface EgressClusterClient {
   apply(manifests: KubernetesManifest[]): Promise<BundleResult>;
   /** Deletes the request's resources (request-id label and our managed-by label) in the namespace. */
   remove(options: { namespace: string; requestId: string }): Promise<BundleResult>;
+  /**
+   * Deletes the namespace's shared lockdown Sidecar (`egress-lockdown`) if it
+   * carries our managed-by label (`absent` when there is none). A Sidecar of
+   * that name without the label is never touched: its outcome is `failed`
+   * with a conflict message (errorType ConflictError).
+   */
+  removeLockdown(options: { namespace: string }): Promise<BundleResult>;
   /** Resources of a request as currently in the cluster (from the cache), for drift detection. */
   listManaged(options: { namespace: string; requestId: string }): Promise<KubernetesManifest[]>;
 }

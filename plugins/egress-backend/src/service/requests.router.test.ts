@@ -57,8 +57,13 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
     }));
   });
 
+  // Requests share one database here, and a host covered by a live request of
+  // the namespace cannot be requested again: each draft gets its own host.
+  let seq = 0;
+  const freshDraft = (overrides: Record<string, unknown> = {}) => draft({ hosts: [`api${++seq}.stripe.com`], ...overrides });
+
   const api = {
-    create: (who: Who, body: object = draft()) =>
+    create: (who: Who, body: object = freshDraft()) =>
       request(server).post('/api/egress/requests').set('Authorization', header(who)).send(body),
     action: (who: Who, id: string, action: string, body?: object) =>
       request(server).post(`/api/egress/requests/${id}/${action}`).set('Authorization', header(who)).send(body ?? {}),
@@ -105,7 +110,7 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
     let res: request.Response;
     switch (route) {
       case 'preview':
-        res = await request(server).post('/api/egress/preview').set('Authorization', header(who)).send(draft());
+        res = await request(server).post('/api/egress/preview').set('Authorization', header(who)).send(freshDraft());
         break;
       case 'create':
         res = await api.create(who);
@@ -148,7 +153,7 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
     const res = await request(server)
       .post('/api/egress/preview')
       .set('Authorization', header('owner'))
-      .send(draft());
+      .send(freshDraft());
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ valid: true, errors: [], policy: { verdict: 'needs-approval' } });
     expect(res.body.manifests.map((m: any) => m.cluster)).toEqual(['dev', 'prod']);
@@ -191,18 +196,33 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
 
   it('makes POST /requests idempotent on the draft id: 200 on a repeat, 409 on reuse', async () => {
     const id = randomUUID();
-    const preview = await request(server).post('/api/egress/preview').set('Authorization', header('owner')).send(draft({ id }));
+    const hosts = [`api${++seq}.stripe.com`];
+    const preview = await request(server).post('/api/egress/preview').set('Authorization', header('owner')).send(draft({ id, hosts }));
     expect(preview.status).toBe(200);
     expect(preview.body.manifests[0].yaml).toContain(`egress.backstage.io/request-id: ${id}`);
-    const first = await api.create('owner', draft({ id }));
+    const first = await api.create('owner', draft({ id, hosts }));
     expect(first.status).toBe(201);
     expect(first.body.id).toBe(id);
     const before = await snapshot();
-    const again = await api.create('owner', draft({ id }));
+    const again = await api.create('owner', draft({ id, hosts }));
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    expect((await api.create('platformOwner', draft({ id }))).status).toBe(409);
-    expect((await api.create('owner', draft({ id, justification: 'Something else entirely' }))).status).toBe(409);
+    expect((await api.create('platformOwner', draft({ id, hosts }))).status).toBe(409);
+    expect((await api.create('owner', draft({ id, hosts, justification: 'Something else entirely' }))).status).toBe(409);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('answers 409 naming the request that already covers the host in the namespace', async () => {
+    const body = freshDraft();
+    const host = (body as { hosts: string[] }).hosts[0];
+    const first = await api.create('owner', body);
+    expect(first.status).toBe(201);
+    const preview = await request(server).post('/api/egress/preview').set('Authorization', header('owner')).send(body);
+    expect(preview.body).toMatchObject({ valid: false, errors: [{ path: 'hosts[0]', code: 'host-already-covered' }] });
+    const before = await snapshot();
+    const again = await api.create('owner', draft({ hosts: [host], clusters: ['dev'] }));
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe(`${host} in namespace payments on cluster dev is already covered by request ${first.body.id} (pending)`);
     expect(await snapshot()).toBe(before);
   });
 

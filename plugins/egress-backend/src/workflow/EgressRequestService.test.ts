@@ -1,6 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   DEFAULT_EGRESS_POLICY,
+  LOCKDOWN_SIDECAR_NAME,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   REQUEST_ID_LABEL,
@@ -114,8 +115,9 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
         expect(applied.map(key).sort()).toEqual(manifests.map(key).sort());
         for (const m of manifests) expect(m.metadata.labels[REQUEST_ID_LABEL]).toBe(id);
       }
-      // Without an id, the preview cannot know the name the request will get.
-      const anonymous = await service.preview(draft(), owner);
+      // Without an id, the preview cannot know the name the request will get
+      // (another host: api.stripe.com is now covered by the stored request).
+      const anonymous = await service.preview(draft({ hosts: ['api.paypal.com'] }), owner);
       expect(anonymous.manifests[0].manifests[0].metadata.labels[REQUEST_ID_LABEL]).not.toBe(id);
     });
 
@@ -260,7 +262,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     const { service } = await setup();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      ids.push((await service.create(draft({ clusters: i % 2 ? ['dev'] : ['prod'] }), owner)).id);
+      ids.push((await service.create(draft({ clusters: i % 2 ? ['dev'] : ['prod'], hosts: [`api${i}.stripe.com`] }), owner)).id);
     }
     await service.cancel(ids[0], owner);
     const page1 = await service.list({ limit: 2 }, owner);
@@ -274,6 +276,138 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     expect((await service.list({ status: ['cancelled'] }, owner)).items.map(r => r.id)).toEqual([ids[0]]);
     expect((await service.list({ requestedBy: USERS.platform.ref }, owner)).items).toEqual([]);
     expect((await service.entityRequests('component:default/payments', owner)).length).toBe(5);
+  });
+
+  describe('duplicate routes', () => {
+    it('refuses a second request for a host another live request of the namespace covers on a shared cluster', async () => {
+      const { service, store } = await setup();
+      const first = await service.create(draft(), owner);
+      const expected = `api.stripe.com in namespace payments on cluster dev is already covered by request ${first.id} (pending)`;
+      await expect(service.create(draft({ clusters: ['prod', 'dev'], justification: 'Stripe again, for refunds' }), owner)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: `api.stripe.com in namespace payments on cluster prod is already covered by request ${first.id} (pending)`,
+      });
+      await expect(service.create(draft({ clusters: ['dev'] }), platformOwner)).rejects.toMatchObject({ name: 'ConflictError', message: expected });
+      const preview = await service.preview(draft({ hosts: ['files.stripe.com', 'API.stripe.com'] }), owner);
+      expect(preview).toMatchObject({ valid: false, manifests: [] });
+      expect(preview.errors).toEqual([{ path: 'hosts[1]', code: 'host-already-covered', message: `hosts[1]: ${expected}` }]);
+      expect((await store.listRequests({ limit: 10 })).items).toHaveLength(1);
+
+      // Still covered while active; free again once the first request is gone.
+      await service.approve(first.id, undefined, platform);
+      await expect(service.create(draft(), owner)).rejects.toThrow(`request ${first.id} (active)`);
+      await service.revoke(first.id, undefined, owner);
+      expect((await service.preview(draft(), owner)).valid).toBe(true);
+      expect((await service.create(draft(), owner)).status).toBe('pending');
+    });
+
+    it('allows the same host on another cluster, and direct routes on another port', async () => {
+      const { service } = await setup();
+      await service.create(draft({ clusters: ['dev'] }), owner);
+      await expect(service.create(draft({ clusters: ['prod'] }), owner)).resolves.toMatchObject({ status: 'pending' });
+      const direct = { hosts: ['db.example.com'], viaEgressGateway: false, clusters: ['dev'] };
+      await service.create(draft({ ...direct, ports: [{ number: 443, protocol: 'TLS' }] }), owner);
+      await expect(service.create(draft({ ...direct, ports: [{ number: 8443, protocol: 'TLS' }] }), owner)).resolves.toMatchObject({ status: 'pending' });
+      await expect(service.create(draft({ ...direct, ports: [{ number: 443, protocol: 'HTTPS' }] }), owner)).rejects.toMatchObject({ name: 'ConflictError' });
+    });
+
+    it('matches wildcards against the hosts they cover', async () => {
+      const { service } = await setup({ ...DEFAULT_EGRESS_POLICY, allowWildcards: true });
+      const direct = { viaEgressGateway: false, clusters: ['dev'] };
+      const exact = await service.create(draft({ ...direct, hosts: ['api.stripe.com'] }), owner);
+      await expect(service.create(draft({ ...direct, hosts: ['*.stripe.com'] }), owner)).rejects.toThrow(
+        `*.stripe.com in namespace payments on cluster dev is already covered by request ${exact.id} (pending)`,
+      );
+    });
+
+    it('warns, without refusing, when an unmanaged resource already declares the host', async () => {
+      const { service, clients } = await setup();
+      clients.inventory = (namespace, names) =>
+        names.map(cluster => ({
+          cluster,
+          namespace,
+          synced: true,
+          resources:
+            cluster === 'dev'
+              ? [
+                  { kind: 'ServiceEntry' as const, namespace, name: 'legacy-stripe', managed: false, hosts: ['api.stripe.com'], addresses: [], ports: [443] },
+                  { kind: 'ServiceEntry' as const, namespace, name: 'other', managed: false, hosts: ['api.paypal.com'], addresses: [], ports: [443] },
+                ]
+              : [],
+        })) as any;
+      const preview = await service.preview(draft(), owner);
+      expect(preview.valid).toBe(true);
+      expect(preview.warnings.filter(w => w.code === 'host-declared-unmanaged')).toEqual([
+        {
+          path: 'hosts[0]',
+          code: 'host-declared-unmanaged',
+          message: 'hosts[0]: api.stripe.com is already declared by ServiceEntry payments/legacy-stripe on cluster dev, which is not managed by backstage-egress',
+        },
+      ]);
+      await expect(service.create(draft(), owner)).resolves.toMatchObject({ status: 'pending' });
+    });
+  });
+
+  describe('shared lockdown Sidecar', () => {
+    const sidecarKey = `Sidecar/payments/${LOCKDOWN_SIDECAR_NAME}`;
+
+    it('is removed with the last approved or active request of the namespace that asks for lockdown', async () => {
+      const { service, store, clusters } = await setup();
+      const a = await service.create(draft({ lockdownNamespace: true }), owner);
+      await service.approve(a.id, undefined, platform);
+      const b = await service.create(draft({ lockdownNamespace: true, hosts: ['api.paypal.com'], clusters: ['dev'] }), owner);
+      await service.approve(b.id, undefined, platform);
+      const plain = await service.create(draft({ hosts: ['api.adyen.com'] }), owner);
+      await service.approve(plain.id, undefined, platform);
+      expect(clusters.dev.objects.has(sidecarKey)).toBe(true);
+      expect(clusters.prod.objects.has(sidecarKey)).toBe(true);
+
+      // b still asks for lockdown on dev; nobody does on prod any more.
+      await service.revoke(a.id, undefined, owner);
+      expect(clusters.dev.objects.has(sidecarKey)).toBe(true);
+      expect(clusters.prod.objects.has(sidecarKey)).toBe(false);
+      const aEvents = (await store.listEvents(a.id)).filter(e => e.action === 'removed');
+      expect(aEvents.map(e => e.cluster)).toEqual(['dev', 'prod', 'prod']);
+      expect(aEvents[2].comment).toMatch(/^shared lockdown Sidecar payments\/egress-lockdown deleted/);
+
+      await service.revoke(b.id, undefined, owner);
+      expect(clusters.dev.objects.has(sidecarKey)).toBe(false);
+      expect((await store.listEvents(b.id)).filter(e => e.action === 'removed' && e.comment?.includes('deleted'))).toHaveLength(1);
+      // The request without lockdown keeps its resources.
+      expect(clusters.dev.ownedBy({ namespace: 'payments', requestId: plain.id })).toHaveLength(4);
+    });
+
+    it('is removed on expiry too, and an unmanaged Sidecar of that name is never deleted', async () => {
+      const { service, reconciler, clock, store, clusters } = await setup();
+      const expiresAt = new Date(clock.now().getTime() + DAY).toISOString();
+      const created = await service.create(draft({ lockdownNamespace: true, expiresAt }), owner);
+      await service.approve(created.id, undefined, platform);
+      // Someone replaced the Sidecar in dev with their own.
+      const theirs = JSON.parse(JSON.stringify(clusters.dev.objects.get(sidecarKey)));
+      theirs.metadata.labels = { team: 'payments' };
+      clusters.dev.objects.set(sidecarKey, theirs);
+
+      clock.advance(2 * DAY);
+      await reconciler.tick();
+      expect((await store.getRequest(created.id))!.status).toBe('expired');
+      expect(clusters.dev.objects.get(sidecarKey)).toEqual(theirs);
+      expect(clusters.prod.objects.has(sidecarKey)).toBe(false);
+      const failed = (await store.listEvents(created.id)).filter(e => e.action === 'remove-failed');
+      expect(failed).toEqual([expect.objectContaining({ cluster: 'dev', comment: expect.stringMatching(/not managed by backstage-egress/) })]);
+    });
+
+    it('retries the Sidecar removal while the cluster is unreachable', async () => {
+      const { service, reconciler, clock, store, clusters } = await setup();
+      const created = await service.create(draft({ lockdownNamespace: true, clusters: ['dev'] }), owner);
+      await service.approve(created.id, undefined, platform);
+      clusters.dev.removeLockdown = async () => ({ cluster: 'dev', ok: false, outcomes: [], error: "Cluster 'dev': unreachable" });
+      expect((await service.revoke(created.id, undefined, owner)).status).toBe('revoking');
+      delete (clusters.dev as any).removeLockdown;
+      clock.advance(60_000);
+      await reconciler.tick();
+      expect((await store.getRequest(created.id))!.status).toBe('revoked');
+      expect(clusters.dev.objects.has(sidecarKey)).toBe(false);
+    });
   });
 
   it('two backend instances on one database with reconcilers running apply once', async () => {

@@ -19,6 +19,7 @@ import {
   EgressPolicy,
   EgressRequestDraft,
   EgressRequestStatus,
+  NamespaceInventory,
   NormalizedDraft,
   PreviewResult,
   RequestDetail,
@@ -40,6 +41,7 @@ import { EgressAuditor } from './audit';
 import { EgressNotifier } from './notifier';
 import { Reconciler } from './Reconciler';
 import { renderable } from './hashing';
+import { overlappingRequests, unmanagedOverlaps } from './overlaps';
 
 /** Annotation naming the entity's Kubernetes namespace. */
 export const NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
@@ -63,6 +65,8 @@ export interface EgressRequestServiceOptions {
   /** Names of the configured clusters. */
   clusterNames(): string[];
   clusterSettings(name: string): ClusterEgressSettingsInput;
+  /** Egress resources of a namespace from the cluster caches, for the preview's warnings. */
+  inventory?(namespace: string, clusterNames: string[]): NamespaceInventory[];
   policy: EgressPolicy;
   auditor: EgressAuditor;
   notifier: EgressNotifier;
@@ -89,16 +93,31 @@ export class EgressRequestService {
     if (!validation.valid) {
       return { valid: false, errors: validation.errors, warnings: validation.warnings, riskFlags: [], manifests: [] };
     }
+    const id = requestIdOf(input);
+    const overlaps = await overlappingRequests(this.options.store, draft, id);
+    if (overlaps.length > 0) {
+      return { valid: false, errors: overlaps, warnings: validation.warnings, riskFlags: [], manifests: [] };
+    }
     return {
       valid: true,
       errors: [],
-      warnings: validation.warnings,
+      warnings: [...validation.warnings, ...this.unmanagedWarnings(draft)],
       policy: evaluatePolicy(draft, this.options.policy, { now: this.now() }),
       riskFlags: riskFlags(draft, this.options.policy, { now: this.now() }),
       // The client's id, when it sent one, is the id create will store: the
       // preview shows the very names and labels that approval applies.
-      manifests: this.render({ ...draft, id: requestIdOf(input) ?? 'preview' }),
+      manifests: this.render({ ...draft, id: id ?? 'preview' }),
     };
+  }
+
+  /** Hosts of the draft that unmanaged resources in its namespace already declare (warnings only). */
+  private unmanagedWarnings(draft: NormalizedDraft) {
+    if (!this.options.inventory) return [];
+    try {
+      return unmanagedOverlaps(draft, this.options.inventory(draft.namespace, draft.clusters));
+    } catch {
+      return [];
+    }
   }
 
   /** Stores a new request (pending, or approved by policy) and applies it if approved. */
@@ -138,6 +157,11 @@ export class EgressRequestService {
       throw new InputError(
         `Denied by policy (${verdict.rule}): ${verdict.reasons.map(r => r.reason).join('; ')}`,
       );
+    }
+    const overlaps = await overlappingRequests(this.options.store, draft, id);
+    if (overlaps.length > 0) {
+      // The message without the `hosts[i]: ` prefix: "<host> in namespace … is already covered by request <id> (<status>)".
+      throw new ConflictError(overlaps.map(o => o.message.replace(/^hosts\[\d+\]: /, '')).join('; '));
     }
     const at = this.now().toISOString();
     const auto = verdict.verdict === 'auto-approve';

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ClusterEgressSettingsInput,
+  LOCKDOWN_SIDECAR_NAME,
   renderManifests,
 } from '@backstage-egress/plugin-egress-common';
 import { randomUUID } from 'node:crypto';
@@ -214,9 +215,22 @@ export class Reconciler {
         const attempts = fresh.attempts + 1;
         const at = this.now().toISOString();
         if (result.ok) {
+          const removed: NewAuditEvent = { actor: RECONCILER_ACTOR, action: 'removed', cluster: target.cluster, details: summary(result), at };
+          const lockdown = await this.releaseLockdown(request, target.cluster);
+          if (lockdown && !lockdown.result.ok && lockdown.result.outcomes[0]?.errorType !== 'ConflictError') {
+            // The request's own resources are gone; retry the shared Sidecar with backoff.
+            const error = failure(lockdown.result);
+            return {
+              update: { status: fresh.status, attempts, lastError: error, nextAttemptAt: this.retryAt(attempts) },
+              events: [removed, lockdown.event],
+              error,
+            };
+          }
           return {
             update: { status: 'removed' as const, attempts, lastError: null, nextAttemptAt: null },
-            events: [{ actor: RECONCILER_ACTOR, action: 'removed' as const, cluster: target.cluster, details: summary(result), at }],
+            events: lockdown ? [removed, lockdown.event] : [removed],
+            // An unmanaged Sidecar is left in place for good: reported, not retried.
+            error: lockdown && !lockdown.result.ok ? failure(lockdown.result) : undefined,
           };
         }
         const error = failure(result);
@@ -227,6 +241,45 @@ export class Reconciler {
         };
       });
     }
+  }
+
+  /**
+   * After a request asking for namespace lockdown left a cluster: deletes the
+   * namespace's shared lockdown Sidecar there unless another approved or
+   * active request of the namespace on that cluster still asks for lockdown.
+   * The client deletes it only when it carries our managed-by label.
+   * Undefined when there is nothing to do.
+   */
+  private async releaseLockdown(
+    request: StoredEgressRequest,
+    cluster: string,
+  ): Promise<{ result: BundleResult; event: NewAuditEvent } | undefined> {
+    if (!request.lockdownNamespace) return undefined;
+    const { items } = await this.options.store.listRequests({
+      namespace: request.namespace,
+      cluster,
+      status: [...GRANTED_STATUSES],
+      limit: 1000,
+    });
+    const holder = items.find(r => r.id !== request.id && r.lockdownNamespace);
+    if (holder) return undefined;
+    const sidecar = `Sidecar ${request.namespace}/${LOCKDOWN_SIDECAR_NAME}`;
+    const result = await this.call(cluster, () =>
+      this.options.clusters.client(cluster).removeLockdown({ namespace: request.namespace }),
+    );
+    const at = this.now().toISOString();
+    const details = { ...summary(result), shared: LOCKDOWN_SIDECAR_NAME };
+    const event: NewAuditEvent = result.ok
+      ? {
+          actor: RECONCILER_ACTOR,
+          action: 'removed',
+          cluster,
+          comment: `shared lockdown ${sidecar} ${result.outcomes[0]?.action ?? 'deleted'}: no other approved or active request of the namespace asks for lockdown`,
+          details,
+          at,
+        }
+      : { actor: RECONCILER_ACTOR, action: 'remove-failed', cluster, comment: failure(result), details, at };
+    return { result, event };
   }
 
   /** Runs `work` holding the target's lease; records its outcome and events. */

@@ -63,6 +63,7 @@ export async function createEgressWorkflow(deps: {
     catalog: deps.catalog,
     clusterNames: () => clusters.list().map(c => c.name),
     clusterSettings,
+    inventory: (namespace, names) => deps.clusterClients.inventory?.(namespace, names) ?? [],
     policy,
     auditor,
     notifier,

@@ -14,6 +14,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  LOCKDOWN_SIDECAR_NAME,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   REQUEST_ID_LABEL,
@@ -44,6 +45,16 @@ function resourcesOf(requestId: string): Array<{ kind: string; metadata: { label
     { encoding: 'utf8' },
   );
   return JSON.parse(out).items;
+}
+
+/** The namespace's lockdown Sidecar, read as admin; undefined when absent. */
+function lockdownSidecar(): { metadata: { labels?: Record<string, string> } } | undefined {
+  const out = execFileSync(
+    kubectlPath,
+    ['--kubeconfig', cluster.kubeconfigPath, 'get', 'sidecars', '-n', 'payments', '--field-selector', `metadata.name=${LOCKDOWN_SIDECAR_NAME}`, '-o', 'json'],
+    { encoding: 'utf8' },
+  );
+  return JSON.parse(out).items[0];
 }
 
 async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -112,6 +123,23 @@ describe('request workflow on a real cluster', () => {
     expect(revoked.status).toBe(200);
     expect(revoked.body.status).toBe('revoked');
     expect(resourcesOf(id)).toEqual([]);
+  });
+
+  it('deletes the shared lockdown Sidecar with the last request asking for it', async () => {
+    const created = await create(draft({ clusters: [NAME], hosts: ['api.adyen.com'], lockdownNamespace: true }));
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const approved = await request(server).post(`/api/egress/requests/${id}/approve`).set('Authorization', platform).send({});
+    expect(approved.body.status).toBe('active');
+    expect(lockdownSidecar()?.metadata.labels?.[MANAGED_BY_LABEL]).toBe(MANAGED_BY_VALUE);
+
+    const revoked = await request(server).post(`/api/egress/requests/${id}/revoke`).set('Authorization', owner).send({});
+    expect(revoked.body.status).toBe('revoked');
+    expect(lockdownSidecar()).toBeUndefined();
+    const detail = await request(server).get(`/api/egress/requests/${id}`).set('Authorization', owner);
+    expect(detail.body.events).toContainEqual(
+      expect.objectContaining({ action: 'removed', cluster: NAME, comment: expect.stringMatching(/^shared lockdown Sidecar payments\/egress-lockdown deleted/) }),
+    );
   });
 
   it('removes expired access and marks it expired', async () => {

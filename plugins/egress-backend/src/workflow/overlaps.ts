@@ -1,0 +1,100 @@
+/**
+ * Guard rail against duplicate routes: one place, used by preview and create.
+ *
+ * Two requests routing the same host through the egress gateway in one
+ * namespace render two VirtualServices for that host, which Istio does not
+ * merge for sidecars (one silently wins); two direct ServiceEntries for the
+ * same host and port are as confusing. So a draft conflicts with another live
+ * request of its namespace when they share a cluster and a host (by the
+ * common package's host matching, so wildcards count) and either goes through
+ * the gateway or they share a port.
+ */
+import {
+  EgressRequestStatus,
+  FieldIssue,
+  NamespaceInventory,
+  NormalizedDraft,
+  hostOverlapsPattern,
+} from '@backstage-egress/plugin-egress-common';
+import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
+
+/** Statuses in which a request holds (or is about to hold, or still holds) its routes. */
+export const LIVE_STATUSES: EgressRequestStatus[] = ['pending', 'approved', 'active', 'revoking'];
+
+/** Kinds whose hosts declare a destination or route for it. */
+const DECLARING_KINDS = new Set(['ServiceEntry', 'VirtualService', 'DestinationRule']);
+
+/** Whether two hosts (each possibly a wildcard) have a name in common; symmetric. */
+export function hostsOverlap(a: string, b: string): boolean {
+  return hostOverlapsPattern(a, b);
+}
+
+type Routed = Pick<NormalizedDraft, 'namespace' | 'clusters' | 'hosts' | 'ports' | 'viaEgressGateway'>;
+
+/**
+ * Errors (path `hosts[i]`, code `host-already-covered`) for every host of the
+ * draft that another live request of the namespace already covers on a shared
+ * cluster. `excludeId` is the draft's own id (a repeated submit).
+ */
+export async function overlappingRequests(
+  store: EgressStore,
+  draft: Routed,
+  excludeId?: string,
+): Promise<FieldIssue[]> {
+  const hosts = draft.hosts ?? [];
+  if (hosts.length === 0) return [];
+  const { items } = await store.listRequests({ namespace: draft.namespace, status: LIVE_STATUSES, limit: 1000 });
+  const issues: FieldIssue[] = [];
+  hosts.forEach((host, i) => {
+    for (const other of items) {
+      if (other.id === excludeId || !conflicts(draft, other)) continue;
+      const otherHost = (other.hosts ?? []).find(h => hostsOverlap(host, h));
+      if (!otherHost) continue;
+      const cluster = draft.clusters.find(c => other.clusters.includes(c))!;
+      issues.push({
+        path: `hosts[${i}]`,
+        code: 'host-already-covered',
+        message: `hosts[${i}]: ${coverage(host, draft.namespace, cluster, other)}`,
+      });
+      break;
+    }
+  });
+  return issues;
+}
+
+function conflicts(draft: Routed, other: StoredEgressRequest): boolean {
+  if (!draft.clusters.some(c => other.clusters.includes(c))) return false;
+  if (draft.viaEgressGateway || other.viaEgressGateway) return true;
+  return draft.ports.some(p => other.ports.some(o => o.number === p.number));
+}
+
+/** "api.stripe.com in namespace payments on cluster dev is already covered by request <id> (active)" */
+export function coverage(host: string, namespace: string, cluster: string, other: StoredEgressRequest): string {
+  return `${host} in namespace ${namespace} on cluster ${cluster} is already covered by request ${other.id} (${other.status})`;
+}
+
+/**
+ * Warnings for hosts of the draft that a resource not created by this plugin
+ * already declares in the namespace: the request would add a second
+ * definition next to one we neither own nor change.
+ */
+export function unmanagedOverlaps(draft: Routed, inventory: NamespaceInventory[]): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  (draft.hosts ?? []).forEach((host, i) => {
+    for (const inv of inventory) {
+      if (!draft.clusters.includes(inv.cluster)) continue;
+      for (const r of inv.resources) {
+        if (r.managed || r.namespace !== draft.namespace || !DECLARING_KINDS.has(r.kind)) continue;
+        // Gateway-style "namespace/host" entries name the host after the slash.
+        const declared = r.hosts.map(h => h.slice(h.indexOf('/') + 1)).find(h => hostsOverlap(host, h));
+        if (!declared) continue;
+        issues.push({
+          path: `hosts[${i}]`,
+          code: 'host-declared-unmanaged',
+          message: `hosts[${i}]: ${host} is already declared by ${r.kind} ${r.namespace}/${r.name} on cluster ${inv.cluster}, which is not managed by backstage-egress`,
+        });
+      }
+    }
+  });
+  return issues;
+}
