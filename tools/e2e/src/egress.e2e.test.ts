@@ -7,6 +7,7 @@
 import { KubeConfig, CustomObjectsApi } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 
@@ -70,16 +71,28 @@ describe('egress portal end to end', () => {
     await stack?.stop();
   });
 
-  afterEach(() => {
-    const state = (expect as any).getState();
-    if (state.assertionCalls > state.numPassingAsserts || process.env.E2E_VERBOSE) {
+  // On a failure, the last server output and a screenshot of every open page
+  // (in the OS temp folder) say what the browser saw.
+  afterEach(async () => {
+    // A passing test closes its browser contexts; open ones mean it stopped early.
+    const failed = browser.contexts().length > 0;
+    if (failed || process.env.E2E_VERBOSE) {
       // eslint-disable-next-line no-console
       console.log(logs.slice(-80).join('\n'));
     }
+    for (const [i, page] of browser.contexts().flatMap(c => c.pages()).entries()) {
+      const file = path.join(os.tmpdir(), `egress-e2e-page-${i}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+      // eslint-disable-next-line no-console
+      console.log(`e2e: page ${page.url()} -> ${file}`);
+    }
+    await Promise.all(browser.contexts().map(c => c.close()));
   });
 
   async function signIn(user: string): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    // Generous: the first page load compiles nothing, but a loaded CI machine is slow.
+    context.setDefaultTimeout(90_000);
     const page = await context.newPage();
     await page.goto(stack.appUrl);
     await page.getByLabel(`Sign in as ${user}`).click();
@@ -201,6 +214,13 @@ describe('egress portal end to end', () => {
     });
     await openEntityTab(owner.page, 'payments-api');
     await owner.page.getByText('Revoked', { exact: true }).first().waitFor();
+    // The audit trail keeps the whole story.
+    await owner.page.getByRole('button', { name: HOST }).first().click();
+    const trail = owner.page.getByRole('dialog');
+    for (const step of ['pending', 'approved', 'active', 'revoking', 'revoked']) {
+      await trail.getByText(step, { exact: false }).first().waitFor();
+    }
+    await trail.getByText('Approved: PCI-scoped, gateway only').first().waitFor();
 
     await owner.context.close();
     await platform.context.close();
