@@ -76,6 +76,8 @@ export function stopCluster(name: string, options?: StopClusterOptions): Promise
 export function stopAllClusters(options?: StopClusterOptions): Promise<void>;
 /** Info of a running cluster (processes alive), else undefined. */
 export function getClusterInfo(name: string): ClusterInfo | undefined;
+/** A TCP port on 127.0.0.1 that is free right now (for test servers). */
+export function freePort(): Promise<number>;
 /** Probes the API server too. */
 export function clusterStatus(name: string): Promise<ClusterStatus>;
 /** Every cluster with a state folder, running or not. */

@@ -9,6 +9,7 @@
 
 const { ensureBinaries, versions } = require('./lib/binaries');
 const { startCluster, stopCluster, stopAllClusters, getClusterInfo, clusterStatus, clusterNames } = require('./lib/cluster');
+const { freePort } = require('./lib/net');
 
 module.exports = {
   ensureBinaries,
@@ -19,4 +20,5 @@ module.exports = {
   clusterStatus,
   clusterNames,
   versions,
+  freePort,
 };

@@ -6,9 +6,9 @@
  */
 import { KubeConfig, CustomObjectsApi } from '@kubernetes/client-node';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '@backstage-egress/testenv';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -23,16 +23,6 @@ const HOST = 'api.stripe.com';
 const MANAGED = 'app.kubernetes.io/managed-by=backstage-egress';
 const KINDS = ['serviceentries', 'gateways', 'destinationrules', 'virtualservices'];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 describe('egress portal end to end', () => {
   let stack: any;
