@@ -20,6 +20,21 @@ import Typography from '@material-ui/core/Typography';
 
 const STORAGE_KEY = 'egress-demo-user';
 
+/** Shown when signing in as the chosen demo user fails. */
+const SignInError = (props: { message: string; onBack: () => void }) => (
+  <Page themeId="home">
+    <Header title="Egress portal" subtitle="Development sign-in" />
+    <Content>
+      <InfoCard title="Sign-in failed">
+        <Typography paragraph>{props.message}</Typography>
+        <Button variant="contained" color="primary" onClick={props.onBack}>
+          Choose another user
+        </Button>
+      </InfoCard>
+    </Content>
+  </Page>
+);
+
 /**
  * Development sign-in: pick one of the demo users of catalog-info.yaml. The
  * backend's `demo` provider signs the browser in as that catalog user.
@@ -89,20 +104,6 @@ export const DemoSignInPage = (props: SignInPageProps) => {
     </Page>
   );
 };
-
-const SignInError = (props: { message: string; onBack: () => void }) => (
-  <Page themeId="home">
-    <Header title="Egress portal" subtitle="Development sign-in" />
-    <Content>
-      <InfoCard title="Sign-in failed">
-        <Typography paragraph>{props.message}</Typography>
-        <Button variant="contained" color="primary" onClick={props.onBack}>
-          Choose another user
-        </Button>
-      </InfoCard>
-    </Content>
-  </Page>
-);
 
 function forgetUserOnSignOut(identityApi: IdentityApi): IdentityApi {
   return {

@@ -23,8 +23,8 @@ import { CORPUS_NOW, invalidDrafts } from './__fixtures__/invalidDrafts';
 import { GOLDEN_CLUSTER } from './__fixtures__/goldenCases';
 import { KubernetesManifest, manifestsToYaml } from './manifests';
 import { renderManifests } from './render';
-import { renderUnchecked } from './testing/renderUnchecked';
-import { validDraftArbitrary } from './testing/arbitraries';
+import { renderUnchecked } from './__testUtils__/renderUnchecked';
+import { validDraftArbitrary } from './__testUtils__/arbitraries';
 import { validateDraft } from './validation';
 
 jest.setTimeout(20 * 60 * 1000);

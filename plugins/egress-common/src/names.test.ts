@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { fnv1a32, fnv1a64, isDns1123Label, resourceName } from './names';
-import { hostArbitrary, labelArbitrary, requestIdArbitrary, wildcardHostArbitrary } from './testing/arbitraries';
+import { hostArbitrary, labelArbitrary, requestIdArbitrary, wildcardHostArbitrary } from './__testUtils__/arbitraries';
 
 describe('FNV-1a', () => {
   it('matches the reference vectors', () => {

@@ -4,7 +4,7 @@ import * as path from 'path';
 // The package runs in the browser too: library code may not import Node
 // built-ins. Tests, fixtures and test helpers may.
 const NODE_ONLY = /(?:from\s+|require\(\s*|import\(\s*)['"](node:[^'"]+|fs|fs\/promises|path|crypto|os|url|punycode|util|buffer|child_process|net|http|https|stream|process)['"]/;
-const TEST_ONLY = /(\.test\.ts$)|(^|\/)(__fixtures__|__golden__|testing)\//;
+const TEST_ONLY = /(\.test\.ts$)|(^|\/)(__fixtures__|__golden__|__testUtils__)\//;
 
 function sourceFiles(dir: string, root = dir): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {

@@ -117,8 +117,15 @@ export function buildManifests(
   return manifests.sort(
     (a, b) =>
       KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
-      (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0),
+      compareCodeUnits(a.metadata.name, b.metadata.name),
   );
+}
+
+/** Orders strings by UTF-16 code units, like `<`, independent of locale. */
+function compareCodeUnits(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }
 
 type Meta = (kind: string, name: string) => Pick<KubernetesManifest, 'apiVersion' | 'kind' | 'metadata'>;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { validDraftArbitrary } from './testing/arbitraries';
+import { validDraftArbitrary } from './__testUtils__/arbitraries';
 import { renderManifests } from './render';
 import { isDns1123Label } from './names';
 import { validateDraft, ValidateDraftOptions } from './validation';

@@ -7,7 +7,7 @@ import {
 } from '@backstage-egress/plugin-egress-common';
 import { ClusterCache } from './ClusterCache';
 import { statusCodeOf, toClusterError } from './errors';
-import { KIND_ORDER } from './inventory';
+import { compareCodeUnits, KIND_ORDER } from './inventory';
 import { CachedObject } from './Reflector';
 import { collectionPath, ISTIO_GROUP, isIstioKind, objectPath } from './resources';
 import { ApplyOutcome, BundleResult, EgressClusterClient } from './types';
@@ -185,7 +185,7 @@ export class ClusterClient implements EgressClusterClient {
       const objs = this.cache.reflectors[kind]
         .namespace(options.namespace)
         .filter(o => isOurs(o) && o.metadata.labels?.[REQUEST_ID_LABEL] === options.requestId)
-        .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+        .sort((a, b) => compareCodeUnits(a.metadata.name, b.metadata.name));
       for (const o of objs) {
         const annotations = { ...(o.metadata.annotations ?? {}) };
         delete annotations['kubectl.kubernetes.io/last-applied-configuration'];

@@ -4,6 +4,13 @@ import { InventoryResource, IstioKind, MeshMode, NamespaceInventory } from './ty
 
 const KIND_ORDER: IstioKind[] = ['ServiceEntry', 'Gateway', 'DestinationRule', 'VirtualService', 'Sidecar'];
 
+/** Orders strings by UTF-16 code units, like `<`, independent of locale. */
+export function compareCodeUnits(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
+}
+
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
@@ -93,7 +100,7 @@ export function buildNamespaceInventory(options: {
   let sidecarOverride: { name: string; mode: MeshMode } | undefined;
   for (const kind of KIND_ORDER) {
     const objs = [...(options.objects[kind] ?? [])].sort((a, b) =>
-      a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0,
+      compareCodeUnits(a.metadata.name, b.metadata.name),
     );
     for (const obj of objs) {
       const resource = describeResource(kind, obj);

@@ -8,7 +8,7 @@ import type { ValidateDraftOptions } from '../validation';
 
 /**
  * What Istio itself does with the manifests the draft would render to (as
- * rendered by testing/renderUnchecked.ts). Checked against a real API server
+ * rendered by __testUtils__/renderUnchecked.ts). Checked against a real API server
  * and istioctl by istio-agreement.integration.test.ts.
  */
 export type IstioOpinion =
@@ -90,7 +90,8 @@ const portCase = (
 });
 
 const longLabel = 'a'.repeat(64);
-const longHost = `${'abcdefghij'.repeat(6)}.`.repeat(4) + 'x'.repeat(10) + '.com'; // 258 chars
+const label60 = 'abcdefghij'.repeat(6);
+const longHost = `${`${label60}.`.repeat(4)}${'x'.repeat(10)}.com`; // 258 chars
 const manyHosts = Array.from({ length: 33 }, (_, i) => `h${i}.example.com`);
 const manyAddresses = Array.from({ length: 33 }, (_, i) => `198.51.${i}.0/24`);
 const manyPorts = Array.from({ length: 17 }, (_, i) => ({ number: 8000 + i, protocol: 'HTTPS' }));

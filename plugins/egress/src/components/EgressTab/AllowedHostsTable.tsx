@@ -56,6 +56,12 @@ export function allowedHosts(
   return rows;
 }
 
+/** The Expires column: only hosts we manage have an expiry to show. */
+function expiryLabel(row: AllowedHost): string {
+  if (!row.managed) return '—';
+  return row.expiresAt ? formatDate(row.expiresAt) : 'Never';
+}
+
 /** The hosts this service may reach in one cluster. */
 export const AllowedHostsTable = (props: {
   cluster: string;
@@ -102,7 +108,7 @@ export const AllowedHostsTable = (props: {
             <TableCell>{row.route}</TableCell>
             <TableCell>{row.managed ? 'Egress requests' : 'Not managed here'}</TableCell>
             <TableCell>{formatDate(row.since)}</TableCell>
-            <TableCell>{row.managed ? (row.expiresAt ? formatDate(row.expiresAt) : 'Never') : '—'}</TableCell>
+            <TableCell>{expiryLabel(row)}</TableCell>
           </TableRow>
         ))}
       </TableBody>

@@ -20,19 +20,14 @@ import { RequestDetailDialog } from '../RequestDetail/RequestDetailDialog';
 import { ClusterEgressCard } from './ClusterEgressCard';
 import { RequestHistory } from './RequestHistory';
 
-/** The entity's Egress tab: where its workloads may reach, per target cluster. */
-export const EgressTab = () => {
-  const { entity } = useEntity();
-  if (!isEgressAvailable(entity)) {
-    return <MissingNamespaceAnnotation />;
-  }
-  return (
-    <EgressTabContent
-      entityRef={stringifyEntityRef(entity)}
-      namespace={entity.metadata.annotations![KUBERNETES_NAMESPACE_ANNOTATION].trim()}
-    />
-  );
-};
+/** Shown instead of the tab's content when the entity has no namespace annotation. */
+export const MissingNamespaceAnnotation = () => (
+  <EmptyState
+    missing="field"
+    title="No Kubernetes namespace for this entity"
+    description={`Add the ${KUBERNETES_NAMESPACE_ANNOTATION} annotation to the entity's catalog-info.yaml to manage which external hosts its workloads may reach.`}
+  />
+);
 
 const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
   const { entityRef, namespace } = props;
@@ -98,11 +93,16 @@ const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
   );
 };
 
-/** Shown instead of the tab's content when the entity has no namespace annotation. */
-export const MissingNamespaceAnnotation = () => (
-  <EmptyState
-    missing="field"
-    title="No Kubernetes namespace for this entity"
-    description={`Add the ${KUBERNETES_NAMESPACE_ANNOTATION} annotation to the entity's catalog-info.yaml to manage which external hosts its workloads may reach.`}
-  />
-);
+/** The entity's Egress tab: where its workloads may reach, per target cluster. */
+export const EgressTab = () => {
+  const { entity } = useEntity();
+  if (!isEgressAvailable(entity)) {
+    return <MissingNamespaceAnnotation />;
+  }
+  return (
+    <EgressTabContent
+      entityRef={stringifyEntityRef(entity)}
+      namespace={entity.metadata.annotations![KUBERNETES_NAMESPACE_ANNOTATION].trim()}
+    />
+  );
+};

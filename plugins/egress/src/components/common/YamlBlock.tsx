@@ -25,8 +25,8 @@ export const YamlBlock = (props: { cluster: string; title?: string; yaml: string
       </Typography>
       <pre
         className={classes.pre}
+        role="region"
         aria-label={`YAML for cluster ${props.cluster}`}
-        tabIndex={0}
       >
         {props.yaml}
       </pre>
