@@ -11,6 +11,7 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabaseId,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -22,6 +23,7 @@ import {
 import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { execFileSync } from 'node:child_process';
 import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
 import { demoPermissions, draft, ENTITIES, USERS } from '../__testUtils__/fakes';
 import { egressPlugin } from '../plugin';
 
@@ -67,12 +69,24 @@ async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_00
   }
 }
 
+const databases = createTestDatabases();
+
 beforeAll(async () => {
   kubectlPath = (await ensureBinaries()).kubectl;
   cluster = await startCluster({ name: NAME });
+}, 300_000);
+
+afterAll(async () => {
+  await stopCluster(NAME);
+}, 120_000);
+
+/** The egress backend on the given database, talking to the real cluster. */
+async function startBackend(databaseId: TestDatabaseId) {
+  const knex = await databases.init(databaseId);
   ({ server } = await startTestBackend({
     features: [
       egressPlugin,
+      mockServices.database.factory({ knex }),
       mockServices.rootConfig.factory({
         data: {
           egress: {
@@ -92,16 +106,14 @@ beforeAll(async () => {
       createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => demoPermissions() }),
     ],
   }));
-}, 300_000);
-
-afterAll(async () => {
-  await stopCluster(NAME);
-}, 120_000);
+}
 
 const create = (body: object) =>
   request(server).post('/api/egress/requests').set('Authorization', owner).send(body);
 
-describe('request workflow on a real cluster', () => {
+describe.each(databases.eachSupportedId())('request workflow on a real cluster with %p', databaseId => {
+  beforeAll(() => startBackend(databaseId), 120_000);
+
   it('applies on approval with our labels, and removes on revoke', async () => {
     const created = await create(draft({ clusters: [NAME] }));
     expect(created.status).toBe(201);
