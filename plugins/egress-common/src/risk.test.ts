@@ -1,17 +1,9 @@
 import { riskFlags } from './risk';
 import { EgressRequestDraft } from './model';
+import { PAYMENTS_NOW, paymentsDraft } from './__fixtures__/paymentsDraft';
 
-const now = new Date('2030-01-01T00:00:00Z');
-const draft: EgressRequestDraft = {
-  entityRef: 'component:default/payments-api',
-  namespace: 'payments',
-  clusters: ['demo'],
-  hosts: ['api.stripe.com'],
-  ports: [{ number: 443, protocol: 'HTTPS' }],
-  viaEgressGateway: true,
-  justification: 'Card payments',
-  expiresAt: '2030-01-10T00:00:00Z',
-};
+const now = PAYMENTS_NOW;
+const draft = paymentsDraft;
 const flags = (d: Partial<EgressRequestDraft>, autoApproveHosts?: string[]) =>
   riskFlags({ ...draft, ...d }, { autoApproveHosts }, { now });
 
