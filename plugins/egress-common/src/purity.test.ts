@@ -1,9 +1,14 @@
 import * as fs from 'fs';
+import { builtinModules } from 'module';
 import * as path from 'path';
 
 // The package runs in the browser too: library code may not import Node
 // built-ins. Tests, fixtures and test helpers may.
-const NODE_ONLY = /(?:from\s+|require\(\s*|import\(\s*)['"](node:[^'"]+|fs|fs\/promises|path|crypto|os|url|punycode|util|buffer|child_process|net|http|https|stream|process)['"]/;
+// Every built-in Node knows (fs, fs/promises, zlib, worker_threads, ...), not a hand-kept list.
+const BUILTINS = builtinModules.filter(m => !m.startsWith('_')).map(m => m.replace(/[/]/g, '\\/'));
+const NODE_ONLY = new RegExp(
+  `(?:from\\s+|import\\s+|require\\(\\s*|import\\(\\s*)['"](node:[^'"]+|${BUILTINS.join('|')})['"]`,
+);
 const TEST_ONLY = /(\.test\.ts$)|(^|\/)(__fixtures__|__golden__|__testUtils__)\//;
 
 function sourceFiles(dir: string, root = dir): string[] {
@@ -31,5 +36,10 @@ describe('browser safety', () => {
     expect("import { createHash } from 'node:crypto';").toMatch(NODE_ONLY);
     expect("import * as fs from 'fs';").toMatch(NODE_ONLY);
     expect("const p = require('path');").toMatch(NODE_ONLY);
+    expect("import 'fs';").toMatch(NODE_ONLY);
+    expect("import * as zlib from 'zlib';").toMatch(NODE_ONLY);
+    expect("import { EventEmitter } from 'events';").toMatch(NODE_ONLY);
+    expect("import { z } from 'zod';").not.toMatch(NODE_ONLY);
+    expect("import { x } from './fs';").not.toMatch(NODE_ONLY);
   });
 });
