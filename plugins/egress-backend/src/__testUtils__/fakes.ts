@@ -15,7 +15,7 @@ import {
   egressRequestReadPermission,
   egressRequestRevokePermission,
 } from '@backstage-egress/plugin-egress-common';
-import { BundleResult, ClusterClients, EgressClusterClient } from '../workflow/clusterPort';
+import { BundleResult, ClusterClients, EgressClusterClient } from '../kubernetes/types';
 
 /** An in-memory cluster: what was applied, how often, and whether it is reachable. */
 export class FakeCluster implements EgressClusterClient {

@@ -4,7 +4,7 @@ import { DEFAULT_EGRESS_POLICY, EgressPolicy } from '@backstage-egress/plugin-eg
 import { Knex } from 'knex';
 import { DatabaseEgressStore } from '../database/DatabaseEgressStore';
 import { EgressAuditor } from '../workflow/audit';
-import { ClusterClients } from '../workflow/clusterPort';
+import { ClusterClients } from '../kubernetes/types';
 import { EgressNotifier } from '../workflow/notifier';
 import { EgressRequestService } from '../workflow/EgressRequestService';
 import { Reconciler } from '../workflow/Reconciler';

@@ -77,3 +77,10 @@ export interface ClusterService {
   /** Stops the watches and probes. */
   stop(): Promise<void>;
 }
+
+/**
+ * The part of the {@link ClusterService} the request workflow uses; test fakes
+ * may leave out the inventory.
+ */
+export type ClusterClients = Pick<ClusterService, 'client'> &
+  Partial<Pick<ClusterService, 'inventory'>>;

@@ -12,7 +12,7 @@ import {
   StoredEgressRequest,
 } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
-import { BundleResult, ClusterClients } from './clusterPort';
+import { BundleResult, ClusterClients } from '../kubernetes/types';
 import { desiredHash, renderable } from './hashing';
 import { EgressNotifier } from './notifier';
 import { GRANTED_STATUSES } from './stateMachine';

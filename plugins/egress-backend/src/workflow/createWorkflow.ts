@@ -12,7 +12,7 @@ import { parseEgressPolicy } from '@backstage-egress/plugin-egress-common';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
 import { DatabaseEgressStore } from '../database/DatabaseEgressStore';
 import { EgressAuditor } from './audit';
-import { ClusterClients } from './clusterPort';
+import { ClusterClients } from '../kubernetes/types';
 import { EgressNotifier } from './notifier';
 import { EgressRequestService } from './EgressRequestService';
 import { Reconciler } from './Reconciler';
