@@ -22,7 +22,7 @@ import { QueueFilters, useRequestList } from '../../hooks/useRequestList';
 import { Destinations } from '../common/Destinations';
 import { formatPorts, formatTime, shortRef } from '../common/format';
 import { RequestStatusChip } from '../common/RequestStatusChip';
-import { RiskFlagChips } from '../common/RiskFlagChips';
+import { RISK_FLAG_LABELS, RiskFlagChips } from '../common/RiskFlagChips';
 import { RequestDetailDialog } from '../RequestDetail/RequestDetailDialog';
 
 const useStyles = makeStyles(theme => ({
@@ -49,15 +49,10 @@ const EntityRefText = (props: { entityRef: string }) => (
   </>
 );
 
-const RISKS: Array<{ code: RiskFlagCode; label: string }> = [
-  { code: 'wildcard', label: 'Wildcard host' },
-  { code: 'plain-http', label: 'Plain HTTP' },
-  { code: 'plain-tcp', label: 'Plain TCP' },
-  { code: 'cidr', label: 'IP range' },
-  { code: 'no-gateway', label: 'No gateway' },
-  { code: 'long-expiry', label: 'Long expiry' },
-  { code: 'not-allow-listed', label: 'Not on allow-list' },
-];
+const RISKS = (Object.keys(RISK_FLAG_LABELS) as RiskFlagCode[]).map(code => ({
+  code,
+  label: RISK_FLAG_LABELS[code],
+}));
 
 /** Pending statuses vs. everything decided. */
 export const QUEUE_STATUSES: Record<'pending' | 'history', EgressRequestStatus[]> = {

@@ -3,7 +3,8 @@ import Chip from '@material-ui/core/Chip';
 import Tooltip from '@material-ui/core/Tooltip';
 import { makeStyles } from '@material-ui/core/styles';
 
-const LABELS: Record<RiskFlagCode, string> = {
+/** Short label of each risk flag (chips, the approval queue's risk filter). */
+export const RISK_FLAG_LABELS: Record<RiskFlagCode, string> = {
   wildcard: 'Wildcard host',
   'plain-http': 'Plain HTTP',
   'plain-tcp': 'Plain TCP',
@@ -31,7 +32,7 @@ export const RiskFlagChips = (props: { flags: RiskFlag[] }) => {
             className={classes.chip}
             size="small"
             color="secondary"
-            label={LABELS[flag.code] ?? flag.code}
+            label={RISK_FLAG_LABELS[flag.code] ?? flag.code}
           />
         </Tooltip>
       ))}
