@@ -229,6 +229,12 @@ describe('a testenv cluster', () => {
 
     const gateway = await core.readNamespacedService({ name: 'istio-egressgateway', namespace: 'istio-system' });
     expect(gateway.metadata?.name).toBe('istio-egressgateway');
+
+    // Read-only: no writes to the mesh config or the gateway Service (dry runs, so a broken
+    // RBAC fails here without changing the cluster).
+    const dryRun = 'All';
+    expect((await failure(core.replaceNamespacedConfigMap({ name: 'istio', namespace: 'istio-system', body: mesh, dryRun }))).code).toBe(403);
+    expect((await failure(core.deleteNamespacedService({ name: 'istio-egressgateway', namespace: 'istio-system', dryRun }))).code).toBe(403);
   });
 
   it('seeds unmanaged ServiceEntries into payments', async () => {
