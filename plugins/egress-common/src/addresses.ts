@@ -15,7 +15,8 @@ export interface ParsedCidr extends ParsedIp {
   prefix: number;
 }
 
-const DECIMAL_OCTET = /^(0|[1-9][0-9]{0,2})$/;
+// Up to three decimal digits, no leading zero: an IPv4 octet or a prefix length.
+const DECIMAL_NUMBER = /^(0|[1-9][0-9]{0,2})$/;
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 /** Parses dotted-quad IPv4, rejecting leading zeros and out-of-range octets. */
@@ -24,7 +25,7 @@ export function parseIPv4(text: string): ParsedIp | undefined {
   if (parts.length !== 4) return undefined;
   const bytes: number[] = [];
   for (const part of parts) {
-    if (!DECIMAL_OCTET.test(part)) return undefined;
+    if (!DECIMAL_NUMBER.test(part)) return undefined;
     const value = Number(part);
     if (value > 255) return undefined;
     bytes.push(value);
@@ -115,7 +116,7 @@ export function parseCidr(text: string): ParsedCidr | undefined {
   if (!ip) return undefined;
   const max = ip.version === 4 ? 32 : 128;
   if (slash.length === 1) return { ...ip, prefix: max };
-  if (!/^(0|[1-9][0-9]{0,2})$/.test(slash[1])) return undefined;
+  if (!DECIMAL_NUMBER.test(slash[1])) return undefined;
   const prefix = Number(slash[1]);
   if (prefix > max) return undefined;
   return { ...ip, prefix };
@@ -123,11 +124,8 @@ export function parseCidr(text: string): ParsedCidr | undefined {
 
 /** True when bits beyond the prefix are set (e.g. `10.1.2.3/8`). */
 export function cidrHasHostBits(cidr: ParsedCidr): boolean {
-  return cidr.bytes.some((byte, i) => {
-    const keep = Math.max(0, Math.min(8, cidr.prefix - i * 8));
-    const mask = keep === 0 ? 0 : (0xff << (8 - keep)) & 0xff;
-    return (byte & ~mask & 0xff) !== 0;
-  });
+  const network = cidrNetwork(cidr).bytes;
+  return cidr.bytes.some((byte, i) => byte !== network[i]);
 }
 
 /** The block's network address with the host bits cleared. */
