@@ -12,7 +12,7 @@ import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { useState } from 'react';
+import { ReactNode, useState } from 'react';
 import { egressApiRef } from '../../api/EgressApi';
 import { EgressRequest } from '../../api/types';
 import { useEgressPolicy } from '../../hooks/useEgressPolicy';
@@ -35,6 +35,31 @@ export interface ClusterChoice {
   name: string;
   title: string;
 }
+
+/** A checkbox with its validation messages (or help) underneath. */
+const CheckboxField = (props: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  error: boolean;
+  helperText?: ReactNode;
+  /** Id of the helper text, which then describes the checkbox. */
+  helperId?: string;
+}) => (
+  <FormControl error={props.error}>
+    <FormControlLabel
+      label={props.label}
+      control={
+        <Checkbox
+          checked={props.checked}
+          onChange={e => props.onChange(e.target.checked)}
+          inputProps={props.helperId ? { 'aria-describedby': props.helperId } : undefined}
+        />
+      }
+    />
+    {props.helperText && <FormHelperText id={props.helperId}>{props.helperText}</FormHelperText>}
+  </FormControl>
+);
 
 /**
  * The "Request outbound access" form: validated live by the backend's own
@@ -149,38 +174,26 @@ export const EgressRequestForm = (props: {
           </FormControl>
         </Grid>
         <Grid item xs={12}>
-          <FormControl error={hasError('viaEgressGateway')}>
-            <FormControlLabel
-              label="Route through the egress gateway"
-              control={
-                <Checkbox
-                  checked={fields.viaEgressGateway}
-                  onChange={e => update('viaEgressGateway', e.target.checked)}
-                />
-              }
-            />
-            {text('viaEgressGateway') && (
-              <FormHelperText>{text('viaEgressGateway')}</FormHelperText>
-            )}
-          </FormControl>
+          <CheckboxField
+            label="Route through the egress gateway"
+            checked={fields.viaEgressGateway}
+            onChange={checked => update('viaEgressGateway', checked)}
+            error={hasError('viaEgressGateway')}
+            helperText={text('viaEgressGateway')}
+          />
         </Grid>
         <Grid item xs={12}>
-          <FormControl error={hasError('lockdownNamespace')}>
-            <FormControlLabel
-              label="Lock down the namespace (only registered hosts reachable)"
-              control={
-                <Checkbox
-                  checked={fields.lockdownNamespace}
-                  onChange={e => update('lockdownNamespace', e.target.checked)}
-                  inputProps={{ 'aria-describedby': 'egress-lockdown-help' }}
-                />
-              }
-            />
-            <FormHelperText id="egress-lockdown-help">
-              {text('lockdownNamespace') ??
-                `Adds a Sidecar to namespace ${namespace} with outbound mode REGISTRY_ONLY: its workloads can then reach only registered hosts (mesh services and registered external hosts), whatever the mesh-wide mode.`}
-            </FormHelperText>
-          </FormControl>
+          <CheckboxField
+            label="Lock down the namespace (only registered hosts reachable)"
+            checked={fields.lockdownNamespace}
+            onChange={checked => update('lockdownNamespace', checked)}
+            error={hasError('lockdownNamespace')}
+            helperId="egress-lockdown-help"
+            helperText={
+              text('lockdownNamespace') ??
+              `Adds a Sidecar to namespace ${namespace} with outbound mode REGISTRY_ONLY: its workloads can then reach only registered hosts (mesh services and registered external hosts), whatever the mesh-wide mode.`
+            }
+          />
         </Grid>
         <Grid item xs={12}>
           <TextField
