@@ -10,12 +10,13 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { egressRequestReadPermission } from '@backstage-egress/plugin-egress-common';
 import express from 'express';
+import {
+  NAMESPACE_ANNOTATION,
+  annotatedClusters,
+  entityNamespace,
+} from '../catalog/annotations';
 import { ClusterService } from '../kubernetes/types';
 
-/** Entity annotation naming the namespace the entity runs in. */
-export const NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
-/** Entity annotation restricting its target clusters (comma-separated names); all when absent. */
-export const CLUSTERS_ANNOTATION = 'egress.backstage.io/clusters';
 
 /** Dependencies of the cluster routes. */
 export interface KubernetesRoutesOptions {
@@ -74,16 +75,12 @@ export function addKubernetesRoutes(
     }
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`Entity ${entityRef} not found`);
-    const annotations = entity.metadata.annotations ?? {};
-    const namespace = annotations[NAMESPACE_ANNOTATION]?.trim();
+    const namespace = entityNamespace(entity);
     if (!namespace) {
       throw new InputError(`Entity ${entityRef} has no ${NAMESPACE_ANNOTATION} annotation`);
     }
     const configured = clusterService.listClusters().map(c => c.name);
-    const listed = annotations[CLUSTERS_ANNOTATION]
-      ?.split(',')
-      .map(s => s.trim())
-      .filter(Boolean);
+    const listed = annotatedClusters(entity);
     const clusters = listed && listed.length > 0 ? [...new Set(listed)] : configured;
     res.json({
       entityRef,

@@ -3,7 +3,7 @@ import {
   BackstageUserPrincipal,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
   InputError,
@@ -36,6 +36,12 @@ import {
 } from '@backstage-egress/plugin-egress-common';
 import { Request } from 'express';
 import { randomUUID } from 'node:crypto';
+import {
+  CLUSTERS_ANNOTATION,
+  NAMESPACE_ANNOTATION,
+  annotatedClusters,
+  entityNamespace,
+} from '../catalog/annotations';
 import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
 import { EgressNotifier } from './notifier';
@@ -43,10 +49,6 @@ import { Reconciler } from './Reconciler';
 import { renderable } from './hashing';
 import { overlappingRequests, unmanagedOverlaps } from './overlaps';
 
-/** Annotation naming the entity's Kubernetes namespace. */
-export const NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
-/** Optional annotation limiting the clusters an entity may request (comma-separated). */
-export const CLUSTERS_ANNOTATION = 'egress.backstage.io/clusters';
 /** Actor of decisions made by the policy. */
 export const POLICY_ACTOR = 'policy';
 
@@ -322,7 +324,7 @@ export class EgressRequestService {
     if (!entity) {
       throw new InputError(`entityRef: ${entityRef} is not in the catalog`);
     }
-    const namespace = entity.metadata.annotations?.[NAMESPACE_ANNOTATION]?.trim();
+    const namespace = entityNamespace(entity);
     if (!namespace) {
       throw new InputError(`entityRef: ${entityRef} has no ${NAMESPACE_ANNOTATION} annotation, so it has no namespace to open egress for`);
     }
@@ -334,7 +336,7 @@ export class EgressRequestService {
       { ...input, entityRef, namespace },
       { now: this.now(), knownClusters: this.options.clusterNames(), requireJustification: policy.requireJustification },
     );
-    const allowed = allowedClusters(entity);
+    const allowed = annotatedClusters(entity);
     if (allowed && Array.isArray(input.clusters)) {
       input.clusters.forEach((cluster, i) => {
         if (typeof cluster === 'string' && !allowed.includes(cluster.trim())) {
@@ -378,12 +380,6 @@ export class EgressRequestService {
       throw new NotAllowedError(`You are not allowed to ${what} ${entityRef}`);
     }
   }
-}
-
-function allowedClusters(entity: Entity): string[] | undefined {
-  const value = entity.metadata.annotations?.[CLUSTERS_ANNOTATION];
-  if (!value) return undefined;
-  return value.split(',').map(s => s.trim()).filter(Boolean);
 }
 
 /** The client-chosen id of a draft, once validation accepted it. */
