@@ -102,8 +102,8 @@ async function startStack(options = {}) {
     ]) {
       children.push(startPackage(name, path.join(root, dir), configArgs, env, log, () => stopped));
     }
-    await waitFor(`${backendUrl}/api/egress/health`, 'backend', children);
-    await waitFor(appUrl, 'app', children);
+    await waitForUrl(`${backendUrl}/api/egress/health`, 'backend', children);
+    await waitForUrl(appUrl, 'app', children);
   } catch (e) {
     await stop();
     throw new Error(`${e.message}\n--- last output ---\n${recent.join('\n')}`);
@@ -171,19 +171,16 @@ function terminate(child) {
   });
 }
 
-async function waitFor(url, what, children) {
-  const deadline = Date.now() + 10 * 60_000;
-  while (Date.now() < deadline) {
-    const dead = children.find(c => c.exitCode !== null);
-    if (dead) throw new Error(`${what}: a server exited with ${dead.exitCode} before ${url} answered`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise(r => setTimeout(r, 1000));
-  }
-  throw new Error(`${what} did not come up at ${url}`);
+/** Waits until `url` answers 2xx; fails at once when one of the servers has exited. */
+function waitForUrl(url, what, children) {
+  return require('@backstage-egress/testenv').waitFor(`${what} at ${url}`, async () => (await fetch(url)).ok, {
+    timeoutMs: 10 * 60_000,
+    intervalMs: 1000,
+    abort: () => {
+      const dead = children.find(c => c.exitCode !== null);
+      if (dead) throw new Error(`${what}: a server exited with ${dead.exitCode} before ${url} answered`);
+    },
+  });
 }
 
 module.exports = { startStack };

@@ -78,6 +78,15 @@ export function stopAllClusters(options?: StopClusterOptions): Promise<void>;
 export function getClusterInfo(name: string): ClusterInfo | undefined;
 /** A TCP port on 127.0.0.1 that is free right now (for test servers). */
 export function freePort(): Promise<number>;
+/**
+ * Polls `check` until it returns true; `abort` may throw to fail early. Rejects after
+ * `timeoutMs` with the last error `check` threw.
+ */
+export function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  opts: { timeoutMs: number; intervalMs?: number; abort?: () => void },
+): Promise<void>;
 /** Probes the API server too. */
 export function clusterStatus(name: string): Promise<ClusterStatus>;
 /** Every cluster with a state folder, running or not. */

@@ -9,7 +9,7 @@
 
 const { ensureBinaries, versions } = require('./lib/binaries');
 const { startCluster, stopCluster, stopAllClusters, getClusterInfo, clusterStatus, clusterNames } = require('./lib/cluster');
-const { freePort } = require('./lib/net');
+const { freePort, waitFor } = require('./lib/net');
 
 module.exports = {
   ensureBinaries,
@@ -21,4 +21,5 @@ module.exports = {
   clusterNames,
   versions,
   freePort,
+  waitFor,
 };
