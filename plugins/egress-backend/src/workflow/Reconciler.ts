@@ -303,8 +303,12 @@ export class Reconciler {
     try {
       outcome = await work();
     } finally {
-      const fresh = (await store.getTargets(target.requestId)).find(t => t.cluster === target.cluster)!;
-      await store.updateTarget({ ...key, update: outcome?.update ?? { status: fresh.status } });
+      // Without an outcome (nothing to do, or `work` threw) only the lease is
+      // released, keeping the status as stored now.
+      const update =
+        outcome?.update ??
+        { status: (await store.getTargets(target.requestId)).find(t => t.cluster === target.cluster)!.status };
+      await store.updateTarget({ ...key, update });
     }
     if (outcome) {
       await store.appendEvents(target.requestId, outcome.events);
