@@ -25,6 +25,7 @@ import {
   Resolution,
   RESOLUTIONS,
 } from './model';
+import { isDns1123Label } from './names';
 import { LONG_EXPIRY_DAYS } from './risk';
 import { egressRequestDraftSchema } from './schema';
 
@@ -76,8 +77,6 @@ export const DRAFT_LIMITS = {
   /** Expiry further out than this many days is flagged. */
   longExpiryDays: LONG_EXPIRY_DAYS,
 } as const;
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Form of a client-chosen request id: a UUID in lowercase, as
@@ -247,7 +246,7 @@ export function validateDraft(
     draft.namespace = raw.namespace.trim();
     if (draft.namespace === '') {
       issues.error('namespace', 'namespace-invalid', 'is empty');
-    } else if (draft.namespace.length > 63 || !DNS1123_LABEL.test(draft.namespace)) {
+    } else if (!isDns1123Label(draft.namespace)) {
       issues.error('namespace', 'namespace-invalid', `"${raw.namespace}" is not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)`);
     }
   }
