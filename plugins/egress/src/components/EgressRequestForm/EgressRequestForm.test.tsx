@@ -57,6 +57,8 @@ describe('EgressRequestForm', () => {
         'hosts[0]: "*" would allow every host on the internet; name a domain such as "*.example.com"',
       ),
     ).toBeInTheDocument();
+    // The preview is debounced (300 ms): wait past it, or "not called" proves nothing.
+    await new Promise(resolve => setTimeout(resolve, 500));
     expect(api.preview).not.toHaveBeenCalled();
   });
 
