@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { renderManifests } from '@backstage-egress/plugin-egress-common';
+import { REQUEST_ID_LABEL, renderManifests } from '@backstage-egress/plugin-egress-common';
 import { ClusterInfo, getClusterInfo, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { execFileSync } from 'node:child_process';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
@@ -188,6 +188,12 @@ describe('DefaultClusterService against real clusters', () => {
     const kube = admin(a);
     const path = `/apis/networking.istio.io/v1/namespaces/egress-conflict/serviceentries`;
     await kube.request('POST', path, { body: unmanagedEntry('egress-conflict', se.metadata.name, 'mine.example.com') });
+    // The stranger carries our request id (but not our managed-by label), so
+    // only the managed-by label keeps remove from selecting it below.
+    await kube.request('PATCH', `${path}/${se.metadata.name}`, {
+      contentType: 'application/merge-patch+json',
+      body: { metadata: { labels: { [REQUEST_ID_LABEL]: 'req-c' } } },
+    });
     const before = await kube.request('GET', `${path}/${se.metadata.name}`);
 
     const result = await service.client(A).apply(manifests);
@@ -201,7 +207,7 @@ describe('DefaultClusterService against real clusters', () => {
     expect(result.error).toBe(outcome.error);
     expect(result.outcomes.filter(o => o.kind !== 'ServiceEntry').every(o => o.action === 'created')).toBe(true);
 
-    // Label the stranger with our request id: remove must still leave it alone.
+    // Remove selects by request id and managed-by label: it must still leave the stranger alone.
     await service.client(A).remove({ namespace: 'egress-conflict', requestId: 'req-c' });
     const after = await kube.request('GET', `${path}/${se.metadata.name}`);
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
