@@ -145,19 +145,9 @@ export class KubeHttp {
   /** Sends a request and parses the JSON answer; non-2xx throws KubernetesApiError. */
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const res = await this.send(method, path, options, options.signal);
-    const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = await readBody(res);
     const status = res.statusCode ?? 0;
-    if (status < 200 || status >= 300) {
-      let parsed: KubernetesStatus | undefined;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      throw new KubernetesApiError(status, parsed, text);
-    }
+    if (status < 200 || status >= 300) throw apiError(status, text);
     return text ? JSON.parse(text) : (undefined as T);
   }
 
@@ -172,18 +162,7 @@ export class KubeHttp {
     signal: AbortSignal,
   ): Promise<void> {
     const res = await this.send('GET', path, { query: { ...query, watch: true }, timeoutMs: 0 }, signal);
-    if (res.statusCode !== 200) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of res) chunks.push(chunk as Buffer);
-      const text = Buffer.concat(chunks).toString('utf8');
-      let parsed: KubernetesStatus | undefined;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      throw new KubernetesApiError(res.statusCode ?? 0, parsed, text);
-    }
+    if (res.statusCode !== 200) throw apiError(res.statusCode ?? 0, await readBody(res));
     await new Promise<void>((resolve, reject) => {
       const lines = createInterface({ input: res, crlfDelay: Infinity });
       lines.on('line', line => {
@@ -205,4 +184,21 @@ export class KubeHttp {
   close() {
     this.agent?.destroy();
   }
+}
+
+async function readBody(res: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A non-2xx answer as a KubernetesApiError, with its `Status` body when it is JSON. */
+function apiError(statusCode: number, text: string): KubernetesApiError {
+  let parsed: KubernetesStatus | undefined;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return new KubernetesApiError(statusCode, parsed, text);
 }
