@@ -114,6 +114,8 @@ export interface EntityEgress {
   inventory: NamespaceInventory[];
   /** The entity's requests, newest first (when the backend serves the request workflow). */
   requests?: EgressRequestRecord[];
+  /** Per-cluster apply state of those requests (present with `requests`). */
+  targets?: RequestTarget[];
 }
 
 /** Apply state of one request on one target cluster. @public */

@@ -210,6 +210,14 @@ export class DatabaseEgressStore implements EgressStore {
     return rows.map(toTarget);
   }
 
+  async getTargetsOf(requestIds: string[]): Promise<RequestTarget[]> {
+    if (requestIds.length === 0) return [];
+    const rows = await this.db<TargetRow>(TARGETS)
+      .whereIn('request_id', requestIds)
+      .orderBy(['request_id', 'cluster']);
+    return rows.map(toTarget);
+  }
+
   async claimTarget(options: {
     requestId: string;
     cluster: string;

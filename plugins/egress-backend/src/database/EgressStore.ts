@@ -83,6 +83,9 @@ export interface EgressStore {
 
   getTargets(requestId: string): Promise<RequestTarget[]>;
 
+  /** The targets of several requests in one read, by request id and cluster. */
+  getTargetsOf(requestIds: string[]): Promise<RequestTarget[]>;
+
   /**
    * Takes a lease on a target so that only one worker applies or removes it;
    * false when another worker holds an unexpired lease.

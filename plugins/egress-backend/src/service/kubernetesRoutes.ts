@@ -24,12 +24,12 @@ export interface KubernetesRoutesOptions {
   permissions: PermissionsService;
   clusterService: ClusterService;
   catalog: CatalogService;
-  /** The request workflow; when given, `GET /entity` includes the entity's requests. */
+  /** The request workflow; when given, `GET /entity` includes the entity's requests and their targets. */
   requests?: {
     entityRequests(
       entityRef: string,
       credentials: BackstageCredentials<BackstageUserPrincipal>,
-    ): Promise<unknown[]>;
+    ): Promise<{ requests: unknown[]; targets: unknown[] }>;
   };
 }
 
@@ -87,9 +87,7 @@ export function addKubernetesRoutes(
       namespace,
       clusters,
       inventory: clusterService.inventory(namespace, clusters),
-      ...(requests
-        ? { requests: await requests.entityRequests(entityRef, credentials) }
-        : {}),
+      ...(requests ? await requests.entityRequests(entityRef, credentials) : {}),
     });
   });
 }

@@ -170,6 +170,12 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
     expect(res.body.namespace).toBe('payments');
     expect(res.body.inventory.map((i: any) => i.cluster)).toEqual(['dev', 'prod']);
     expect(res.body.requests.map((r: any) => r.id)).toContain(id);
+    // Their apply state comes in the same answer, one target per cluster.
+    expect(
+      res.body.targets
+        .filter((t: any) => t.requestId === id)
+        .map((t: any) => t.cluster),
+    ).toEqual(['dev', 'prod']);
     expect(
       res.body.requests.every(
         (r: any) => r.entityRef === 'component:default/payments',

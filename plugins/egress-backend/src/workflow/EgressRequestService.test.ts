@@ -275,7 +275,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     expect((await service.list({ cluster: 'dev' }, owner)).items.map(r => r.id)).toEqual([ids[3], ids[1]]);
     expect((await service.list({ status: ['cancelled'] }, owner)).items.map(r => r.id)).toEqual([ids[0]]);
     expect((await service.list({ requestedBy: USERS.platform.ref }, owner)).items).toEqual([]);
-    expect((await service.entityRequests('component:default/payments', owner)).length).toBe(5);
+    expect((await service.entityRequests('component:default/payments', owner)).requests.length).toBe(5);
   });
 
   describe('duplicate routes', () => {

@@ -262,11 +262,16 @@ export class EgressRequestService {
     return (await this.options.store.getRequest(revoking.id))!;
   }
 
-  /** Requests of one entity, newest first (for the entity tab). */
+  /**
+   * Requests of one entity, newest first, and their per-cluster targets (for
+   * the entity tab: one store read for all targets, not one per request).
+   */
   async entityRequests(entityRef: string, credentials: UserCredentials) {
     await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
     const ref = this.parseRef(entityRef);
-    return (await this.options.store.listRequests({ entityRef: ref, limit: 200 })).items;
+    const requests = (await this.options.store.listRequests({ entityRef: ref, limit: 200 })).items;
+    const targets = await this.options.store.getTargetsOf(requests.map(r => r.id));
+    return { requests, targets };
   }
 
   private async decide(

@@ -37,15 +37,23 @@ export function useEntityEgress(entityRef: string) {
     // GET /entity carries the requests; older backends need the list call.
     const requests =
       entity.requests ?? (await egressApi.listRequests({ entityRef, limit: 200 })).items;
-    const details = await Promise.all(
-      requests
-        .filter(r => APPLYING.has(r.status))
-        .slice(0, 20)
-        .map(r => egressApi.getRequest(r.id).catch(() => undefined)),
-    );
     const targets = new Map<string, RequestTarget[]>();
-    for (const detail of details) {
-      if (detail) targets.set(detail.request.id, detail.targets);
+    const applying = requests.filter(r => APPLYING.has(r.status));
+    if (entity.targets) {
+      // GET /entity carries every target in one answer.
+      const wanted = new Set(applying.map(r => r.id));
+      for (const target of entity.targets) {
+        if (!wanted.has(target.requestId)) continue;
+        targets.set(target.requestId, [...(targets.get(target.requestId) ?? []), target]);
+      }
+    } else {
+      // Older backends: one detail call per request being applied or in force.
+      const details = await Promise.all(
+        applying.slice(0, 20).map(r => egressApi.getRequest(r.id).catch(() => undefined)),
+      );
+      for (const detail of details) {
+        if (detail) targets.set(detail.request.id, detail.targets);
+      }
     }
     return {
       entity,

@@ -5,6 +5,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { egressEntityContent } from '../../alpha';
 import {
+  activeRequest,
   entity as withNamespace,
   entityEgress,
   entityRef,
@@ -51,6 +52,21 @@ describe('EgressTab', () => {
     await renderWithApis(<EgressTab />, { api });
     const history = await screen.findByRole('table', { name: 'Request history' });
     expect(within(history).getByRole('button', { name: 'api.stripe.com' })).toBeInTheDocument();
+    expect(api.listRequests).not.toHaveBeenCalled();
+  });
+
+  it('shows the apply state GET /entity carries without a call per request', async () => {
+    const api = fakeEgressApi({
+      getEntity: async () => ({
+        ...entityEgress,
+        requests: [pendingRequest, activeRequest],
+        targets: [{ requestId: activeRequest.id, cluster: 'dev', status: 'failed', attempts: 2, lastError: 'cluster dev: quota exceeded' }],
+      }),
+    });
+    await renderWithApis(<EgressTab />, { api });
+    const history = await screen.findByRole('table', { name: 'Request history' });
+    expect(within(history).getByText(/dev: failed — cluster dev: quota exceeded/)).toBeInTheDocument();
+    expect(api.getRequest).not.toHaveBeenCalled();
     expect(api.listRequests).not.toHaveBeenCalled();
   });
 

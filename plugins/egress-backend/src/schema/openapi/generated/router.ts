@@ -695,7 +695,7 @@ export const spec = {
     "/entity": {
       "get": {
         "operationId": "GetEntity",
-        "description": "The entity's namespace (from its backstage.io/kubernetes-namespace annotation) in each of its target clusters (all configured clusters, or those its egress.backstage.io/clusters annotation names): the inventory from the watch-fed cache, and the entity's requests, newest first.",
+        "description": "The entity's namespace (from its backstage.io/kubernetes-namespace annotation) in each of its target clusters (all configured clusters, or those its egress.backstage.io/clusters annotation names): the inventory from the watch-fed cache, and the entity's requests, newest first, with their per-cluster targets.",
         "parameters": [
           {
             "name": "entityRef",
@@ -739,6 +739,13 @@ export const spec = {
                       "type": "array",
                       "items": {
                         "$ref": "#/components/schemas/EgressRequest"
+                      }
+                    },
+                    "targets": {
+                      "description": "Per-cluster apply state of those requests; absent with requests.",
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/Target"
                       }
                     }
                   },

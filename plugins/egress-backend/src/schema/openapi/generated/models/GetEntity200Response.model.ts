@@ -5,6 +5,7 @@
 // ******************************************************************
 import { EgressRequest } from '../models/EgressRequest.model';
 import { NamespaceInventory } from '../models/NamespaceInventory.model';
+import { Target } from '../models/Target.model';
 
 
 
@@ -21,6 +22,10 @@ export interface GetEntity200Response  {
     * Absent when the backend does not serve the request workflow.
     */
     'requests'?: Array<EgressRequest>;
+    /**
+    * Per-cluster apply state of those requests; absent with requests.
+    */
+    'targets'?: Array<Target>;
 }
 
 
