@@ -225,7 +225,9 @@ describe('Reflector', () => {
     expect(names(reflector)).toEqual(['a', 'b']);
 
     const w = (await lw.watches.next()).open();
-    expect(reflector.error).toBeUndefined(); // accepted again: current from here on
+    expect(reflector.error).toBeDefined(); // accepted, but a 410 may follow at once
+    w.send('BOOKMARK', { metadata: { resourceVersion: '13' } });
+    expect(reflector.error).toBeUndefined(); // current from here on
     expect(lw.listCalls).toHaveLength(1);
     expect(lw.watchCalls.map(c => c.resourceVersion)).toEqual(['10', '12', '12', '12', '12']);
     const gaps = lw.watchCalls.slice(1).map((c, i) => c.at - lw.watchCalls[i].at);
@@ -236,11 +238,29 @@ describe('Reflector', () => {
     expect(gaps[3]).toBeGreaterThanOrEqual(320);
 
     // After a watch that ran normally, the delay starts over (40 ms, far below 320).
-    w.send('BOOKMARK', { metadata: { resourceVersion: '14' } }).end();
+    w.send('ADDED', se('c', '14')).end();
     (await lw.watches.next()).fail(refused());
     const t0 = Date.now();
     await lw.watches.next();
     expect(Date.now() - t0).toBeLessThan(300);
+  });
+
+  it('clears the error of a reconnected watch only once it proved current', async () => {
+    startReflector({ initialMs: 20, maxMs: 20 });
+    lw.answerList(page('10', [se('a', '8')]));
+    (await lw.watches.next()).open().fail(refused());
+    // Reconnected, then told its resourceVersion is too old: still failing until the relist.
+    (await lw.watches.next()).open().send('ERROR', gone());
+    await until(() => lw.listCalls.length === 2);
+    expect(reflector.error).toMatch(/ECONNREFUSED/);
+    lw.answerList(page('20', []));
+    const quiet = (await lw.watches.next()).open();
+    expect(reflector.error).toBeUndefined(); // the relist cleared it
+    // A watch accepted and quiet for a second is current too.
+    quiet.fail(refused());
+    (await lw.watches.next()).open();
+    expect(reflector.error).toMatch(/ECONNREFUSED/);
+    await until(() => reflector.error === undefined, 3000);
   });
 
   it('reports an ERROR event other than 410 and retries the watch', async () => {

@@ -51,7 +51,7 @@ export class Reflector {
   /** The first list succeeded (stays true while the watch is retried; see `error`). */
   synced = false;
   lastEventAt?: Date;
-  /** The last failure, cleared once a list succeeds or a watch is accepted again. */
+  /** The last failure; cleared by a successful list, a watch event, or a watch open for a second. */
   error?: string;
   private resourceVersion?: string;
   private readonly abort = new AbortController();
@@ -152,6 +152,13 @@ export class Reflector {
     let failure: Error | undefined;
     let events = 0;
     const startedAt = Date.now();
+    // Accepted is not yet current: a resourceVersion too old gets 410 right after the answer.
+    let settled: NodeJS.Timeout | undefined;
+    const onOpen = () => {
+      settled = setTimeout(() => {
+        if (!expired && !failure) this.error = undefined;
+      }, SHORT_WATCH_MS);
+    };
     const onEvent = (event: WatchEvent) => {
       if (expired || failure) return;
       const obj = event.object as CachedObject;
@@ -184,13 +191,14 @@ export class Reflector {
     try {
       await this.options.listWatch.watch(
         { resourceVersion: this.resourceVersion!, timeoutSeconds, signal: stream.signal },
-        { onOpen: () => (this.error = undefined), onEvent },
+        { onOpen, onEvent },
       );
     } catch (e) {
       // Our own abort (ERROR event, deadline, stop) is accounted for below.
       if (!stream.signal.aborted) throw e;
     } finally {
       clearTimeout(deadline);
+      clearTimeout(settled);
       this.abort.signal.removeEventListener('abort', stopStream);
     }
     if (expired) return 'expired';
