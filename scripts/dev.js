@@ -8,25 +8,50 @@
  * stops everything, including the cluster.
  *
  * EGRESS_DEV_CLUSTER=0 skips the test cluster (configure egress.clusters in
- * app-config.local.yaml, or KUBECONFIG, then).
+ * app-config.local.yaml, or KUBECONFIG, then); EGRESS_DEV_CLUSTER=<name> starts the test
+ * cluster under another name. EGRESS_BACKEND_PORT and
+ * EGRESS_APP_PORT move the servers off 7007 and 3000.
  */
-const { startStack } = require('./stack');
+const { startStack, StackAborted } = require('./stack');
 
 async function main() {
-  const stack = await startStack({
-    cluster: process.env.EGRESS_DEV_CLUSTER === '0' ? false : 'dev',
-  });
+  // Signals are handled from the very first moment: before the portal is up, Ctrl-C abandons
+  // start-up (the stack stops whatever it has started); afterwards it stops the running stack.
+  const startup = new AbortController();
+  /** @type {Awaited<ReturnType<typeof startStack>> | undefined} */
+  let stack;
   let stopping;
   const shutdown = () => {
+    if (!stack) {
+      if (!startup.signal.aborted) console.log('[dev] stopping start-up');
+      startup.abort();
+      return;
+    }
+    const running = stack;
     stopping ??= (async () => {
       console.log('[dev] stopping the app, the backend and the test cluster');
-      await stack.stop();
+      await running.stop();
       process.exit(0);
     })();
-    return stopping;
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  process.on('SIGHUP', shutdown);
+
+  try {
+    stack = await startStack({
+      cluster: devCluster(process.env.EGRESS_DEV_CLUSTER),
+      backendPort: port('EGRESS_BACKEND_PORT', 7007),
+      appPort: port('EGRESS_APP_PORT', 3000),
+      signal: startup.signal,
+    });
+  } catch (err) {
+    if (err instanceof StackAborted) {
+      console.log('[dev] stopped before the portal was ready; nothing is left running');
+      process.exit(130);
+    }
+    throw err;
+  }
   for (const child of stack.children) {
     child.on('exit', code => {
       if (stopping) return;
@@ -37,6 +62,21 @@ async function main() {
   console.log(
     `\n[dev] Egress portal: ${stack.appUrl}  (sign in as alice to request access, carol to approve)\n`,
   );
+}
+
+/** `0` runs without a test cluster; unset means `dev`; anything else names the cluster. */
+function devCluster(value) {
+  if (value === '0') return false;
+  return value || 'dev';
+}
+
+/** A port from the environment (for running two portals side by side), or the default. */
+function port(variable, fallback) {
+  const value = process.env[variable];
+  if (!value) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${variable} must be a port number, got ${value}`);
+  return n;
 }
 
 main().catch(err => {

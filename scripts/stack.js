@@ -21,6 +21,7 @@ const cli = path.join(root, 'node_modules/@backstage/cli/bin/backstage-cli');
  * @property {number} [appPort]
  * @property {string[]} [extraConfig]    additional app-config YAML texts
  * @property {(line: string) => void} [log]
+ * @property {AbortSignal} [signal]       aborting stops whatever has started so far and rejects
  */
 
 /** @param {StackOptions} options */
@@ -32,6 +33,7 @@ async function startStack(options = {}) {
     appPort = 3000,
     extraConfig = [],
     log: userLog = line => console.log(line),
+    signal,
   } = options;
   /** The last lines of output, for error messages. */
   const recent = [];
@@ -61,14 +63,29 @@ async function startStack(options = {}) {
     }
   };
 
+  // Ctrl-C may come at any moment of a start-up that can take minutes (the first run builds
+  // the cluster's binaries): the servers run in their own process groups, so they are stopped
+  // here at once, and each step below checks whether start-up was abandoned.
+  const onAbort = () => {
+    log('[stack] stopping what has started so far');
+    for (const child of children) void terminate(child);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const checkAborted = () => {
+    if (signal?.aborted) throw new StackAborted();
+  };
+
   try {
+    checkAborted();
     if (cluster) {
       ensureSystemPackages();
       ensureGo();
       const testenv = require('@backstage-egress/testenv');
       log(`[stack] preparing the local test cluster \`${cluster}\` (the first run builds kube-apiserver, etcd and istioctl: several minutes)`);
       await testenv.ensureBinaries();
+      checkAborted();
       clusterInfo = await testenv.startCluster({ name: cluster, seed });
+      checkAborted();
       env.KUBECONFIG = writePluginKubeconfig(clusterInfo);
       log(`[stack] cluster ${cluster}: ${clusterInfo.server} (${clusterInfo.version}, mesh ${clusterInfo.meshMode}); kubectl: export KUBECONFIG=${clusterInfo.kubeconfigPath}`);
     }
@@ -100,13 +117,17 @@ async function startStack(options = {}) {
       ['backend', 'packages/backend'],
       ['app', 'packages/app'],
     ]) {
-      children.push(startPackage(name, path.join(root, dir), configArgs, env, log, () => stopped));
+      checkAborted();
+      children.push(startPackage(name, path.join(root, dir), configArgs, env, log, () => stopped || Boolean(signal?.aborted)));
     }
-    await waitForUrl(`${backendUrl}/api/egress/health`, 'backend', children);
-    await waitForUrl(appUrl, 'app', children);
+    await waitForUrl(`${backendUrl}/api/egress/health`, 'backend', children, checkAborted);
+    await waitForUrl(appUrl, 'app', children, checkAborted);
   } catch (e) {
     await stop();
+    if (signal?.aborted) throw new StackAborted();
     throw new Error(`${e.message}\n--- last output ---\n${recent.join('\n')}`);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
   return { appUrl, backendUrl, cluster: clusterInfo, children, stop };
 }
@@ -171,16 +192,28 @@ function terminate(child) {
   });
 }
 
-/** Waits until `url` answers 2xx; fails at once when one of the servers has exited. */
-function waitForUrl(url, what, children) {
+/** Start-up was abandoned through the caller's AbortSignal; everything started is stopped. */
+class StackAborted extends Error {
+  constructor() {
+    super('start-up stopped');
+    this.name = 'StackAborted';
+  }
+}
+
+/**
+ * Waits until `url` answers 2xx; fails at once when one of the servers has exited or
+ * `checkAborted` throws.
+ */
+function waitForUrl(url, what, children, checkAborted) {
   return require('@backstage-egress/testenv').waitFor(`${what} at ${url}`, async () => (await fetch(url)).ok, {
     timeoutMs: 10 * 60_000,
     intervalMs: 1000,
     abort: () => {
+      checkAborted();
       const dead = children.find(c => c.exitCode !== null);
       if (dead) throw new Error(`${what}: a server exited with ${dead.exitCode} before ${url} answered`);
     },
   });
 }
 
-module.exports = { startStack };
+module.exports = { startStack, StackAborted };
