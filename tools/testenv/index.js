@@ -10,6 +10,7 @@
 const { ensureBinaries, versions } = require('./lib/binaries');
 const { startCluster, stopCluster, stopAllClusters, getClusterInfo, clusterStatus, clusterNames } = require('./lib/cluster');
 const { freePort, waitFor } = require('./lib/net');
+const { xdsSnapshot } = require('./lib/xds');
 
 module.exports = {
   ensureBinaries,
@@ -22,4 +23,5 @@ module.exports = {
   versions,
   freePort,
   waitFor,
+  xdsSnapshot,
 };
