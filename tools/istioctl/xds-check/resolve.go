@@ -60,8 +60,8 @@ func (s *Snapshot) listener(name string) *Listener {
 	return nil
 }
 
-// matchChain keeps, criterion by criterion, the chains that match specifically, or else those
-// that leave the criterion unset (Envoy's filter chain match order).
+// matchChain keeps, criterion by criterion, the chains that match most specifically, or else
+// those that leave the criterion unset (Envoy's filter chain match order).
 func matchChain(chains []FilterChain, host string, port uint32, tls bool) *FilterChain {
 	candidates := []*FilterChain{}
 	for i := range chains {
@@ -71,36 +71,53 @@ func matchChain(chains []FilterChain, host string, port uint32, tls bool) *Filte
 		}
 		candidates = append(candidates, c)
 	}
-	narrow := func(specific func(*FilterChain) (set bool, matches bool)) {
-		var exact, unset []*FilterChain
+	// narrow keeps the best-scoring candidates; a negative score drops a chain (it sets the
+	// criterion to something else), 0 means the chain leaves the criterion unset.
+	narrow := func(score func(*FilterChain) int) {
+		best, kept := 0, []*FilterChain{}
 		for _, c := range candidates {
-			set, ok := specific(c)
-			switch {
-			case set && ok:
-				exact = append(exact, c)
-			case !set:
-				unset = append(unset, c)
+			switch s := score(c); {
+			case s < 0:
+			case s > best:
+				best, kept = s, []*FilterChain{c}
+			case s == best:
+				kept = append(kept, c)
 			}
 		}
-		if len(exact) > 0 {
-			candidates = exact
-		} else {
-			candidates = unset
-		}
+		candidates = kept
 	}
-	narrow(func(c *FilterChain) (bool, bool) { return c.DestinationPort != 0, c.DestinationPort == port })
-	narrow(func(c *FilterChain) (bool, bool) {
-		return len(c.ServerNames) > 0, tls && contains(c.ServerNames, host)
+	narrow(func(c *FilterChain) int {
+		switch {
+		case c.DestinationPort == 0:
+			return 0
+		case c.DestinationPort == port:
+			return 1
+		}
+		return -1
 	})
-	narrow(func(c *FilterChain) (bool, bool) {
-		return len(c.ServerNames) > 0, tls && wildcardMatch(c.ServerNames, host)
+	narrow(func(c *FilterChain) int {
+		switch {
+		case len(c.ServerNames) == 0:
+			return 0
+		case tls && contains(c.ServerNames, host):
+			return 2
+		case tls && wildcardMatch(c.ServerNames, host):
+			return 1
+		}
+		return -1
 	})
-	narrow(func(c *FilterChain) (bool, bool) {
+	narrow(func(c *FilterChain) int {
 		want := "raw_buffer"
 		if tls {
 			want = "tls"
 		}
-		return c.TransportProtocol != "", c.TransportProtocol == want
+		switch c.TransportProtocol {
+		case "":
+			return 0
+		case want:
+			return 1
+		}
+		return -1
 	})
 	if len(candidates) == 0 {
 		return nil

@@ -42,6 +42,7 @@ export function istioMessages(status: unknown): IstioMessage[] {
     messages.push({
       code,
       level,
+      // istiod writes the code without the name or the text; the documentation explains it.
       message: typeof m?.type?.name === 'string' ? m.type.name : code,
       ...(docUrl ? { docUrl } : {}),
     });

@@ -40,7 +40,7 @@ export const IstioVerdict = (props: { istio?: TargetIstioVerdict }) => {
           ) : (
             f.code
           )}{' '}
-          {f.message} on {f.resource}
+          {f.message !== f.code ? `${f.message} ` : ''}on {f.resource}
         </Typography>
       ))}
     </>

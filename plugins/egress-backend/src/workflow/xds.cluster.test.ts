@@ -1,0 +1,124 @@
+/**
+ * What Istio makes of what we apply: the seed scenarios of Istio's egress
+ * gateway task, replayed through the real backend (create, approve, revoke,
+ * expiry) against a test cluster running istiod, and checked in the xDS
+ * istiod sends to a sidecar in namespace payments and to the egress gateway
+ * (tools/istioctl/xds-check through @backstage-egress/testenv).
+ */
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { ClusterInfo, startCluster, stopCluster } from '@backstage-egress/testenv';
+import { destination, hasCluster, startIstioBackend, xdsUntil } from '../__testUtils__/istioBackend';
+
+jest.setTimeout(120_000);
+
+const GOOGLE = 'google.com:443';
+const CNN = 'edition.cnn.com:443';
+const UNREGISTERED = 'unregistered.example.org:443';
+const GATEWAY_HOST = 'istio-egressgateway.istio-system.svc.cluster.local';
+// The gateway pod listens on the Service's target port: 443 arrives on 8443 (testenv's gateway Service).
+const CNN_AT_GATEWAY = 'edition.cnn.com:8443/tls';
+const sidecar = (namespace: string, to: string[]) => ({ node: 'sidecar' as const, namespace, to });
+const egressGateway = { node: 'router' as const, namespace: 'istio-system', labels: { istio: 'egressgateway' }, to: [CNN_AT_GATEWAY] };
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
+
+describe('on a REGISTRY_ONLY mesh', () => {
+  const NAME = 't-xds-registry';
+  let cluster: ClusterInfo;
+  let backend: Awaited<ReturnType<typeof startIstioBackend>>;
+
+  beforeAll(async () => {
+    cluster = await startCluster({ name: NAME, meshMode: 'REGISTRY_ONLY', istiod: true });
+    backend = await startIstioBackend(cluster, await databases.init('SQLITE_3'));
+  }, 30 * 60_000);
+  afterAll(() => stopCluster(NAME), 60_000);
+
+  it('sends google.com to BlackHoleCluster until access is approved, then to its own cluster, until revoked', async () => {
+    const before = await xdsUntil(cluster, sidecar('payments', [GOOGLE]), () => true);
+    expect(hasCluster(before.snapshot, 'outbound|443||google.com')).toBe(false);
+    expect(destination(before.snapshot, GOOGLE)?.cluster).toBe('BlackHoleCluster');
+
+    const id = await backend.grant({ hosts: ['google.com'], ports: [{ number: 443, protocol: 'TLS' }], viaEgressGateway: false });
+    const after = await xdsUntil(cluster, sidecar('payments', [GOOGLE]), s => hasCluster(s, 'outbound|443||google.com'));
+    // Rendered as resolution DNS, port 443: a STRICT_DNS cluster resolving google.com:443.
+    expect(after.snapshot.clusters.find(c => c.name === 'outbound|443||google.com')).toEqual({
+      name: 'outbound|443||google.com',
+      type: 'STRICT_DNS',
+      endpoints: ['google.com:443'],
+    });
+    expect(destination(after.snapshot, GOOGLE)?.cluster).toBe('outbound|443||google.com');
+    process.stderr.write(`[xds] google.com cluster in the sidecar's xDS ${after.waitedMs} ms after the apply returned\n`);
+
+    await backend.revoke(id);
+    const revoked = await xdsUntil(cluster, sidecar('payments', [GOOGLE]), s => !hasCluster(s, 'outbound|443||google.com'));
+    expect(hasCluster(revoked.snapshot, 'outbound|443||google.com')).toBe(false);
+    expect(destination(revoked.snapshot, GOOGLE)?.cluster).toBe('BlackHoleCluster');
+  });
+
+  it('routes edition.cnn.com through the egress gateway, which passes the TLS stream through to the host', async () => {
+    const id = await backend.grant({ hosts: ['edition.cnn.com'], ports: [{ number: 443, protocol: 'TLS' }], viaEgressGateway: true });
+    const rule = (await backend.detail(id)).manifests[0].manifests.find((m: any) => m.kind === 'DestinationRule');
+    const subsetCluster = `outbound|443|${rule.spec.subsets[0].name}|${GATEWAY_HOST}`;
+
+    const side = await xdsUntil(cluster, sidecar('payments', [CNN]), s => destination(s, CNN)?.cluster === subsetCluster);
+    expect(destination(side.snapshot, CNN)?.cluster).toBe(subsetCluster);
+    expect(hasCluster(side.snapshot, subsetCluster)).toBe(true);
+
+    const gw = await xdsUntil(cluster, egressGateway, s => hasCluster(s, 'outbound|443||edition.cnn.com'));
+    expect(hasCluster(gw.snapshot, 'outbound|443||edition.cnn.com')).toBe(true);
+    const reached = destination(gw.snapshot, CNN_AT_GATEWAY)!;
+    expect(reached.cluster).toBe('outbound|443||edition.cnn.com');
+    const chain = gw.snapshot.listeners
+      .find(l => l.name === reached.listener)!
+      .filterChains.find(c => c.cluster === reached.cluster)!;
+    // PASSTHROUGH: matched by SNI, forwarded without terminating TLS.
+    expect(chain).toMatchObject({ serverNames: ['edition.cnn.com'], terminatesTls: false, cluster: 'outbound|443||edition.cnn.com' });
+
+    await backend.revoke(id);
+    const sideGone = await xdsUntil(cluster, sidecar('payments', [CNN]), s => !hasCluster(s, subsetCluster));
+    expect(hasCluster(sideGone.snapshot, subsetCluster)).toBe(false);
+    expect(destination(sideGone.snapshot, CNN)?.cluster).toBe('BlackHoleCluster');
+    const gwGone = await xdsUntil(cluster, egressGateway, s => !hasCluster(s, 'outbound|443||edition.cnn.com'));
+    expect(hasCluster(gwGone.snapshot, 'outbound|443||edition.cnn.com')).toBe(false);
+  });
+
+  it('removes the cluster when access expires', async () => {
+    const expiresAt = new Date(Date.now() + 8_000).toISOString();
+    await backend.grant({ hosts: ['api.paypal.com'], ports: [{ number: 443, protocol: 'TLS' }], viaEgressGateway: false, expiresAt });
+    const granted = await xdsUntil(cluster, sidecar('payments', []), s => hasCluster(s, 'outbound|443||api.paypal.com'));
+    expect(hasCluster(granted.snapshot, 'outbound|443||api.paypal.com')).toBe(true);
+
+    await new Promise(r => setTimeout(r, Math.max(0, Date.parse(expiresAt) - Date.now())));
+    await backend.reconcile();
+    const expired = await xdsUntil(cluster, sidecar('payments', ['api.paypal.com:443']), s => !hasCluster(s, 'outbound|443||api.paypal.com'));
+    expect(hasCluster(expired.snapshot, 'outbound|443||api.paypal.com')).toBe(false);
+    expect(destination(expired.snapshot, 'api.paypal.com:443')?.cluster).toBe('BlackHoleCluster');
+  });
+});
+
+describe('on an ALLOW_ANY mesh with a namespace lockdown', () => {
+  const NAME = 't-xds-allow';
+  let cluster: ClusterInfo;
+  let backend: Awaited<ReturnType<typeof startIstioBackend>>;
+
+  beforeAll(async () => {
+    cluster = await startCluster({ name: NAME, meshMode: 'ALLOW_ANY', istiod: true });
+    backend = await startIstioBackend(cluster, await databases.init('SQLITE_3'));
+  }, 30 * 60_000);
+  afterAll(() => stopCluster(NAME), 60_000);
+
+  it('blocks unregistered hosts in the locked-down namespace only, until the lockdown is revoked', async () => {
+    const open = await xdsUntil(cluster, sidecar('payments', [UNREGISTERED]), () => true);
+    expect(destination(open.snapshot, UNREGISTERED)?.cluster).toBe('PassthroughCluster');
+
+    const id = await backend.grant({ hosts: ['api.adyen.com'], viaEgressGateway: false, lockdownNamespace: true });
+    const locked = await xdsUntil(cluster, sidecar('payments', [UNREGISTERED]), s => destination(s, UNREGISTERED)?.cluster === 'BlackHoleCluster');
+    expect(destination(locked.snapshot, UNREGISTERED)?.cluster).toBe('BlackHoleCluster');
+    const other = await xdsUntil(cluster, sidecar('checkout', [UNREGISTERED]), () => true);
+    expect(destination(other.snapshot, UNREGISTERED)?.cluster).toBe('PassthroughCluster');
+
+    await backend.revoke(id);
+    const reopened = await xdsUntil(cluster, sidecar('payments', [UNREGISTERED]), s => destination(s, UNREGISTERED)?.cluster === 'PassthroughCluster');
+    expect(destination(reopened.snapshot, UNREGISTERED)?.cluster).toBe('PassthroughCluster');
+  });
+});
