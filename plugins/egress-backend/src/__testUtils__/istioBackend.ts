@@ -2,6 +2,7 @@ import { coreServices, createServiceFactory } from '@backstage/backend-plugin-ap
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ClusterInfo, XdsQuery, XdsSnapshot, xdsSnapshot } from '@backstage-egress/testenv';
+import type { TargetIstioVerdict } from '@backstage-egress/plugin-egress-common';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { demoPermissions, draft, ENTITIES, USERS } from './fakes';
@@ -15,7 +16,11 @@ export const platform = mockCredentials.user.header(USERS.platform.ref);
  * talking to a testenv cluster that runs istiod, as the plugin's identity,
  * with Istio's verdict on (`istioAnalysis: true`).
  */
-export async function startIstioBackend(cluster: ClusterInfo, knex: Knex) {
+export async function startIstioBackend(
+  cluster: ClusterInfo,
+  knex: Knex,
+  clusterConfig: Record<string, unknown> = {},
+) {
   let reconcilerTask: (() => Promise<void>) | undefined;
   const { server } = await startTestBackend({
     features: [
@@ -31,6 +36,7 @@ export async function startIstioBackend(cluster: ClusterInfo, knex: Knex) {
                 caData: cluster.caData,
                 serviceAccountToken: cluster.tokens['backstage-egress'],
                 istioAnalysis: true,
+                ...clusterConfig,
               },
             ],
             reconcileIntervalSeconds: 1,
@@ -70,6 +76,19 @@ export async function startIstioBackend(cluster: ClusterInfo, knex: Knex) {
       return (await request(server).get(`/api/egress/requests/${id}`).set('Authorization', owner)).body;
     },
     reconcile: () => reconcilerTask!(),
+    /** Polls the request's detail until Istio's verdict on its (only) target satisfies `check`. */
+    async istioVerdict(
+      id: string,
+      check: (verdict: string | undefined) => boolean,
+      timeoutMs = 30_000,
+    ): Promise<TargetIstioVerdict | undefined> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const target = (await api.detail(id)).targets[0];
+        if (check(target?.istio?.verdict) || Date.now() > deadline) return target?.istio;
+        await new Promise(r => setTimeout(r, 250));
+      }
+    },
   };
   return api;
 }

@@ -6,8 +6,10 @@
  * (tools/istioctl/xds-check through @backstage-egress/testenv).
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { ClusterInfo, startCluster, stopCluster } from '@backstage-egress/testenv';
-import { destination, hasCluster, startIstioBackend, xdsUntil } from '../__testUtils__/istioBackend';
+import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
+import { execFile } from 'node:child_process';
+import request from 'supertest';
+import { destination, hasCluster, owner, startIstioBackend, xdsUntil } from '../__testUtils__/istioBackend';
 
 jest.setTimeout(120_000);
 
@@ -94,6 +96,38 @@ describe('on a REGISTRY_ONLY mesh', () => {
     expect(hasCluster(expired.snapshot, 'outbound|443||api.paypal.com')).toBe(false);
     expect(destination(expired.snapshot, 'api.paypal.com:443')?.cluster).toBe('BlackHoleCluster');
   });
+
+  it("shows Istio's verdict on what stays granted, and istioctl analyze finds no error in the cluster", async () => {
+    const ids = [
+      await backend.grant({ hosts: ['www.google.com'], viaEgressGateway: false }),
+      await backend.grant({ hosts: ['edition.cnn.com'], viaEgressGateway: true }),
+      await backend.grant({
+        hosts: ['api.github.com'],
+        ports: [{ number: 443, protocol: 'TLS' }, { number: 80, protocol: 'HTTP' }],
+        viaEgressGateway: true,
+        lockdownNamespace: true,
+      }),
+    ];
+    // istiod writes status only for findings: give its analysis (every 2 s here) time to run.
+    await new Promise(r => setTimeout(r, 6_000));
+    for (const id of ids) {
+      const istio = await backend.istioVerdict(id, v => v === 'accepted');
+      expect(istio).toMatchObject({ verdict: 'accepted' });
+      expect(istio!.resources.every(r => r.verdict === 'accepted' && r.messages.length === 0)).toBe(true);
+    }
+    // The entity's tab gets the same verdict with the targets.
+    const entity = await request(backend.server).get('/api/egress/entity').query({ entityRef: 'component:default/payments' }).set('Authorization', owner);
+    expect(entity.body.targets.filter((t: any) => ids.includes(t.requestId)).map((t: any) => t.istio?.verdict)).toEqual(['accepted', 'accepted', 'accepted']);
+
+    const { istioctl } = await ensureBinaries();
+    const analysis = await new Promise<{ code: number; output: string }>(resolve =>
+      execFile(istioctl, ['analyze', '--all-namespaces', '--kubeconfig', cluster.kubeconfigPath, '--failure-threshold', 'Error'], (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
+      ),
+    );
+    expect(analysis.output).not.toMatch(/Error \[IST\d+\]/);
+    expect(analysis.code).toBe(0);
+  });
 });
 
 describe('on an ALLOW_ANY mesh with a namespace lockdown', () => {
@@ -120,5 +154,20 @@ describe('on an ALLOW_ANY mesh with a namespace lockdown', () => {
     await backend.revoke(id);
     const reopened = await xdsUntil(cluster, sidecar('payments', [UNREGISTERED]), s => destination(s, UNREGISTERED)?.cluster === 'PassthroughCluster');
     expect(destination(reopened.snapshot, UNREGISTERED)?.cluster).toBe('PassthroughCluster');
+  });
+
+  it("reports Istio's error when the configured gateway selector matches no workload", async () => {
+    const misconfigured = await startIstioBackend(cluster, await databases.init('SQLITE_3'), {
+      egressGateway: { selector: { istio: 'no-such-gateway' } },
+    });
+    const id = await misconfigured.grant({ hosts: ['edition.cnn.com'], viaEgressGateway: true });
+    const istio = await misconfigured.istioVerdict(id, v => v === 'error');
+    expect(istio?.verdict).toBe('error');
+    const gateway = istio!.resources.find(r => r.kind === 'Gateway')!;
+    expect(gateway.verdict).toBe('error');
+    expect(gateway.messages).toContainEqual(
+      expect.objectContaining({ code: 'IST0101', level: 'ERROR', docUrl: expect.stringMatching(/^https:\/\/istio\.io\/.*ist0101/) }),
+    );
+    await misconfigured.revoke(id);
   });
 });
