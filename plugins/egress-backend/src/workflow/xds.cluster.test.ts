@@ -49,7 +49,6 @@ describe('on a REGISTRY_ONLY mesh', () => {
       endpoints: ['google.com:443'],
     });
     expect(destination(after.snapshot, GOOGLE)?.cluster).toBe('outbound|443||google.com');
-    process.stderr.write(`[xds] google.com cluster in the sidecar's xDS ${after.waitedMs} ms after the apply returned\n`);
 
     await backend.revoke(id);
     const revoked = await xdsUntil(cluster, sidecar('payments', [GOOGLE]), s => !hasCluster(s, 'outbound|443||google.com'));
