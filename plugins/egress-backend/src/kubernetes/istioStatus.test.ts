@@ -14,7 +14,7 @@ const WRITTEN_BY_ISTIOD = {
 const manifest = (kind: string, name: string): KubernetesManifest => ({
   apiVersion: 'networking.istio.io/v1',
   kind,
-  metadata: { name, namespace: 'payments' },
+  metadata: { name, namespace: 'payments', labels: {} },
   spec: {},
 });
 const live = (m: KubernetesManifest, status?: unknown): CachedObject => ({
@@ -46,7 +46,7 @@ describe('istioMessages', () => {
   });
 
   it('never links anything but https', () => {
-    const [m] = istioMessages({ validationMessages: [{ level: 'ERROR', documentationUrl: 'javascript:alert(1)', type: { code: 'IST0101' } }] });
+    const [m] = istioMessages({ validationMessages: [{ level: 'ERROR', documentationUrl: 'http://istio.example/ist0101', type: { code: 'IST0101' } }] });
     expect(m.docUrl).toBe(analysisDocUrl('IST0101'));
   });
 

@@ -35,10 +35,8 @@ export function istioMessages(status: unknown): IstioMessage[] {
   for (const m of Array.isArray(s.validationMessages) ? s.validationMessages : []) {
     const code = typeof m?.type?.code === 'string' ? m.type.code : '';
     const level = LEVELS[String(m?.level)] ?? String(m?.level ?? 'UNKNOWN').toUpperCase();
-    const docUrl =
-      typeof m?.documentationUrl === 'string' && /^https:\/\//.test(m.documentationUrl)
-        ? m.documentationUrl
-        : code ? analysisDocUrl(code) : undefined;
+    let docUrl = code ? analysisDocUrl(code) : undefined;
+    if (typeof m?.documentationUrl === 'string' && /^https:\/\//.test(m.documentationUrl)) docUrl = m.documentationUrl;
     messages.push({
       code,
       level,

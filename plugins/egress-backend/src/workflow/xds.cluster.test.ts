@@ -9,7 +9,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { execFile } from 'node:child_process';
 import request from 'supertest';
-import { destination, hasCluster, owner, startIstioBackend, xdsUntil } from '../__testUtils__/istioBackend';
+import { destination, hasCluster, owner, startClusterBackend, xdsUntil } from '../__testUtils__/clusterBackend';
 
 jest.setTimeout(120_000);
 
@@ -27,11 +27,11 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true 
 describe('on a REGISTRY_ONLY mesh', () => {
   const NAME = 't-xds-registry';
   let cluster: ClusterInfo;
-  let backend: Awaited<ReturnType<typeof startIstioBackend>>;
+  let backend: Awaited<ReturnType<typeof startClusterBackend>>;
 
   beforeAll(async () => {
     cluster = await startCluster({ name: NAME, meshMode: 'REGISTRY_ONLY', istiod: true });
-    backend = await startIstioBackend(cluster, await databases.init('SQLITE_3'));
+    backend = await startClusterBackend(cluster, await databases.init('SQLITE_3'), { istioAnalysis: true });
   }, 30 * 60_000);
   afterAll(() => stopCluster(NAME), 60_000);
 
@@ -132,11 +132,11 @@ describe('on a REGISTRY_ONLY mesh', () => {
 describe('on an ALLOW_ANY mesh with a namespace lockdown', () => {
   const NAME = 't-xds-allow';
   let cluster: ClusterInfo;
-  let backend: Awaited<ReturnType<typeof startIstioBackend>>;
+  let backend: Awaited<ReturnType<typeof startClusterBackend>>;
 
   beforeAll(async () => {
     cluster = await startCluster({ name: NAME, meshMode: 'ALLOW_ANY', istiod: true });
-    backend = await startIstioBackend(cluster, await databases.init('SQLITE_3'));
+    backend = await startClusterBackend(cluster, await databases.init('SQLITE_3'), { istioAnalysis: true });
   }, 30 * 60_000);
   afterAll(() => stopCluster(NAME), 60_000);
 
@@ -156,7 +156,8 @@ describe('on an ALLOW_ANY mesh with a namespace lockdown', () => {
   });
 
   it("reports Istio's error when the configured gateway selector matches no workload", async () => {
-    const misconfigured = await startIstioBackend(cluster, await databases.init('SQLITE_3'), {
+    const misconfigured = await startClusterBackend(cluster, await databases.init('SQLITE_3'), {
+      istioAnalysis: true,
       egressGateway: { selector: { istio: 'no-such-gateway' } },
     });
     const id = await misconfigured.grant({ hosts: ['edition.cnn.com'], viaEgressGateway: true });

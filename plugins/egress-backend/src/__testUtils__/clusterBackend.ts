@@ -13,10 +13,11 @@ export const platform = mockCredentials.user.header(USERS.platform.ref);
 
 /**
  * The egress backend (real plugin, real config) on the given database,
- * talking to a testenv cluster that runs istiod, as the plugin's identity,
- * with Istio's verdict on (`istioAnalysis: true`).
+ * talking to a testenv cluster as the plugin's identity; `clusterConfig` adds
+ * to the cluster's `egress.clusters[]` entry (e.g. `istioAnalysis: true`).
+ * The mock scheduler only records the reconciler task: `reconcile()` runs it.
  */
-export async function startIstioBackend(
+export async function startClusterBackend(
   cluster: ClusterInfo,
   knex: Knex,
   clusterConfig: Record<string, unknown> = {},
@@ -35,7 +36,6 @@ export async function startIstioBackend(
                 url: cluster.server,
                 caData: cluster.caData,
                 serviceAccountToken: cluster.tokens['backstage-egress'],
-                istioAnalysis: true,
                 ...clusterConfig,
               },
             ],
@@ -75,7 +75,10 @@ export async function startIstioBackend(
     async detail(id: string) {
       return (await request(server).get(`/api/egress/requests/${id}`).set('Authorization', owner)).body;
     },
-    reconcile: () => reconcilerTask!(),
+    reconcile: () => {
+      if (!reconcilerTask) throw new Error('the plugin scheduled no reconciler task');
+      return reconcilerTask();
+    },
     /** Polls the request's detail until Istio's verdict on its (only) target satisfies `check`. */
     async istioVerdict(
       id: string,
