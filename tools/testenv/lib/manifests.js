@@ -15,6 +15,14 @@ const seedDir = path.join(__dirname, '..', 'seed');
  * @param {{ meshMode: string, namespaces: string[] }} opts
  */
 function baseManifests({ meshMode, namespaces }) {
+  // The egress gateway's Service and Pod share name and labels, as an installed gateway's do.
+  const gatewayMetadata = `metadata:
+  name: istio-egressgateway
+  namespace: istio-system
+  labels:
+    app: istio-egressgateway
+    istio: egressgateway
+`;
   const ns = (/** @type {string} */ name, /** @type {Record<string, string>} */ labels) =>
     `apiVersion: v1
 kind: Namespace
@@ -47,13 +55,7 @@ data:
 `,
     `apiVersion: v1
 kind: Service
-metadata:
-  name: istio-egressgateway
-  namespace: istio-system
-  labels:
-    app: istio-egressgateway
-    istio: egressgateway
-spec:
+${gatewayMetadata}spec:
   type: ClusterIP
   selector:
     istio: egressgateway
@@ -72,13 +74,7 @@ spec:
     // DestinationRule's subsets select a workload (otherwise IST0101 / IST0173).
     `apiVersion: v1
 kind: Pod
-metadata:
-  name: istio-egressgateway
-  namespace: istio-system
-  labels:
-    app: istio-egressgateway
-    istio: egressgateway
-spec:
+${gatewayMetadata}spec:
   containers:
     - name: istio-proxy
       image: docker.io/istio/proxyv2:1.31.0
