@@ -280,11 +280,10 @@ export class EgressRequestService {
     const ref = this.parseRef(entityRef);
     const requests = (await this.options.store.listRequests({ entityRef: ref, limit: 200 })).items;
     const targets = await this.options.store.getTargetsOf(requests.map(r => r.id));
-    const byId = new Map(requests.map(r => [r.id, r]));
     return {
       requests,
-      targets: targets.flatMap(t =>
-        withIstioVerdicts([t], () => this.render(byId.get(t.requestId)!), this.options.istioVerdict),
+      targets: requests.flatMap(r =>
+        withIstioVerdicts(targets.filter(t => t.requestId === r.id), () => this.render(r), this.options.istioVerdict),
       ),
     };
   }

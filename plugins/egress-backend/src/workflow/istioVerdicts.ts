@@ -17,7 +17,12 @@ export function withIstioVerdicts(
   source: IstioVerdictSource | undefined,
 ): RequestTarget[] {
   if (!source || !targets.some(t => t.status === 'applied')) return targets;
-  const byCluster = new Map(manifestsOf().map(m => [m.cluster, m.manifests]));
+  let byCluster: Map<string, KubernetesManifest[]>;
+  try {
+    byCluster = new Map(manifestsOf().map(m => [m.cluster, m.manifests]));
+  } catch {
+    return targets; // a stored request that no longer renders has no verdict; its targets still show
+  }
   return targets.map(target => {
     const manifests = byCluster.get(target.cluster);
     if (target.status !== 'applied' || !manifests) return target;
