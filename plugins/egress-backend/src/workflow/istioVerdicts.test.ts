@@ -2,7 +2,7 @@ import type { KubernetesManifest, RequestTarget } from '@backstage-egress/plugin
 import { withIstioVerdicts } from './istioVerdicts';
 
 const target = (cluster: string, status: RequestTarget['status']): RequestTarget => ({ requestId: 'r1', cluster, status, attempts: 1 });
-const se: KubernetesManifest = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se', namespace: 'payments', labels: {} } };
+const se: KubernetesManifest = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se', namespace: 'payments', labels: {} }, spec: {} };
 const accepted = { verdict: 'accepted' as const, resources: [] };
 
 describe('withIstioVerdicts', () => {
