@@ -6,7 +6,7 @@
  * (tools/istioctl/xds-check through @backstage-egress/testenv).
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
+import { ClusterInfo, MeshMode, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { execFile } from 'node:child_process';
 import request from 'supertest';
 import { destination, hasCluster, owner, startClusterBackend, xdsUntil } from '../__testUtils__/clusterBackend';
@@ -24,16 +24,24 @@ const egressGateway = { node: 'router' as const, namespace: 'istio-system', labe
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
 
-describe('on a REGISTRY_ONLY mesh', () => {
-  const NAME = 't-xds-registry';
-  let cluster: ClusterInfo;
-  let backend: Awaited<ReturnType<typeof startClusterBackend>>;
+type Backend = Awaited<ReturnType<typeof startClusterBackend>>;
 
+/** Before the block's tests: a cluster with istiod, and the backend on it with Istio's verdict on. */
+function withIstioCluster(name: string, meshMode: MeshMode, ready: (cluster: ClusterInfo, backend: Backend) => void) {
   beforeAll(async () => {
-    cluster = await startCluster({ name: NAME, meshMode: 'REGISTRY_ONLY', istiod: true });
-    backend = await startClusterBackend(cluster, await databases.init('SQLITE_3'), { istioAnalysis: true });
+    const cluster = await startCluster({ name, meshMode, istiod: true });
+    ready(cluster, await startClusterBackend(cluster, await databases.init('SQLITE_3'), { istioAnalysis: true }));
   }, 30 * 60_000);
-  afterAll(() => stopCluster(NAME), 60_000);
+  afterAll(() => stopCluster(name), 60_000);
+}
+
+describe('on a REGISTRY_ONLY mesh', () => {
+  let cluster: ClusterInfo;
+  let backend: Backend;
+  withIstioCluster('t-xds-registry', 'REGISTRY_ONLY', (c, b) => {
+    cluster = c;
+    backend = b;
+  });
 
   it('sends google.com to BlackHoleCluster until access is approved, then to its own cluster, until revoked', async () => {
     const before = await xdsUntil(cluster, sidecar('payments', [GOOGLE]), () => true);
@@ -130,15 +138,12 @@ describe('on a REGISTRY_ONLY mesh', () => {
 });
 
 describe('on an ALLOW_ANY mesh with a namespace lockdown', () => {
-  const NAME = 't-xds-allow';
   let cluster: ClusterInfo;
-  let backend: Awaited<ReturnType<typeof startClusterBackend>>;
-
-  beforeAll(async () => {
-    cluster = await startCluster({ name: NAME, meshMode: 'ALLOW_ANY', istiod: true });
-    backend = await startClusterBackend(cluster, await databases.init('SQLITE_3'), { istioAnalysis: true });
-  }, 30 * 60_000);
-  afterAll(() => stopCluster(NAME), 60_000);
+  let backend: Backend;
+  withIstioCluster('t-xds-allow', 'ALLOW_ANY', (c, b) => {
+    cluster = c;
+    backend = b;
+  });
 
   it('blocks unregistered hosts in the locked-down namespace only, until the lockdown is revoked', async () => {
     const open = await xdsUntil(cluster, sidecar('payments', [UNREGISTERED]), () => true);
