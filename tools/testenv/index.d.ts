@@ -29,6 +29,11 @@ export interface StartClusterOptions {
   /** Namespaces to create besides payments, checkout and search. */
   namespaces?: string[];
   /**
+   * Default true. False starts kube-apiserver with `--watch-cache=false`: watches are then
+   * served by etcd, so after `compactCluster` a watch from an older resourceVersion gets 410 Gone.
+   */
+  watchCache?: boolean;
+  /**
    * Also run istiod (pilot-discovery) against the cluster, with analysis and status writing on.
    * On a running cluster without istiod, starts it.
    */
@@ -67,6 +72,8 @@ export interface ClusterInfo {
   ports: { etcdClient: number; etcdPeer: number; apiserver: number };
   keepData: boolean;
   seeded: boolean;
+  /** False when started with `watchCache: false` (absent in clusters started before it existed). */
+  watchCache?: boolean;
   namespaces: string[];
   logs: { etcd: string; kubeApiserver: string; istiod: string };
   /** Present when the cluster was started with `istiod: true`. */
@@ -117,6 +124,27 @@ export function clusterStatus(name: string): Promise<ClusterStatus>;
 export function clusterNames(): string[];
 /** Versions of the binaries and of istio.io/api, from the go.mod files under tools/. */
 export function versions(): Record<string, string>;
+/**
+ * Stops the cluster's kube-apiserver (etcd keeps running with the data). Until `startApiserver`,
+ * `getClusterInfo` returns undefined and `clusterStatus` says unhealthy.
+ */
+export function stopApiserver(name: string): Promise<ClusterInfo>;
+/**
+ * Starts the kube-apiserver of a cluster whose etcd runs (no-op while it runs): same port,
+ * certificates, tokens and flags; resolves when /readyz answers 200. Returns the updated info.
+ */
+export function startApiserver(name: string): Promise<ClusterInfo>;
+/**
+ * Compacts etcd's history up to its current revision (physical compaction) and returns that
+ * revision. Older resourceVersions are gone: a list continued with an older token gets 410, and
+ * so does a watch from one when the cluster runs without the watch cache.
+ */
+export function compactCluster(name: string): Promise<{ revision: number }>;
+/**
+ * Deletes one etcd key behind the API server's back, as another API server of the same control
+ * plane would (`/registry/<group>/<plural>/<namespace>/<name>`). Returns the number deleted.
+ */
+export function deleteFromEtcd(name: string, key: string): Promise<number>;
 
 /** Which proxy node to ask istiod about. */
 export interface XdsQuery {

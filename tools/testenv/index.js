@@ -9,6 +9,7 @@
 
 const { ensureBinaries, versions } = require('./lib/binaries');
 const { startCluster, stopCluster, stopAllClusters, getClusterInfo, clusterStatus, clusterNames } = require('./lib/cluster');
+const { stopApiserver, startApiserver, compactCluster, deleteFromEtcd } = require('./lib/control');
 const { freePort, waitFor } = require('./lib/net');
 const { xdsSnapshot } = require('./lib/xds');
 
@@ -20,6 +21,10 @@ module.exports = {
   getClusterInfo,
   clusterStatus,
   clusterNames,
+  stopApiserver,
+  startApiserver,
+  compactCluster,
+  deleteFromEtcd,
   versions,
   freePort,
   waitFor,

@@ -8,7 +8,8 @@ const testenv = require('..');
 const USAGE = `usage: testenv <command>
 
   build                                 build missing binaries (first run: several minutes), print paths
-  start <name> [--mesh-mode ALLOW_ANY|REGISTRY_ONLY] [--keep-data] [--seed] [--namespaces a,b] [--istiod] [--json]
+  start <name> [--mesh-mode ALLOW_ANY|REGISTRY_ONLY] [--keep-data] [--seed] [--namespaces a,b]
+        [--no-watch-cache] [--istiod] [--json]
                                         start a cluster (no-op if it is already running; --istiod
                                         also runs istiod against it)
   xds <name> [--node sidecar|router] [--namespace ns] [--labels k=v,..] [--to host:port,..]
@@ -18,6 +19,9 @@ const USAGE = `usage: testenv <command>
                                         unless the cluster was started with --keep-data
   status [name] [--json]                show clusters
   env <name>                            print shell exports: eval "$(testenv env <name>)"
+  apiserver stop|start <name>           stop or restart the cluster's kube-apiserver; etcd keeps the data
+  compact <name>                        compact etcd's history to its current revision (older
+                                        resourceVersions then get 410 Gone)
 `;
 
 /**
@@ -60,7 +64,7 @@ function scriptPath() {
 /** @param {import('..').ClusterInfo} info */
 function describe(info) {
   return [
-    `cluster ${info.name}: ${info.server} (Kubernetes ${info.version}, mesh mode ${info.meshMode})`,
+    `cluster ${info.name}: ${info.server} (Kubernetes ${info.version}, mesh mode ${info.meshMode}${info.watchCache === false ? ", no watch cache" : ""})`,
     `  kubeconfig: ${info.kubeconfigPath}`,
     `  contexts:   ${Object.values(info.contexts).join(', ')} (current: ${info.contexts.admin})`,
     `  namespaces: istio-system, ${info.namespaces.join(', ')}${info.seeded ? ' (payments seeded)' : ''}`,
@@ -93,6 +97,7 @@ async function main() {
         keepData: Boolean(flags['keep-data']),
         seed: Boolean(flags.seed),
         namespaces: typeof flags.namespaces === 'string' ? flags.namespaces.split(',').filter(Boolean) : [],
+        watchCache: !flags['no-watch-cache'],
         istiod: Boolean(flags.istiod),
       });
       if (flags.json) console.log(JSON.stringify(info, null, 2));
@@ -144,6 +149,21 @@ async function main() {
       const kubectl = binarySpecs().find(s => s.name === 'kubectl');
       console.log(`export KUBECONFIG=${shellQuote(info.kubeconfigPath)}`);
       if (kubectl) console.log(`# kubectl: ${binaryPath(kubectl)}`);
+      return;
+    }
+    case 'apiserver': {
+      const [action, cluster] = positional;
+      if (!cluster || !['stop', 'start'].includes(action)) throw new Error(`usage: testenv apiserver stop|start <name>`);
+      const started = Date.now();
+      const info = action === 'stop' ? await testenv.stopApiserver(cluster) : await testenv.startApiserver(cluster);
+      const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+      console.log(action === 'stop' ? `cluster ${cluster}: kube-apiserver stopped (${took}); etcd ${info.pids.etcd} keeps running`
+        : `cluster ${cluster}: kube-apiserver ${info.pids.kubeApiserver} ready at ${info.server} in ${took}`);
+      return;
+    }
+    case 'compact': {
+      const { revision } = await testenv.compactCluster(needName());
+      console.log(`cluster ${name}: etcd compacted to revision ${revision}`);
       return;
     }
     case undefined:

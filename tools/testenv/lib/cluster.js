@@ -10,7 +10,8 @@ const { ensureCerts } = require('./certs');
 const { startIstiod, istiodHealthy } = require('./istiod');
 const { DEMO_NAMESPACES, baseManifests, rbacFile, seedDir } = require('./manifests');
 const { freePort, request, waitFor } = require('./net');
-const { run, spawnDetached, isAlive, stopProcess, tail, withLock } = require('./proc');
+const { run, spawnDetached, isAlive, stopProcess, withLock } = require('./proc');
+const { StartError, exitedCheck, launchApiserver } = require('./apiserver');
 
 /** @typedef {import('../index').ClusterInfo} ClusterInfo */
 /** @typedef {import('../index').StartClusterOptions} StartClusterOptions */
@@ -137,25 +138,11 @@ async function pickPorts(previous) {
   return { etcdClient, etcdPeer, apiserver };
 }
 
-class StartError extends Error {
-  /** @param {string} message @param {string} log */
-  constructor(message, log) {
-    const logTail = tail(log);
-    super(`${message}\n--- last lines of ${log}:\n${logTail}`);
-    this.portInUse = /address already in use/i.test(logTail);
-  }
-}
-
-/** @param {number} pid @param {string} what @param {string} log */
-const exitedCheck = (pid, what, log) => () => {
-  if (!isAlive(pid)) throw new StartError(`${what} exited during startup`, log);
-};
-
 /**
  * Starts etcd, then kube-apiserver, and waits until the API server is ready.
  * @param {ReturnType<typeof layout>} l
  * @param {{ name: string, ports: Ports, keepData: boolean, bins: import('../index').Binaries,
- *   certs: import('./certs').CertFiles, ca: Buffer, adminToken: string }} o
+ *   certs: import('./certs').CertFiles, ca: Buffer, adminToken: string, watchCache: boolean }} o
  */
 async function launch(l, o) {
   const { ports, bins, certs } = o;
@@ -187,37 +174,19 @@ async function launch(l, o) {
       throw err instanceof StartError ? err : new StartError(err.message, l.etcdLog);
     });
 
-    processes.pids.kubeApiserver = await spawnDetached(
-      bins.kubeApiserver,
-      [
-        `--etcd-servers=${etcdUrl}`,
-        `--secure-port=${ports.apiserver}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        `--cert-dir=${l.certDir}`,
-        `--tls-cert-file=${certs.servingCert}`,
-        `--tls-private-key-file=${certs.servingKey}`,
-        `--token-auth-file=${l.tokenFile}`,
-        '--authorization-mode=RBAC',
-        '--service-cluster-ip-range=10.0.0.0/24',
-        '--allow-privileged=true',
-        '--disable-admission-plugins=ServiceAccount',
-        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-        `--service-account-key-file=${certs.saPub}`,
-        `--service-account-signing-key-file=${certs.saKey}`,
-        '--profiling=false',
-      ],
-      l.apiserverLog,
-    );
-    writeJson(l.processes, processes);
-    const server = `https://127.0.0.1:${ports.apiserver}`;
-    await waitFor(
-      'kube-apiserver /readyz',
-      async () => (await request(`${server}/readyz`, { ca: o.ca, token: o.adminToken })).status === 200,
-      { timeoutMs: 90_000, intervalMs: 200, abort: exitedCheck(processes.pids.kubeApiserver, 'kube-apiserver', l.apiserverLog) },
-    ).catch(err => {
-      throw err instanceof StartError ? err : new StartError(err.message, l.apiserverLog);
+    processes.pids.kubeApiserver = await launchApiserver({
+      bin: bins.kubeApiserver,
+      etcdUrl,
+      port: ports.apiserver,
+      certDir: l.certDir,
+      tokenFile: l.tokenFile,
+      log: l.apiserverLog,
+      certs,
+      ca: o.ca,
+      adminToken: o.adminToken,
+      watchCache: o.watchCache,
     });
+    writeJson(l.processes, processes);
     return processes;
   } catch (err) {
     await stopProcess(processes.pids.kubeApiserver);
@@ -266,7 +235,7 @@ function launchIstiod(l, info, bins) {
  * @returns {Promise<ClusterInfo>}
  */
 async function startCluster(options) {
-  const { name, meshMode = 'ALLOW_ANY', keepData = false, seed = false, istiod = false, namespaces: extra = [] } = options;
+  const { name, meshMode = 'ALLOW_ANY', keepData = false, seed = false, istiod = false, namespaces: extra = [], watchCache = true } = options;
   checkName(name);
   if (!MESH_MODES.includes(meshMode)) throw new Error(`invalid mesh mode ${meshMode}: use ${MESH_MODES.join(' or ')}`);
   for (const ns of extra) if (!DNS_LABEL.test(ns)) throw new Error(`invalid namespace name ${JSON.stringify(ns)}`);
@@ -311,7 +280,7 @@ async function startCluster(options) {
       for (let attempt = 1; !processes; attempt++) {
         const ports = await pickPorts(attempt === 1 && reuse ? previous?.ports : undefined);
         try {
-          processes = await launch(l, { name, ports, keepData, bins, certs, ca, adminToken: tokens.admin });
+          processes = await launch(l, { name, ports, keepData, bins, certs, ca, adminToken: tokens.admin, watchCache });
         } catch (err) {
           // Another process may grab a port between our probe and the bind: try new ones.
           if (!(err instanceof StartError && err.portInUse && attempt < 3)) throw err;
@@ -366,6 +335,7 @@ async function startCluster(options) {
           ports,
           keepData,
           seeded: seed,
+          watchCache,
           namespaces,
           logs: { etcd: l.etcdLog, kubeApiserver: l.apiserverLog, istiod: l.istiodLog },
           startedAt: new Date().toISOString(),
@@ -455,4 +425,4 @@ async function clusterStatus(name) {
   return { name, state: 'stopped', dataKept };
 }
 
-module.exports = { startCluster, stopCluster, stopAllClusters, getClusterInfo, clusterStatus, clusterNames, layout };
+module.exports = { startCluster, stopCluster, stopAllClusters, getClusterInfo, clusterStatus, clusterNames, layout, readJson, writeJson };

@@ -14,6 +14,8 @@ import {
   Binaries,
   ClusterInfo,
   UserName,
+  clusterStatus,
+  deleteFromEtcd,
   ensureBinaries,
   getClusterInfo,
   startCluster,
@@ -23,6 +25,7 @@ import {
 const CLUSTER_A = 't-testenv-a';
 const CLUSTER_B = 't-testenv-b';
 const CLUSTER_KEEP = 't-testenv-keep';
+const CLUSTER_FAULTS = 't-testenv-faults';
 const fixtures = path.join(__dirname, '__fixtures__');
 const cli = path.join(__dirname, '..', 'bin', 'testenv.js');
 
@@ -118,7 +121,12 @@ beforeAll(async () => {
 }, 30 * 60_000);
 
 afterAll(async () => {
-  await Promise.all([stopCluster(CLUSTER_A), stopCluster(CLUSTER_B), stopCluster(CLUSTER_KEEP, { removeData: true })]);
+  await Promise.all([
+    stopCluster(CLUSTER_A),
+    stopCluster(CLUSTER_B),
+    stopCluster(CLUSTER_KEEP, { removeData: true }),
+    stopCluster(CLUSTER_FAULTS),
+  ]);
 }, 120_000);
 
 describe('a testenv cluster', () => {
@@ -365,6 +373,74 @@ describe('keepData', () => {
     expect(read.spec.hosts).toEqual(['edition.cnn.com']);
     expect(second.tokens).toEqual(first.tokens);
   }, 120_000);
+});
+
+describe('fault injection', () => {
+  let f: ClusterInfo;
+  const core = () => api(f, 'admin', k8s.CoreV1Api);
+  const createConfigMap = (name: string) => core().createNamespacedConfigMap({ namespace: 'search', body: { metadata: { name } } });
+
+  beforeAll(async () => {
+    f = await startCluster({ name: CLUSTER_FAULTS, watchCache: false });
+  }, 30 * 60_000);
+
+  it('compacts etcd (CLI): a list continued with an older token, and a watch from an older resourceVersion, get 410', async () => {
+    expect(f.watchCache).toBe(false);
+    expect(fs.readFileSync(`/proc/${f.pids.kubeApiserver}/cmdline`, 'utf8').split('\0')).toContain('--watch-cache=false');
+    for (const name of ['one', 'two', 'three']) await createConfigMap(name);
+    const first = await core().listNamespacedConfigMap({ namespace: 'search', limit: 1 });
+    const token = first.metadata?._continue;
+    const oldVersion = first.metadata?.resourceVersion;
+    expect(token).toBeTruthy();
+    // Compaction keeps the revision it compacts to: two more, so the one after oldVersion goes.
+    await createConfigMap('four');
+    await createConfigMap('five');
+
+    const compact = await run(process.execPath, [cli, 'compact', CLUSTER_FAULTS]);
+    expect(compact.stderr).toBe('');
+    expect(compact.stdout).toMatch(new RegExp(`cluster ${CLUSTER_FAULTS}: etcd compacted to revision \\d+`));
+    const revision = Number(/revision (\d+)/.exec(compact.stdout)![1]);
+    expect(revision).toBeGreaterThan(Number(oldVersion) + 1);
+
+    const continued = await failure(core().listNamespacedConfigMap({ namespace: 'search', limit: 1, _continue: token }));
+    expect(continued.code).toBe(410);
+    // The watch, served by etcd without the watch cache, is refused in its first event.
+    const events: Array<{ type: string; object: any }> = [];
+    await new Promise<void>((resolve, reject) => {
+      new k8s.Watch(kubeConfig(f, 'admin'))
+        .watch('/api/v1/namespaces/search/configmaps', { resourceVersion: oldVersion, timeoutSeconds: 10 }, (type, object) => events.push({ type, object }), err => (err && err.name !== 'AbortError' ? reject(err) : resolve()))
+        .catch(reject);
+    });
+    expect(events[0]).toMatchObject({ type: 'ERROR', object: { code: 410, reason: 'Expired' } });
+  }, 60_000);
+
+  it('stops and starts the API server (CLI) while etcd keeps the data, and deletes behind its back', async () => {
+    await createConfigMap('kept');
+    await createConfigMap('deleted-behind');
+    const stop = await run(process.execPath, [cli, 'apiserver', 'stop', CLUSTER_FAULTS]);
+    expect(stop.stdout).toMatch(/kube-apiserver stopped/);
+    expect(processAlive(f.pids.kubeApiserver)).toBe(false);
+    expect(processAlive(f.pids.etcd)).toBe(true);
+    expect(await portAcceptsConnections(f.ports.apiserver)).toBe(false);
+    expect(getClusterInfo(CLUSTER_FAULTS)).toBeUndefined();
+    expect((await clusterStatus(CLUSTER_FAULTS)).state).toBe('unhealthy');
+
+    expect(await deleteFromEtcd(CLUSTER_FAULTS, '/registry/configmaps/search/deleted-behind')).toBe(1);
+    expect(await deleteFromEtcd(CLUSTER_FAULTS, '/registry/configmaps/search/no-such')).toBe(0);
+
+    const start = await run(process.execPath, [cli, 'apiserver', 'start', CLUSTER_FAULTS]);
+    expect(start.stdout).toMatch(new RegExp(`kube-apiserver \\d+ ready at ${f.server.replace(/[.]/g, '\\.')}`));
+    const after = getClusterInfo(CLUSTER_FAULTS)!;
+    expect(after.pids.etcd).toBe(f.pids.etcd);
+    expect(after.pids.kubeApiserver).not.toBe(f.pids.kubeApiserver);
+    expect(fs.readFileSync(`/proc/${after.pids.kubeApiserver}/cmdline`, 'utf8').split('\0')).toContain('--watch-cache=false');
+    // Same server, same tokens; the data is etcd's.
+    const names = (await core().listNamespacedConfigMap({ namespace: 'search' })).items.map(c => c.metadata?.name);
+    expect(names).toContain('kept');
+    expect(names).not.toContain('deleted-behind');
+    expect((await run(process.execPath, [cli, 'apiserver', 'start', CLUSTER_FAULTS])).stdout).toMatch(/ready/); // no-op
+    expect(getClusterInfo(CLUSTER_FAULTS)!.pids.kubeApiserver).toBe(after.pids.kubeApiserver);
+  }, 60_000);
 });
 
 function PLURALS_LIST(): string[] {

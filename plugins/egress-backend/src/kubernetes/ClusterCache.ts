@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { ClusterSettings } from '../clusters/ClusterDirectory';
 import { KubeHttp } from './KubeClients';
 import { toClusterError } from './errors';
+import { KubeListWatch } from './ListWatch';
 import { Reflector } from './Reflector';
 import { collectionPath, discoverIstioVersions, ISTIO_KINDS } from './resources';
 import { CacheFreshness, ClusterStatus, IstioKind, MeshMode } from './types';
@@ -47,18 +48,19 @@ export class ClusterCache {
       (Object.keys(ISTIO_KINDS) as IstioKind[]).map(kind => [
         kind,
         new Reflector({
-          api,
+          listWatch: new KubeListWatch(api, istioPath(kind)),
           what: `watching ${kind} resources`,
-          path: istioPath(kind),
           backoff: options.backoff,
         }),
       ]),
     ) as Record<IstioKind, Reflector>;
     this.meshConfig = new Reflector({
-      api,
+      listWatch: new KubeListWatch(
+        api,
+        async () => `/api/v1/namespaces/${encodeURIComponent(settings.istioNamespace)}/configmaps`,
+        { fieldSelector: 'metadata.name=istio' },
+      ),
       what: `watching ConfigMap ${settings.istioNamespace}/istio`,
-      path: async () => `/api/v1/namespaces/${encodeURIComponent(settings.istioNamespace)}/configmaps`,
-      query: { fieldSelector: 'metadata.name=istio' },
       backoff: options.backoff,
     });
   }

@@ -152,17 +152,20 @@ export class KubeHttp {
   }
 
   /**
-   * Streams a watch: calls `onEvent` per event line; resolves when the server
-   * ends the stream, rejects on transport errors or a non-200 answer.
+   * Streams a watch: calls `onOpen` when the server accepted it, `onEvent` per
+   * event line; resolves when the server ends the stream, rejects on transport
+   * errors or a non-200 answer.
    */
   async watch(
     path: string,
     query: RequestOptions['query'],
     onEvent: (event: { type: string; object: any }) => void,
     signal: AbortSignal,
+    onOpen?: () => void,
   ): Promise<void> {
     const res = await this.send('GET', path, { query: { ...query, watch: true }, timeoutMs: 0 }, signal);
     if (res.statusCode !== 200) throw apiError(res.statusCode ?? 0, await readBody(res));
+    onOpen?.();
     await new Promise<void>((resolve, reject) => {
       const lines = createInterface({ input: res, crlfDelay: Infinity });
       lines.on('line', line => {

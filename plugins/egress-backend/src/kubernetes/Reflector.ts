@@ -1,5 +1,5 @@
-import { KubeHttp } from './KubeClients';
-import { statusCodeOf, toClusterError } from './errors';
+import { KubernetesApiError, statusCodeOf, toClusterError } from './errors';
+import type { ListWatch, WatchEvent } from './ListWatch';
 
 /** A Kubernetes object as cached: what we read of it. */
 export interface CachedObject {
@@ -20,36 +20,46 @@ export interface CachedObject {
 }
 
 export interface ReflectorOptions {
-  api: KubeHttp;
+  /** How the collection is listed and watched. */
+  listWatch: ListWatch;
   /** Describes what is watched, for error messages: e.g. "watching ServiceEntries". */
   what: string;
-  /** Resolves the collection path on each (re)list, so a discovery change is picked up. */
-  path: () => Promise<string>;
-  query?: Record<string, string>;
   /** Called after every change (list or event). */
   onChange?: () => void;
+  /** Delays between failed attempts: doubled per failure up to `maxMs`, with 20% jitter. */
   backoff?: { initialMs: number; maxMs: number };
-  /** Page size of lists. */
+  /** Page size of lists; default 500. */
   limit?: number;
+  /** Server-side watch timeout; default 240-300 s, randomized so watches do not end together. */
+  watchTimeoutSeconds?: () => number;
 }
 
+/** A watch that ends normally sooner than this without any event counts as a failure. */
+const SHORT_WATCH_MS = 1000;
+/** Beyond its server-side timeout, a watch is abandoned after this (a half-open connection). */
+const WATCH_GRACE_MS = 30000;
+
 /**
- * List + watch of one collection into memory, like client-go's reflector:
- * list (paginated), then watch from the list's resourceVersion with
- * bookmarks; relist when the server says 410 Gone; on any other failure keep
- * what we have, report the error and retry with exponential backoff.
+ * List + watch of one collection into memory, like client-go's reflector: list (paginated),
+ * then watch from the list's resourceVersion with bookmarks. 410 Gone (the resourceVersion was
+ * compacted away, or the API server restarted) relists, which replaces the cache, so objects
+ * deleted while no watch ran disappear. Any other failure keeps what we have, reports the
+ * error and retries with exponential backoff, resuming the watch from the last resourceVersion.
+ * Until the first list succeeded, `synced` is false: callers must treat the cache as unknown.
  * Objects are indexed by namespace for cheap per-namespace reads.
  */
 export class Reflector {
   readonly byNamespace = new Map<string, Map<string, CachedObject>>();
+  /** The first list succeeded (stays true while the watch is retried; see `error`). */
   synced = false;
   lastEventAt?: Date;
+  /** The last failure; cleared by a successful list, a watch event, or a watch open for a second. */
   error?: string;
   private resourceVersion?: string;
-  private abort = new AbortController();
+  private readonly abort = new AbortController();
   private stopped = false;
   private running?: Promise<void>;
-  private firstAttempt: Promise<void>;
+  private readonly firstAttempt: Promise<void>;
   private resolveFirstAttempt!: () => void;
 
   constructor(private readonly options: ReflectorOptions) {
@@ -101,22 +111,20 @@ export class Reflector {
     if (m && m.size === 0) this.byNamespace.delete(ns);
   }
 
-  private async list(path: string) {
+  /** Lists every page, then replaces the cache with the result. */
+  private async list() {
     const items: CachedObject[] = [];
     let cont: string | undefined;
-    let rv: string | undefined;
+    let rv: string;
     do {
-      const page = await this.options.api.request<{
-        items: CachedObject[];
-        metadata: { resourceVersion: string; continue?: string };
-      }>('GET', path, {
-        query: { ...this.options.query, limit: this.options.limit ?? 500, continue: cont },
-        timeoutMs: 60000,
+      const page = await this.options.listWatch.list({
+        limit: this.options.limit ?? 500,
+        continue: cont,
         signal: this.abort.signal,
       });
       items.push(...page.items);
-      rv = page.metadata.resourceVersion;
-      cont = page.metadata.continue || undefined;
+      rv = page.resourceVersion;
+      cont = page.continue || undefined;
     } while (cont);
     this.byNamespace.clear();
     for (const item of items) this.put(item);
@@ -127,65 +135,122 @@ export class Reflector {
     this.options.onChange?.();
   }
 
+  /**
+   * One watch from the current resourceVersion until the server ends it. Returns 'expired' when
+   * the server answered 410 Gone in the stream; throws on failures (an ERROR event other than 410,
+   * a transport error, a non-200 answer, or a stream closed at once without events).
+   */
+  private async watch(): Promise<'ended' | 'expired'> {
+    const stream = new AbortController();
+    const stopStream = () => stream.abort();
+    this.abort.signal.addEventListener('abort', stopStream, { once: true });
+    const timeoutSeconds = this.options.watchTimeoutSeconds?.() ?? 240 + Math.floor(Math.random() * 60);
+    let deadlinePassed = false;
+    const deadline = setTimeout(() => {
+      deadlinePassed = true;
+      stream.abort();
+    }, timeoutSeconds * 1000 + WATCH_GRACE_MS);
+    let expired = false;
+    let failure: Error | undefined;
+    let events = 0;
+    const startedAt = Date.now();
+    // Accepted is not yet current: a resourceVersion too old gets 410 right after the answer.
+    let settled: NodeJS.Timeout | undefined;
+    const onOpen = () => {
+      settled = setTimeout(() => {
+        if (!expired && !failure) this.error = undefined;
+      }, SHORT_WATCH_MS);
+    };
+    const onEvent = (event: WatchEvent) => {
+      if (expired || failure) return;
+      const obj = event.object as CachedObject;
+      switch (event.type) {
+        case 'ADDED':
+        case 'MODIFIED':
+          this.put(obj);
+          break;
+        case 'DELETED':
+          this.remove(obj);
+          break;
+        case 'BOOKMARK':
+          break;
+        case 'ERROR': {
+          const status = event.object as { code?: number; message?: string };
+          if (status?.code === 410) expired = true;
+          else failure = new KubernetesApiError(status?.code ?? 500, status, status?.message ?? 'watch error');
+          stream.abort();
+          return;
+        }
+        default:
+          return;
+      }
+      events++;
+      if (obj?.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
+      this.lastEventAt = new Date();
+      this.error = undefined;
+      if (event.type !== 'BOOKMARK') this.options.onChange?.();
+    };
+    try {
+      await this.options.listWatch.watch(
+        { resourceVersion: this.resourceVersion!, timeoutSeconds, signal: stream.signal },
+        { onOpen, onEvent },
+      );
+    } catch (e) {
+      // Our own abort (ERROR event, deadline, stop) is accounted for below.
+      if (!stream.signal.aborted) throw e;
+    } finally {
+      clearTimeout(deadline);
+      clearTimeout(settled);
+      this.abort.signal.removeEventListener('abort', stopStream);
+    }
+    if (expired) return 'expired';
+    if (failure) throw failure;
+    if (!deadlinePassed && !this.stopped && events === 0 && Date.now() - startedAt < SHORT_WATCH_MS) {
+      throw new Error('the watch was closed at once, without any event');
+    }
+    return 'ended';
+  }
+
   private async loop() {
     const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 500, maxMs: 30000 };
     let delay = initialMs;
     let needList = true;
+    let lastExpiredAt = 0;
+    const expiredAgain = () => {
+      // Relist at once after a 410, unless the previous 410 was just now: then back off.
+      const again = Date.now() - lastExpiredAt < SHORT_WATCH_MS;
+      lastExpiredAt = Date.now();
+      return again;
+    };
     while (!this.stopped) {
+      let wait = false;
       try {
-        const path = await this.options.path();
         if (needList) {
-          await this.list(path);
+          await this.list();
           needList = false;
           this.resolveFirstAttempt();
         }
-        let gone = false;
-        await this.options.api.watch(
-          path,
-          {
-            ...this.options.query,
-            resourceVersion: this.resourceVersion,
-            allowWatchBookmarks: true,
-            timeoutSeconds: 240 + Math.floor(Math.random() * 60),
-          },
-          event => {
-            const obj = event.object as CachedObject;
-            switch (event.type) {
-              case 'ADDED':
-              case 'MODIFIED':
-                this.put(obj);
-                break;
-              case 'DELETED':
-                this.remove(obj);
-                break;
-              case 'BOOKMARK':
-                break;
-              case 'ERROR': {
-                const status = event.object as { code?: number; message?: string };
-                if (status.code === 410) gone = true;
-                else throw new Error(status.message ?? 'watch error');
-                return;
-              }
-              default:
-                return;
-            }
-            if (obj?.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
-            this.lastEventAt = new Date();
-            this.error = undefined;
-            if (event.type !== 'BOOKMARK') this.options.onChange?.();
-          },
-          this.abort.signal,
-        );
-        // A server-side timeout ends the stream normally: watch again from
-        // the last resourceVersion; 410 Gone means it is too old: relist.
-        if (gone) needList = true;
-        delay = initialMs;
+        if ((await this.watch()) === 'expired') {
+          needList = true;
+          wait = expiredAgain();
+        } else {
+          delay = initialMs;
+        }
       } catch (e) {
         if (this.stopped) break;
-        this.error = toClusterError(this.options.api.cluster, e, this.options.what).message;
-        if (statusCodeOf(e) === 410 || !this.resourceVersion) needList = true;
-        else needList = true; // connection trouble: relist to be safe once back
-        this.resolveFirstAttempt();
+        if (statusCodeOf(e) === 410) {
+          // A list continued with a compacted token, or a watch refused as too old.
+          needList = true;
+          wait = expiredAgain();
+        } else {
+          this.error = toClusterError(this.options.listWatch.cluster, e, this.options.what).message;
+          // Resume the watch from the last resourceVersion; without one, list again.
+          needList = needList || !this.resourceVersion;
+          wait = true;
+          this.resolveFirstAttempt();
+        }
+      }
+      if (wait && !this.stopped) {
         await sleep(delay + Math.random() * delay * 0.2, this.abort.signal);
         delay = Math.min(delay * 2, maxMs);
       }
@@ -195,10 +260,12 @@ export class Reflector {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise(resolve => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }
