@@ -17,6 +17,7 @@ const cli = path.join(root, 'node_modules/@backstage/cli/bin/backstage-cli');
  * @typedef {object} StackOptions
  * @property {string | false} [cluster]  test cluster name, false to use your own egress.clusters / KUBECONFIG
  * @property {boolean} [seed]            seed the cluster with unmanaged egress resources
+ * @property {boolean} [istiod]          run istiod against the cluster (analysis on) and show its verdict
  * @property {number} [backendPort]
  * @property {number} [appPort]
  * @property {string[]} [extraConfig]    additional app-config YAML texts
@@ -29,6 +30,7 @@ async function startStack(options = {}) {
   const {
     cluster = 'dev',
     seed = true,
+    istiod = true,
     backendPort = 7007,
     appPort = 3000,
     extraConfig = [],
@@ -81,10 +83,10 @@ async function startStack(options = {}) {
       ensureSystemPackages();
       ensureGo();
       const testenv = require('@backstage-egress/testenv');
-      log(`[stack] preparing the local test cluster \`${cluster}\` (the first run builds kube-apiserver, etcd and istioctl: several minutes)`);
+      log(`[stack] preparing the local test cluster \`${cluster}\` (the first run builds kube-apiserver, etcd, istioctl and istiod: several minutes)`);
       await testenv.ensureBinaries();
       checkAborted();
-      clusterInfo = await testenv.startCluster({ name: cluster, seed });
+      clusterInfo = await testenv.startCluster({ name: cluster, seed, istiod });
       checkAborted();
       env.KUBECONFIG = writePluginKubeconfig(clusterInfo);
       log(`[stack] cluster ${cluster}: ${clusterInfo.server} (${clusterInfo.version}, mesh ${clusterInfo.meshMode}); kubectl: export KUBECONFIG=${clusterInfo.kubeconfigPath}`);
@@ -107,7 +109,11 @@ async function startStack(options = {}) {
       `    origin: ${appUrl}`,
       '',
     ].join('\n');
-    [ports, ...extraConfig].forEach((text, i) => {
+    // The test cluster through KUBECONFIG (the plugin's identity); with istiod, Istio's verdict on.
+    const clusterConfig = cluster
+      ? ['egress:', '  clusters:', `    - name: ${cluster}`, '      authProvider: kubeconfig', `      istioAnalysis: ${istiod}`, ''].join('\n')
+      : '';
+    [ports, clusterConfig, ...extraConfig].filter(Boolean).forEach((text, i) => {
       const file = path.join(configDir, `app-config.${i}.yaml`);
       fs.writeFileSync(file, text);
       configArgs.push('--config', file);

@@ -52,6 +52,12 @@ export interface Config {
        * @visibility frontend
        */
       kialiUrl?: string;
+      /**
+       * This cluster's istiod runs Istio's analysis (PILOT_ENABLE_ANALYSIS=true) and writes
+       * its findings into the status of Istio resources: show them as Istio's verdict on
+       * each applied request. Default false (no verdict shown).
+       */
+      istioAnalysis?: boolean;
     }>;
     /**
      * The platform's egress policy, evaluated the same way for the preview and

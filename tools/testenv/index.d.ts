@@ -1,5 +1,5 @@
 /** The identities every testenv cluster knows (static bearer tokens). */
-export type UserName = 'admin' | 'backstage-egress' | 'viewer' | 'nobody';
+export type UserName = 'admin' | 'backstage-egress' | 'viewer' | 'nobody' | 'istiod';
 
 /** Istio's `outboundTrafficPolicy.mode` in the mesh ConfigMap. */
 export type MeshMode = 'ALLOW_ANY' | 'REGISTRY_ONLY';
@@ -10,6 +10,10 @@ export interface Binaries {
   etcd: string;
   kubectl: string;
   istioctl: string;
+  /** istiod, from the same istio.io/istio version as istioctl. */
+  pilotDiscovery: string;
+  /** tools/istioctl/xds-check: prints a proxy node's clusters, listeners and routes as JSON. */
+  xdsCheck: string;
   crdFile: string;
 }
 
@@ -29,6 +33,24 @@ export interface StartClusterOptions {
    * served by etcd, so after `compactCluster` a watch from an older resourceVersion gets 410 Gone.
    */
   watchCache?: boolean;
+  /**
+   * Also run istiod (pilot-discovery) against the cluster, with analysis and status writing on.
+   * On a running cluster without istiod, starts it.
+   */
+  istiod?: boolean;
+}
+
+/** istiod running against a testenv cluster. */
+export interface IstiodInfo {
+  pid: number;
+  /** Plaintext xDS (ADS) on loopback, host:port: what `xds-check -addr` takes. */
+  xdsAddress: string;
+  /** Answers 200 once istiod is ready. */
+  readyUrl: string;
+  /** Prometheus metrics (pilot_xds_pushes, pilot_proxy_convergence_time, ...). */
+  monitoringUrl: string;
+  log: string;
+  startupMs: number;
 }
 
 export interface ClusterInfo {
@@ -53,7 +75,9 @@ export interface ClusterInfo {
   /** False when started with `watchCache: false` (absent in clusters started before it existed). */
   watchCache?: boolean;
   namespaces: string[];
-  logs: { etcd: string; kubeApiserver: string };
+  logs: { etcd: string; kubeApiserver: string; istiod: string };
+  /** Present when the cluster was started with `istiod: true`. */
+  istiod?: IstiodInfo;
   startedAt: string;
   startupMs: number;
 }
@@ -121,3 +145,40 @@ export function compactCluster(name: string): Promise<{ revision: number }>;
  * plane would (`/registry/<group>/<plural>/<namespace>/<name>`). Returns the number deleted.
  */
 export function deleteFromEtcd(name: string, key: string): Promise<number>;
+
+/** Which proxy node to ask istiod about. */
+export interface XdsQuery {
+  /** `sidecar` (default) or `router` (a gateway). */
+  node?: 'sidecar' | 'router';
+  namespace: string;
+  /** The proxy's labels, e.g. `{ istio: 'egressgateway' }` for the egress gateway. */
+  labels?: Record<string, string>;
+  /** Destinations `host:port[/tls|/plain]` (TLS assumed on 443) to follow to a cluster. */
+  to?: string[];
+}
+
+export interface XdsFilterChain {
+  name?: string;
+  destinationPort?: number;
+  serverNames?: string[];
+  transportProtocol?: string;
+  applicationProtocols?: string[];
+  prefixRanges?: string[];
+  /** False for TLS passthrough: the chain forwards the TLS stream as it came. */
+  terminatesTls: boolean;
+  cluster?: string;
+  weightedClusters?: string[];
+  routeConfig?: string;
+}
+
+/** A proxy node's configuration from istiod (what its Envoy would receive), summarised. */
+export interface XdsSnapshot {
+  node: string;
+  clusters: Array<{ name: string; type: string; endpoints?: string[] }>;
+  listeners: Array<{ name: string; address: string; port: number; filterChains: XdsFilterChain[]; defaultFilterChain?: XdsFilterChain }>;
+  routes: Array<{ name: string; virtualHosts: Array<{ name: string; domains: string[]; clusters: string[] }> }>;
+  destinations?: Array<{ to: string; listener?: string; filterChain?: string; defaultFilterChain?: boolean; cluster?: string; error?: string }>;
+}
+
+/** Runs tools/istioctl/xds-check against the cluster's istiod. */
+export function xdsSnapshot(cluster: { istiod?: IstiodInfo }, query: XdsQuery): Promise<XdsSnapshot>;

@@ -11,6 +11,7 @@ const { ensureBinaries, versions } = require('./lib/binaries');
 const { startCluster, stopCluster, stopAllClusters, getClusterInfo, clusterStatus, clusterNames } = require('./lib/cluster');
 const { stopApiserver, startApiserver, compactCluster, deleteFromEtcd } = require('./lib/control');
 const { freePort, waitFor } = require('./lib/net');
+const { xdsSnapshot } = require('./lib/xds');
 
 module.exports = {
   ensureBinaries,
@@ -27,4 +28,5 @@ module.exports = {
   versions,
   freePort,
   waitFor,
+  xdsSnapshot,
 };

@@ -130,6 +130,41 @@ export interface RequestTarget {
   appliedAt?: string;
   /** Earliest time of the next retry of a failed target. */
   nextAttemptAt?: string;
+  /**
+   * Istio's own verdict on the applied resources, from the status istiod
+   * writes on them (analysis messages, conditions). Present for applied
+   * targets on clusters whose istiod runs analysis (`istioAnalysis: true`).
+   */
+  istio?: TargetIstioVerdict;
+}
+
+/** How Istio judges a resource or a target: its worst message. @public */
+export type IstioVerdict = 'accepted' | 'warning' | 'error' | 'unknown';
+
+/** One analysis message or failed condition Istio wrote on a resource. @public */
+export interface IstioMessage {
+  /** Analysis code such as IST0101, or the condition type. */
+  code: string;
+  /** ERROR, WARNING or INFO (conditions: WARNING). */
+  level: string;
+  /** The message's name (e.g. ReferencedResourceNotFound) or the condition's message. */
+  message: string;
+  /** Istio's documentation of the code. */
+  docUrl?: string;
+}
+
+/** Istio's verdict on the resources of one request in one cluster. @public */
+export interface TargetIstioVerdict {
+  /** error if any resource has an error, else warning, else unknown if any resource is unknown, else accepted. */
+  verdict: IstioVerdict;
+  resources: Array<{
+    kind: string;
+    namespace: string;
+    name: string;
+    /** unknown: not (yet) in the cluster cache, or the cache is not synced. */
+    verdict: IstioVerdict;
+    messages: IstioMessage[];
+  }>;
 }
 
 /** What an audit event records. @public */

@@ -178,7 +178,13 @@ describe('egress portal end to end', () => {
       if (!active) await owner.page.waitForTimeout(2000);
     }
     expect(active).toBe(true);
+    // Istio's own verdict on the applied resources, from the istiod the stack runs (analysis on).
+    await owner.page.getByText('Istio: accepted').first().waitFor();
     await owner.page.screenshot({ path: path.join(screenshots, 'entity-tab.png'), fullPage: true });
+    if (process.env.EGRESS_SCREENSHOTS === '1') {
+      await owner.page.getByRole('table', { name: 'Request history' }).scrollIntoViewIfNeeded();
+      await owner.page.screenshot({ path: path.join(screenshots, 'entity-tab-istio.png') });
+    }
     expect(await managedResources('payments')).toEqual({
       serviceentries: 1,
       gateways: 1,
@@ -186,8 +192,13 @@ describe('egress portal end to end', () => {
       virtualservices: 1,
     });
 
-    // The owner revokes; the resources are removed.
+    // The owner revokes; the resources are removed. The request's detail shows Istio's verdict per cluster.
     await owner.page.getByRole('button', { name: HOST }).first().click();
+    await owner.page.getByRole('dialog').getByText('Istio: accepted').first().waitFor();
+    if (process.env.EGRESS_SCREENSHOTS === '1') {
+      await owner.page.getByRole('dialog').getByRole('table', { name: 'Per-cluster state' }).scrollIntoViewIfNeeded();
+      await owner.page.screenshot({ path: path.join(screenshots, 'request-detail-istio.png') });
+    }
     await owner.page.getByRole('button', { name: 'Revoke access' }).click();
     await owner.page.getByRole('button', { name: 'Yes, revoke access' }).click();
     const gone = Date.now() + 60_000;

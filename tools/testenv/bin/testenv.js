@@ -9,7 +9,11 @@ const USAGE = `usage: testenv <command>
 
   build                                 build missing binaries (first run: several minutes), print paths
   start <name> [--mesh-mode ALLOW_ANY|REGISTRY_ONLY] [--keep-data] [--seed] [--namespaces a,b]
-        [--no-watch-cache] [--json]     start a cluster (no-op if it is already running)
+        [--no-watch-cache] [--istiod] [--json]
+                                        start a cluster (no-op if it is already running; --istiod
+                                        also runs istiod against it)
+  xds <name> [--node sidecar|router] [--namespace ns] [--labels k=v,..] [--to host:port,..]
+                                        what istiod sends that proxy node, as JSON
   stop <name> | stop --all [--remove-data]
                                         stop and wait until the processes are gone; data is removed
                                         unless the cluster was started with --keep-data
@@ -29,7 +33,7 @@ function parse(argv) {
   const positional = [];
   /** @type {Record<string, string | boolean>} */
   const flags = {};
-  const withValue = new Set(['mesh-mode', 'namespaces']);
+  const withValue = new Set(['mesh-mode', 'namespaces', 'node', 'namespace', 'labels', 'to']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) {
@@ -64,7 +68,8 @@ function describe(info) {
     `  kubeconfig: ${info.kubeconfigPath}`,
     `  contexts:   ${Object.values(info.contexts).join(', ')} (current: ${info.contexts.admin})`,
     `  namespaces: istio-system, ${info.namespaces.join(', ')}${info.seeded ? ' (payments seeded)' : ''}`,
-    `  pids:       etcd ${info.pids.etcd}, kube-apiserver ${info.pids.kubeApiserver}`,
+    `  pids:       etcd ${info.pids.etcd}, kube-apiserver ${info.pids.kubeApiserver}${info.istiod ? `, istiod ${info.istiod.pid}` : ''}`,
+    ...(info.istiod ? [`  istiod:     xDS ${info.istiod.xdsAddress} (plaintext), log ${info.istiod.log}`] : []),
     `  state:      ${info.stateDir}${info.keepData ? ' (data kept on stop)' : ''}`,
     `  use:        eval "$(node ${scriptPath()} env ${info.name})"`,
   ].join('\n');
@@ -93,6 +98,7 @@ async function main() {
         seed: Boolean(flags.seed),
         namespaces: typeof flags.namespaces === 'string' ? flags.namespaces.split(',').filter(Boolean) : [],
         watchCache: !flags['no-watch-cache'],
+        istiod: Boolean(flags.istiod),
       });
       if (flags.json) console.log(JSON.stringify(info, null, 2));
       else console.log(`${describe(info)}\n  ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -121,6 +127,19 @@ async function main() {
         }
       }
       if (name && statuses[0].state !== 'running') process.exitCode = 3;
+      return;
+    }
+    case 'xds': {
+      const info = testenv.getClusterInfo(needName());
+      if (!info) throw new Error(`cluster ${name} is not running: start it with \`testenv start ${name} --istiod\``);
+      const list = (/** @type {unknown} */ v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : []);
+      const snapshot = await testenv.xdsSnapshot(info, {
+        node: flags.node === 'router' ? 'router' : 'sidecar',
+        namespace: typeof flags.namespace === 'string' ? flags.namespace : 'default',
+        labels: Object.fromEntries(list(flags.labels).map(kv => kv.split(/=(.*)/s).slice(0, 2))),
+        to: list(flags.to),
+      });
+      console.log(JSON.stringify(snapshot, null, 2));
       return;
     }
     case 'env': {

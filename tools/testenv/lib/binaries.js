@@ -1,6 +1,7 @@
 // @ts-check
 'use strict';
 
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -9,7 +10,7 @@ const { run, withLock } = require('./proc');
 
 /**
  * @typedef {object} BinarySpec
- * @property {'kube-apiserver' | 'kubectl' | 'etcd' | 'istioctl'} name
+ * @property {'kube-apiserver' | 'kubectl' | 'etcd' | 'istioctl' | 'pilot-discovery' | 'xds-check'} name
  * @property {string} version  cache key, taken from the module's go.mod
  * @property {string} moduleDir  the Go module under tools/ that builds it
  * @property {string} pkg  main package to build
@@ -27,6 +28,19 @@ function requiredVersion(moduleDir, modulePath) {
   const match = new RegExp(`^\\s*(?:require\\s+)?${quoted}\\s+(v\\S+)`, 'm').exec(goMod);
   if (!match) throw new Error(`tools/${moduleDir}/go.mod does not require ${modulePath}`);
   return match[1];
+}
+
+/**
+ * Our own Go sources (the xDS check tool) have no upstream version: the cache key is the istio
+ * version plus a hash of the sources and the module's go.mod, so an edit builds a new binary.
+ * @param {string} moduleDir @param {string} dir
+ */
+function sourceVersion(moduleDir, dir) {
+  const hash = crypto.createHash('sha256');
+  const root = path.join(toolsDir, moduleDir);
+  const files = [path.join(root, 'go.mod'), ...fs.readdirSync(path.join(root, dir)).sort().map(f => path.join(root, dir, f))];
+  for (const file of files) hash.update(`${path.relative(root, file)}\0`).update(fs.readFileSync(file));
+  return hash.digest('hex').slice(0, 12);
 }
 
 /** @returns {BinarySpec[]} */
@@ -52,6 +66,15 @@ function binarySpecs() {
     { name: 'kube-apiserver', version: kube, moduleDir: 'kube', pkg: 'k8s.io/kubernetes/cmd/kube-apiserver', ldflags: kubeFlags },
     { name: 'kubectl', version: kube, moduleDir: 'kube', pkg: 'k8s.io/kubernetes/cmd/kubectl', ldflags: kubeFlags },
     { name: 'istioctl', version: istio, moduleDir: 'istioctl', pkg: 'istio.io/istio/istioctl/cmd/istioctl', ldflags: istioFlags },
+    // istiod, from the same module and version as istioctl (one go.mod, two `tool` directives).
+    { name: 'pilot-discovery', version: istio, moduleDir: 'istioctl', pkg: 'istio.io/istio/pilot/cmd/pilot-discovery', ldflags: istioFlags },
+    {
+      name: 'xds-check',
+      version: `${istio}-${sourceVersion('istioctl', 'xds-check')}`,
+      moduleDir: 'istioctl',
+      pkg: './xds-check',
+      ldflags: [],
+    },
   ];
 }
 
@@ -132,6 +155,8 @@ async function ensureBinaries() {
     etcd: paths.etcd,
     kubectl: paths.kubectl,
     istioctl: paths.istioctl,
+    pilotDiscovery: paths['pilot-discovery'],
+    xdsCheck: paths['xds-check'],
     crdFile: await ensureCrdFile(),
   };
 }

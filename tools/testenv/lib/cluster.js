@@ -7,6 +7,7 @@ const path = require('node:path');
 const { clusterDir, clustersRoot } = require('./paths');
 const { ensureBinaries } = require('./binaries');
 const { ensureCerts } = require('./certs');
+const { startIstiod, istiodHealthy } = require('./istiod');
 const { DEMO_NAMESPACES, baseManifests, rbacFile, seedDir } = require('./manifests');
 const { freePort, request, waitFor } = require('./net');
 const { run, spawnDetached, isAlive, stopProcess, withLock } = require('./proc');
@@ -19,7 +20,7 @@ const { StartError, exitedCheck, launchApiserver } = require('./apiserver');
 /** @typedef {{ keepData: boolean, ports: Ports, pids: { etcd?: number, kubeApiserver?: number } }} ProcessRecord */
 
 /** @type {UserName[]} */
-const USERS = ['admin', 'backstage-egress', 'viewer', 'nobody'];
+const USERS = ['admin', 'backstage-egress', 'viewer', 'nobody', 'istiod'];
 const MESH_MODES = ['ALLOW_ANY', 'REGISTRY_ONLY'];
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
@@ -42,6 +43,7 @@ function layout(name) {
     logDir: path.join(dir, 'logs'),
     etcdLog: path.join(dir, 'logs', 'etcd.log'),
     apiserverLog: path.join(dir, 'logs', 'kube-apiserver.log'),
+    istiodLog: path.join(dir, 'logs', 'istiod.log'),
     tokenFile: path.join(dir, 'tokens.csv'),
     kubeconfig: path.join(dir, 'kubeconfig'),
     kubectlCache: path.join(dir, 'kubectl-cache'),
@@ -202,6 +204,7 @@ async function killRecorded(l) {
   const processes = readJson(l.processes);
   const record = readJson(l.record);
   const pids = { ...record?.pids, ...processes?.pids };
+  await stopProcess(record?.istiod?.pid);
   await stopProcess(pids.kubeApiserver);
   await stopProcess(pids.etcd);
   return processes;
@@ -219,12 +222,20 @@ async function isHealthy(info) {
 }
 
 /**
+ * istiod against the cluster, as user `istiod` (see manifests/rbac.yaml).
+ * @param {ReturnType<typeof layout>} l @param {ClusterInfo} info @param {import('../index').Binaries} bins
+ */
+function launchIstiod(l, info, bins) {
+  return startIstiod({ info, binary: bins.pilotDiscovery, stateDir: l.dir, logFile: l.istiodLog, token: info.tokens.istiod });
+}
+
+/**
  * Starts (or, when already running and healthy, returns) the cluster `name`.
  * @param {StartClusterOptions} options
  * @returns {Promise<ClusterInfo>}
  */
 async function startCluster(options) {
-  const { name, meshMode = 'ALLOW_ANY', keepData = false, seed = false, namespaces: extra = [], watchCache = true } = options;
+  const { name, meshMode = 'ALLOW_ANY', keepData = false, seed = false, istiod = false, namespaces: extra = [], watchCache = true } = options;
   checkName(name);
   if (!MESH_MODES.includes(meshMode)) throw new Error(`invalid mesh mode ${meshMode}: use ${MESH_MODES.join(' or ')}`);
   for (const ns of extra) if (!DNS_LABEL.test(ns)) throw new Error(`invalid namespace name ${JSON.stringify(ns)}`);
@@ -240,6 +251,12 @@ async function startCluster(options) {
       if (existing && (await isHealthy(existing))) {
         if (existing.meshMode !== meshMode) {
           process.stderr.write(`cluster ${name} is already running with mesh mode ${existing.meshMode}; stop it to change the mode\n`);
+        }
+        if (istiod && !(await istiodHealthy(existing.istiod))) {
+          await stopProcess(existing.istiod?.pid);
+          const withIstiod = { ...existing, istiod: await launchIstiod(l, existing, bins) };
+          writeJson(l.record, withIstiod);
+          return withIstiod;
         }
         return existing;
       }
@@ -320,10 +337,11 @@ async function startCluster(options) {
           seeded: seed,
           watchCache,
           namespaces,
-          logs: { etcd: l.etcdLog, kubeApiserver: l.apiserverLog },
+          logs: { etcd: l.etcdLog, kubeApiserver: l.apiserverLog, istiod: l.istiodLog },
           startedAt: new Date().toISOString(),
           startupMs: Date.now() - started,
         };
+        if (istiod) info.istiod = await launchIstiod(l, info, bins);
         writeJson(l.record, info);
         return info;
       } catch (err) {

@@ -10,11 +10,19 @@ const rbacFile = path.join(__dirname, '..', 'manifests', 'rbac.yaml');
 const seedDir = path.join(__dirname, '..', 'seed');
 
 /**
- * istio-system as an installed Istio would leave it, minus the workloads: the mesh ConfigMap
- * carrying the outbound traffic policy, and the egress gateway's Service. Plus the app namespaces.
+ * istio-system as an installed Istio would leave it: the mesh ConfigMap carrying the outbound
+ * traffic policy, the egress gateway's Service and its (never running) Pod. Plus the app namespaces.
  * @param {{ meshMode: string, namespaces: string[] }} opts
  */
 function baseManifests({ meshMode, namespaces }) {
+  // The egress gateway's Service and Pod share name and labels, as an installed gateway's do.
+  const gatewayMetadata = `metadata:
+  name: istio-egressgateway
+  namespace: istio-system
+  labels:
+    app: istio-egressgateway
+    istio: egressgateway
+`;
   const ns = (/** @type {string} */ name, /** @type {Record<string, string>} */ labels) =>
     `apiVersion: v1
 kind: Namespace
@@ -47,13 +55,7 @@ data:
 `,
     `apiVersion: v1
 kind: Service
-metadata:
-  name: istio-egressgateway
-  namespace: istio-system
-  labels:
-    app: istio-egressgateway
-    istio: egressgateway
-spec:
+${gatewayMetadata}spec:
   type: ClusterIP
   selector:
     istio: egressgateway
@@ -66,6 +68,19 @@ spec:
       port: 443
       targetPort: 8443
       protocol: TCP
+`,
+    // The egress gateway's pod as its Deployment would create it. It stays Pending (no scheduler,
+    // no kubelet), but Istio's analyzers see that the Gateway selector and the gateway
+    // DestinationRule's subsets select a workload (otherwise IST0101 / IST0173).
+    `apiVersion: v1
+kind: Pod
+${gatewayMetadata}spec:
+  containers:
+    - name: istio-proxy
+      image: docker.io/istio/proxyv2:1.31.0
+      ports:
+        - containerPort: 8080
+        - containerPort: 8443
 `,
   ].join('---\n');
 }

@@ -71,14 +71,15 @@ function run(cmd, args, opts = {}) {
  * @param {string} cmd
  * @param {string[]} args
  * @param {string} logFile
+ * @param {NodeJS.ProcessEnv} [env] default: ours
  * @returns {Promise<number>} the pid, which is also the process group id
  */
-function spawnDetached(cmd, args, logFile) {
+function spawnDetached(cmd, args, logFile, env = process.env) {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const fd = fs.openSync(logFile, 'a');
   fs.writeSync(fd, `\n--- ${new Date().toISOString()} ${cmd} ${args.join(' ')}\n`);
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', fd, fd], env });
     fs.closeSync(fd);
     child.once('error', err => reject(new Error(`cannot start ${cmd}: ${err.message}`)));
     child.once('spawn', () => {

@@ -16,6 +16,8 @@ export interface ClusterSettings {
   egressGateway: { selector: Record<string, string>; serviceHost: string };
   prometheusUrl?: string;
   kialiUrl?: string;
+  /** istiod runs analysis here (PILOT_ENABLE_ANALYSIS): the status it writes is Istio's verdict. */
+  istioAnalysis?: boolean;
 }
 
 /** What the browser may see of a cluster: never credentials. */
@@ -125,6 +127,7 @@ function readCluster(c: Config, index: number): ClusterSettings {
     serviceHost: c.getOptionalString('egressGateway.serviceHost'),
     prometheusUrl: c.getOptionalString('prometheusUrl'),
     kialiUrl: c.getOptionalString('kialiUrl'),
+    istioAnalysis: c.getOptionalBoolean('istioAnalysis'),
   });
 }
 
@@ -143,6 +146,7 @@ function fillDefaults(c: {
   serviceHost?: string;
   prometheusUrl?: string;
   kialiUrl?: string;
+  istioAnalysis?: boolean;
 }): ClusterSettings {
   const istioNamespace = c.istioNamespace ?? 'istio-system';
   return {
@@ -164,5 +168,6 @@ function fillDefaults(c: {
     },
     prometheusUrl: c.prometheusUrl,
     kialiUrl: c.kialiUrl,
+    istioAnalysis: c.istioAnalysis ?? false,
   };
 }

@@ -4,9 +4,11 @@ import { ClusterDirectory } from '../clusters/ClusterDirectory';
 import { ClusterClient } from './applyBundle';
 import { ClusterCache, ClusterCacheOptions } from './ClusterCache';
 import { buildNamespaceInventory } from './inventory';
+import { istioVerdict } from './istioStatus';
 import { KubeHttp, kubeConfigFor } from './KubeClients';
-import { ISTIO_KINDS } from './resources';
+import { ISTIO_KINDS, isIstioKind } from './resources';
 import { ClusterService, ClusterStatus, EgressClusterClient, IstioKind, NamespaceInventory } from './types';
+import type { KubernetesManifest, TargetIstioVerdict } from '@backstage-egress/plugin-egress-common';
 
 export interface DefaultClusterServiceOptions extends ClusterCacheOptions {
   clusters: ClusterDirectory;
@@ -106,6 +108,16 @@ export class DefaultClusterService implements ClusterService {
         ...cache.freshness(),
       };
     });
+  }
+
+  istioVerdict(cluster: string, manifests: KubernetesManifest[]): TargetIstioVerdict | undefined {
+    const cache = this.caches.get(cluster);
+    if (!cache?.settings.istioAnalysis) return undefined;
+    const lookup = (m: KubernetesManifest) =>
+      isIstioKind(m.kind)
+        ? cache.reflectors[m.kind].namespace(m.metadata.namespace ?? '').find(o => o.metadata.name === m.metadata.name)
+        : undefined;
+    return istioVerdict(manifests, lookup, cache.freshness().synced);
   }
 
   /** Waits until every cluster's cache is synced and error-free, or throws after the timeout. */

@@ -14,6 +14,8 @@ export interface CachedObject {
     annotations?: Record<string, string>;
   };
   spec?: any;
+  /** What the cluster's controllers write back (for Istio resources: istiod's analysis messages). */
+  status?: any;
   data?: Record<string, string>;
 }
 

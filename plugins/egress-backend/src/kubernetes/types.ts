@@ -2,6 +2,7 @@ import type {
   ClusterStatus,
   KubernetesManifest,
   NamespaceInventory,
+  TargetIstioVerdict,
 } from '@backstage-egress/plugin-egress-common';
 
 // The answers of GET /clusters and GET /entity are wire types, defined once in
@@ -72,6 +73,11 @@ export interface ClusterService {
   client(name: string): EgressClusterClient;
   /** From the cache; unknown or unreachable clusters yield an entry with `error`. */
   inventory(namespace: string, clusterNames: string[]): NamespaceInventory[];
+  /**
+   * Istio's verdict on these manifests from the status in the cache, or
+   * undefined when the cluster is not configured with `istioAnalysis: true`.
+   */
+  istioVerdict(cluster: string, manifests: KubernetesManifest[]): TargetIstioVerdict | undefined;
   /** Starts the watches (informers); resolves once each cluster made its first attempt. */
   start(): Promise<void>;
   /** Stops the watches and probes. */
@@ -83,4 +89,4 @@ export interface ClusterService {
  * may leave out the inventory.
  */
 export type ClusterClients = Pick<ClusterService, 'client'> &
-  Partial<Pick<ClusterService, 'inventory'>>;
+  Partial<Pick<ClusterService, 'inventory' | 'istioVerdict'>>;

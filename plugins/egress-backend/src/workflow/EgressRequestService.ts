@@ -48,6 +48,7 @@ import { EgressNotifier } from './notifier';
 import { Reconciler } from './Reconciler';
 import { renderable } from './hashing';
 import { overlappingRequests, unmanagedOverlaps } from './overlaps';
+import { IstioVerdictSource, withIstioVerdicts } from './istioVerdicts';
 
 /** Actor of decisions made by the policy. */
 export const POLICY_ACTOR = 'policy';
@@ -69,6 +70,8 @@ export interface EgressRequestServiceOptions {
   clusterSettings(name: string): ClusterEgressSettingsInput;
   /** Egress resources of a namespace from the cluster caches, for the preview's warnings. */
   inventory?(namespace: string, clusterNames: string[]): NamespaceInventory[];
+  /** Istio's verdict on applied resources, from the cluster caches. */
+  istioVerdict?: IstioVerdictSource;
   policy: EgressPolicy;
   auditor: EgressAuditor;
   notifier: EgressNotifier;
@@ -222,7 +225,13 @@ export class EgressRequestService {
       this.options.store.getTargets(id),
       this.options.store.listEvents(id),
     ]);
-    return { request, targets, events, manifests: this.render(request) };
+    const manifests = this.render(request);
+    return {
+      request,
+      targets: withIstioVerdicts(targets, () => manifests, this.options.istioVerdict),
+      events,
+      manifests,
+    };
   }
 
   async approve(id: string, comment: string | undefined, credentials: UserCredentials, httpRequest?: Request) {
@@ -271,7 +280,12 @@ export class EgressRequestService {
     const ref = this.parseRef(entityRef);
     const requests = (await this.options.store.listRequests({ entityRef: ref, limit: 200 })).items;
     const targets = await this.options.store.getTargetsOf(requests.map(r => r.id));
-    return { requests, targets };
+    return {
+      requests,
+      targets: requests.flatMap(r =>
+        withIstioVerdicts(targets.filter(t => t.requestId === r.id), () => this.render(r), this.options.istioVerdict),
+      ),
+    };
   }
 
   private async decide(

@@ -64,6 +64,7 @@ export async function createEgressWorkflow(deps: {
     clusterNames: () => clusters.list().map(c => c.name),
     clusterSettings,
     inventory: (namespace, names) => deps.clusterClients.inventory?.(namespace, names) ?? [],
+    istioVerdict: (cluster, manifests) => deps.clusterClients.istioVerdict?.(cluster, manifests),
     policy,
     auditor,
     notifier,

@@ -3,17 +3,7 @@
  * with Istio's CRDs, from @backstage-egress/testenv): the plugin applies with
  * its least-privilege service account, and the resources are checked as admin.
  */
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabaseId,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { TestDatabaseId } from '@backstage/backend-test-utils';
 import {
   LOCKDOWN_SIDECAR_NAME,
   MANAGED_BY_LABEL,
@@ -23,9 +13,9 @@ import {
 import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { execFileSync } from 'node:child_process';
 import request from 'supertest';
+import { owner, platform, startClusterBackend } from '../__testUtils__/clusterBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { demoPermissions, draft, ENTITIES, USERS } from '../__testUtils__/fakes';
-import { egressPlugin } from '../plugin';
+import { draft } from '../__testUtils__/fakes';
 
 jest.setTimeout(60_000);
 
@@ -35,9 +25,6 @@ let kubectlPath: string;
 let server: any;
 /** The reconciler pass the plugin scheduled; the mock scheduler does not run it periodically. */
 let reconcilerTask: (() => Promise<void>) | undefined;
-
-const owner = mockCredentials.user.header(USERS.owner.ref);
-const platform = mockCredentials.user.header(USERS.platform.ref);
 
 /** Our resources of a request in namespace payments, read as admin. */
 function resourcesOf(requestId: string): Array<{ kind: string; metadata: { labels: Record<string, string> } }> {
@@ -82,30 +69,9 @@ afterAll(async () => {
 
 /** The egress backend on the given database, talking to the real cluster. */
 async function startBackend(databaseId: TestDatabaseId) {
-  const knex = await databases.init(databaseId);
-  ({ server } = await startTestBackend({
-    features: [
-      egressPlugin,
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          egress: {
-            clusters: [
-              { name: NAME, url: cluster.server, caData: cluster.caData, serviceAccountToken: cluster.tokens['backstage-egress'] },
-            ],
-            reconcileIntervalSeconds: 1,
-          },
-        },
-      }),
-      catalogServiceMock.factory({ entities: ENTITIES }),
-      mockServices.scheduler.mock({
-        scheduleTask: async task => {
-          reconcilerTask = task.fn as () => Promise<void>;
-        },
-      }).factory,
-      createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => demoPermissions() }),
-    ],
-  }));
+  const backend = await startClusterBackend(cluster, await databases.init(databaseId));
+  server = backend.server;
+  reconcilerTask = backend.reconcile;
 }
 
 const create = (body: object) =>

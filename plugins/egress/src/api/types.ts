@@ -24,6 +24,7 @@ export type {
   PreviewResult,
   RequestDetail,
   RequestTarget,
+  TargetIstioVerdict,
 } from '@backstage-egress/plugin-egress-common';
 
 /** A target cluster and its state (GET /clusters). Never credentials. @public */

@@ -70,6 +70,37 @@ describe('EgressTab', () => {
     expect(api.listRequests).not.toHaveBeenCalled();
   });
 
+  it("shows Istio's verdict per cluster in the request history", async () => {
+    const gatewayError = {
+      verdict: 'error' as const,
+      resources: [
+        {
+          kind: 'Gateway',
+          namespace: 'payments',
+          name: 'gw',
+          verdict: 'error' as const,
+          messages: [{ code: 'IST0145', level: 'ERROR', message: 'IST0145', docUrl: 'https://istio.io/latest/docs/reference/config/analysis/ist0145/' }],
+        },
+      ],
+    };
+    const api = fakeEgressApi({
+      getEntity: async () => ({
+        ...entityEgress,
+        requests: [activeRequest],
+        targets: [
+          { requestId: activeRequest.id, cluster: 'dev', status: 'applied', attempts: 1, istio: { verdict: 'accepted', resources: [] } },
+          { requestId: activeRequest.id, cluster: 'prod', status: 'applied', attempts: 1, istio: gatewayError },
+        ],
+      }),
+    });
+    await renderWithApis(<EgressTab />, { api });
+    const history = await screen.findByRole('table', { name: 'Request history' });
+    expect(within(history).getByText('Istio: accepted')).toBeInTheDocument();
+    expect(within(history).getByText(/Istio error: .*on Gateway payments\/gw/)).toBeInTheDocument();
+    expect(within(history).getByRole('link', { name: 'IST0145' })).toHaveAttribute('href', gatewayError.resources[0].messages[0].docUrl);
+    expect(within(history).getByText('Active — Istio reports errors')).toBeInTheDocument();
+  });
+
   it('shows a cluster error in that cluster while the other cluster renders', async () => {
     await renderWithApis(<EgressTab />, { api: fakeEgressApi() });
 

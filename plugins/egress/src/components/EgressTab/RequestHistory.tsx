@@ -10,6 +10,7 @@ import { EgressRequest, RequestTarget } from '../../api/types';
 import { Destinations } from '../common/Destinations';
 import { formatPorts, formatTime, shortRef } from '../common/format';
 import { RequestStatusChip } from '../common/RequestStatusChip';
+import { IstioVerdict, istioReportsError } from '../common/IstioVerdict';
 
 /** Per-cluster apply state, e.g. `dev: applied · prod: failed (connection refused)`. */
 const ApplyState = (props: { targets?: RequestTarget[] }) => {
@@ -17,10 +18,13 @@ const ApplyState = (props: { targets?: RequestTarget[] }) => {
   return (
     <>
       {props.targets.map(t => (
-        <Typography key={t.cluster} variant="body2" color={t.status === 'failed' ? 'error' : 'textPrimary'}>
-          {t.cluster}: {t.status}
-          {t.lastError ? ` — ${t.lastError}` : ''}
-        </Typography>
+        <div key={t.cluster}>
+          <Typography variant="body2" color={t.status === 'failed' ? 'error' : 'textPrimary'}>
+            {t.cluster}: {t.status}
+            {t.lastError ? ` — ${t.lastError}` : ''}
+          </Typography>
+          <IstioVerdict istio={t.istio} />
+        </div>
       ))}
     </>
   );
@@ -69,7 +73,7 @@ export const RequestHistory = (props: {
             </TableCell>
             <TableCell>{request.clusters.join(', ')}</TableCell>
             <TableCell>
-              <RequestStatusChip status={request.status} />
+              <RequestStatusChip status={request.status} istioError={istioReportsError(targets.get(request.id))} />
             </TableCell>
             <TableCell>
               <ApplyState targets={targets.get(request.id)} />

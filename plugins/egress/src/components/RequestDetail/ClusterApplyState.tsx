@@ -6,8 +6,9 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { RequestTarget } from '../../api/types';
 import { formatTime } from '../common/format';
+import { IstioVerdict } from '../common/IstioVerdict';
 
-/** Where the request is applied: status, attempts and last error per cluster. */
+/** Where the request is applied: status, attempts, last error and Istio's verdict per cluster. */
 export const ClusterApplyState = (props: { targets: RequestTarget[] }) => {
   if (props.targets.length === 0) {
     return (
@@ -25,6 +26,7 @@ export const ClusterApplyState = (props: { targets: RequestTarget[] }) => {
           <TableCell>Attempts</TableCell>
           <TableCell>Applied</TableCell>
           <TableCell>Last error</TableCell>
+          <TableCell>Istio</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
@@ -39,6 +41,7 @@ export const ClusterApplyState = (props: { targets: RequestTarget[] }) => {
                 {t.lastError ?? '—'}
               </Typography>
             </TableCell>
+            <TableCell>{t.istio ? <IstioVerdict istio={t.istio} /> : '—'}</TableCell>
           </TableRow>
         ))}
       </TableBody>

@@ -90,4 +90,37 @@ describe('RequestDetailDialog', () => {
     });
     expect((await screen.findAllByText(/Egress request nope not found/)).length).toBeGreaterThan(0);
   });
+
+  it("shows Istio's verdict per cluster and does not call a request Istio reports errors on plainly active", async () => {
+    const istio = {
+      verdict: 'error' as const,
+      resources: [
+        { kind: 'ServiceEntry', namespace: 'payments', name: 'se', verdict: 'accepted' as const, messages: [] },
+        {
+          kind: 'Gateway',
+          namespace: 'payments',
+          name: 'gw',
+          verdict: 'error' as const,
+          messages: [{ code: 'IST0101', level: 'ERROR', message: 'IST0101', docUrl: 'https://istio.io/latest/docs/reference/config/analysis/ist0101/' }],
+        },
+      ],
+    };
+    await renderWithApis(<RequestDetailDialog requestId={activeRequest.id} onClose={jest.fn()} />, {
+      api: fakeEgressApi({
+        getRequest: async () => ({
+          ...detailOf(activeRequest),
+          targets: [
+            { requestId: activeRequest.id, cluster: 'dev', status: 'applied', attempts: 1, istio },
+            { requestId: activeRequest.id, cluster: 'prod', status: 'applied', attempts: 1, istio: { verdict: 'accepted', resources: [] } },
+          ],
+        }),
+      }),
+    });
+    const state = await screen.findByRole('table', { name: 'Per-cluster state' });
+    expect(state).toHaveTextContent('Istio error: IST0101 on Gateway payments/gw');
+    expect(state).toHaveTextContent('Istio: accepted');
+    expect(screen.getByRole('link', { name: 'IST0101' })).toHaveAttribute('href', 'https://istio.io/latest/docs/reference/config/analysis/ist0101/');
+    expect(screen.getByText('Active — Istio reports errors')).toBeInTheDocument();
+    expect(screen.queryByText('Active', { exact: true })).not.toBeInTheDocument();
+  });
 });

@@ -12,6 +12,7 @@ import { useEgressPolicy } from '../../hooks/useEgressPolicy';
 import { useRequestDetail } from '../../hooks/useRequestDetail';
 import { formatDate, formatPorts, formatTime, shortRef } from '../common/format';
 import { RequestStatusChip } from '../common/RequestStatusChip';
+import { istioReportsError } from '../common/IstioVerdict';
 import { RiskFlagChips } from '../common/RiskFlagChips';
 import { YamlBlock } from '../common/YamlBlock';
 import { AuditTrail } from './AuditTrail';
@@ -60,7 +61,7 @@ const RequestDetailContent = (props: {
       <dl className={classes.facts}>
         <dt>Status</dt>
         <dd>
-          <RequestStatusChip status={request.status} />
+          <RequestStatusChip status={request.status} istioError={istioReportsError(detail.targets)} />
         </dd>
         <dt>Entity</dt>
         <dd>{request.entityRef}</dd>

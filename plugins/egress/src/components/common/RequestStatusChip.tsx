@@ -12,11 +12,17 @@ const LABELS: Record<EgressRequestStatus, string> = {
   expired: 'Expired',
 };
 
-/** A request's status as a chip; colour comes from the theme. */
-export const RequestStatusChip = (props: { status: EgressRequestStatus }) => {
-  const { status } = props;
+/**
+ * A request's status as a chip; colour comes from the theme. An active request
+ * on whose resources Istio reports an error is not shown as plainly active.
+ */
+export const RequestStatusChip = (props: { status: EgressRequestStatus; istioError?: boolean }) => {
+  const { status, istioError } = props;
   let color: 'primary' | 'secondary' | 'default' = 'default';
   if (status === 'active' || status === 'approved') color = 'primary';
   if (status === 'pending') color = 'secondary';
+  if (istioError && status === 'active') {
+    return <Chip size="small" label="Active — Istio reports errors" color="default" variant="default" />;
+  }
   return <Chip size="small" label={LABELS[status] ?? status} color={color} variant="outlined" />;
 };

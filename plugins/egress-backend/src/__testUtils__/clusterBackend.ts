@@ -1,0 +1,116 @@
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ClusterInfo, XdsQuery, XdsSnapshot, xdsSnapshot } from '@backstage-egress/testenv';
+import type { TargetIstioVerdict } from '@backstage-egress/plugin-egress-common';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { demoPermissions, draft, ENTITIES, USERS } from './fakes';
+import { egressPlugin } from '../plugin';
+
+export const owner = mockCredentials.user.header(USERS.owner.ref);
+export const platform = mockCredentials.user.header(USERS.platform.ref);
+
+/**
+ * The egress backend (real plugin, real config) on the given database,
+ * talking to a testenv cluster as the plugin's identity; `clusterConfig` adds
+ * to the cluster's `egress.clusters[]` entry (e.g. `istioAnalysis: true`).
+ * The mock scheduler only records the reconciler task: `reconcile()` runs it.
+ */
+export async function startClusterBackend(
+  cluster: ClusterInfo,
+  knex: Knex,
+  clusterConfig: Record<string, unknown> = {},
+) {
+  let reconcilerTask: (() => Promise<void>) | undefined;
+  const { server } = await startTestBackend({
+    features: [
+      egressPlugin,
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({
+        data: {
+          egress: {
+            clusters: [
+              {
+                name: cluster.name,
+                url: cluster.server,
+                caData: cluster.caData,
+                serviceAccountToken: cluster.tokens['backstage-egress'],
+                ...clusterConfig,
+              },
+            ],
+            reconcileIntervalSeconds: 1,
+          },
+        },
+      }),
+      catalogServiceMock.factory({ entities: ENTITIES }),
+      mockServices.scheduler.mock({
+        scheduleTask: async task => {
+          reconcilerTask = task.fn as () => Promise<void>;
+        },
+      }).factory,
+      createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => demoPermissions() }),
+    ],
+  });
+  const api = {
+    server,
+    /** Creates and approves a request for component payments (namespace payments); its id once active. */
+    async grant(overrides: Record<string, unknown>): Promise<string> {
+      const created = await request(server)
+        .post('/api/egress/requests')
+        .set('Authorization', owner)
+        .send(draft({ clusters: [cluster.name], ...overrides }));
+      if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
+      const approved = await request(server)
+        .post(`/api/egress/requests/${created.body.id}/approve`)
+        .set('Authorization', platform)
+        .send({});
+      if (approved.body.status !== 'active') throw new Error(`approve: ${JSON.stringify(approved.body)}`);
+      return created.body.id;
+    },
+    async revoke(id: string) {
+      const revoked = await request(server).post(`/api/egress/requests/${id}/revoke`).set('Authorization', owner).send({});
+      if (revoked.body.status !== 'revoked') throw new Error(`revoke: ${JSON.stringify(revoked.body)}`);
+    },
+    async detail(id: string) {
+      return (await request(server).get(`/api/egress/requests/${id}`).set('Authorization', owner)).body;
+    },
+    reconcile: () => {
+      if (!reconcilerTask) throw new Error('the plugin scheduled no reconciler task');
+      return reconcilerTask();
+    },
+    /** Polls the request's detail until Istio's verdict on its (only) target satisfies `check`. */
+    async istioVerdict(
+      id: string,
+      check: (verdict: string | undefined) => boolean,
+      timeoutMs = 30_000,
+    ): Promise<TargetIstioVerdict | undefined> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const target = (await api.detail(id)).targets[0];
+        if (check(target?.istio?.verdict) || Date.now() > deadline) return target?.istio;
+        await new Promise(r => setTimeout(r, 250));
+      }
+    },
+  };
+  return api;
+}
+
+/** Polls istiod's view of a node until `check` holds (or time is up); returns the last view. */
+export async function xdsUntil(
+  cluster: ClusterInfo,
+  query: XdsQuery,
+  check: (s: XdsSnapshot) => boolean,
+  timeoutMs = 30_000,
+): Promise<{ snapshot: XdsSnapshot }> {
+  const started = Date.now();
+  for (;;) {
+    const snapshot = await xdsSnapshot(cluster, query);
+    if (check(snapshot) || Date.now() - started > timeoutMs) return { snapshot };
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+/** The cluster a connection to `to` reaches on that node. */
+export const destination = (s: XdsSnapshot, to: string) => s.destinations?.find(d => d.to === to);
+export const hasCluster = (s: XdsSnapshot, name: string) => s.clusters.some(c => c.name === name);
