@@ -325,6 +325,9 @@ export const spec = {
           },
           "nextAttemptAt": {
             "type": "string"
+          },
+          "istio": {
+            "$ref": "#/components/schemas/TargetIstioVerdict"
           }
         },
         "required": [
@@ -334,6 +337,80 @@ export const spec = {
           "attempts"
         ],
         "additionalProperties": {}
+      },
+      "TargetIstioVerdict": {
+        "description": "Istio's verdict on the applied resources, from the status istiod writes on them.",
+        "type": "object",
+        "properties": {
+          "verdict": {
+            "$ref": "#/components/schemas/IstioVerdict"
+          },
+          "resources": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "kind": {
+                  "type": "string"
+                },
+                "namespace": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "verdict": {
+                  "$ref": "#/components/schemas/IstioVerdict"
+                },
+                "messages": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "properties": {
+                      "code": {
+                        "type": "string"
+                      },
+                      "level": {
+                        "type": "string"
+                      },
+                      "message": {
+                        "type": "string"
+                      },
+                      "docUrl": {
+                        "type": "string"
+                      }
+                    },
+                    "required": [
+                      "code",
+                      "level",
+                      "message"
+                    ]
+                  }
+                }
+              },
+              "required": [
+                "kind",
+                "namespace",
+                "name",
+                "verdict",
+                "messages"
+              ]
+            }
+          }
+        },
+        "required": [
+          "verdict",
+          "resources"
+        ]
+      },
+      "IstioVerdict": {
+        "type": "string",
+        "enum": [
+          "accepted",
+          "warning",
+          "error",
+          "unknown"
+        ]
       },
       "AuditEvent": {
         "type": "object",
