@@ -20,6 +20,7 @@ const cli = path.join(root, 'node_modules/@backstage/cli/bin/backstage-cli');
  * @property {number} [backendPort]
  * @property {number} [appPort]
  * @property {string[]} [extraConfig]    additional app-config YAML texts
+ * @property {boolean} [app]              also start the app dev server (default true)
  * @property {(line: string) => void} [log]
  */
 
@@ -31,6 +32,7 @@ async function startStack(options = {}) {
     backendPort = 7007,
     appPort = 3000,
     extraConfig = [],
+    app = true,
     log: userLog = line => console.log(line),
   } = options;
   /** The last lines of output, for error messages. */
@@ -96,14 +98,12 @@ async function startStack(options = {}) {
       configArgs.push('--config', file);
     });
 
-    for (const [name, dir] of [
-      ['backend', 'packages/backend'],
-      ['app', 'packages/app'],
-    ]) {
+    const packages = [['backend', 'packages/backend'], ...(app ? [['app', 'packages/app']] : [])];
+    for (const [name, dir] of packages) {
       children.push(startPackage(name, path.join(root, dir), configArgs, env, log, () => stopped));
     }
     await waitForUrl(`${backendUrl}/api/egress/health`, 'backend', children);
-    await waitForUrl(appUrl, 'app', children);
+    if (app) await waitForUrl(appUrl, 'app', children);
   } catch (e) {
     await stop();
     throw new Error(`${e.message}\n--- last output ---\n${recent.join('\n')}`);
