@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { ensureGo, ensureSystemPackages } = require('./system-deps');
+const { checkNativeModules } = require('./native-modules');
 
 const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'node_modules/@backstage/cli/bin/backstage-cli');
@@ -45,6 +46,7 @@ async function startStack(options = {}) {
   if (!fs.existsSync(cli)) {
     throw new Error('npm packages are missing: run `npm ci` first');
   }
+  checkNativeModules();
   const appUrl = `http://localhost:${appPort}`;
   const backendUrl = `http://localhost:${backendPort}`;
   // Jest sets NODE_ENV=test, which the app's bundler has no browserslist for.
