@@ -12,7 +12,9 @@ import { randomUUID } from 'node:crypto';
 
 /** Options of {@link createEgressRequestAction}. @public */
 export interface EgressRequestActionOptions {
+  /** Issues the token on behalf of the user who runs the template. */
   auth: AuthService;
+  /** Finds the egress backend (`/api/egress`). */
   discovery: DiscoveryService;
   /** The app's base URL, for the link to the entity's Egress tab. */
   appBaseUrl: string;
