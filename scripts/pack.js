@@ -23,14 +23,19 @@ const PUBLISHABLE = [
   'plugins/scaffolder-backend-module-egress',
 ];
 
-function packAll(outDir = path.join(root, 'dist-packages')) {
+/**
+ * @param {string} [outDir]
+ * @param {(line: string) => void} [log]
+ * @returns {string[]} the tarballs' paths
+ */
+function packAll(outDir = path.join(root, 'dist-packages'), log = line => console.error(line)) {
   fs.mkdirSync(outDir, { recursive: true });
   const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  console.error('[pack] type declarations (tsc)');
+  log('[pack] type declarations (tsc)');
   run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', root]);
   return PUBLISHABLE.map(dir => {
     const cwd = path.join(root, dir);
-    console.error(`[pack] ${dir}`);
+    log(`[pack] ${dir}`);
     run(process.execPath, [cli, 'package', 'build'], cwd);
     run(process.execPath, [cli, 'package', 'prepack'], cwd);
     try {

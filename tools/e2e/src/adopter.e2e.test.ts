@@ -37,7 +37,7 @@ describe('the packed plugins in an adopter backend', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-adopter-'));
-    const tarballs: string[] = packAll(path.join(dir, 'tarballs'));
+    const tarballs: string[] = packAll(path.join(dir, 'tarballs'), () => undefined);
     expect(tarballs.map(t => path.basename(t)).sort()).toEqual([
       'backstage-egress-plugin-egress-0.1.0.tgz',
       'backstage-egress-plugin-egress-backend-0.1.0.tgz',
@@ -101,7 +101,9 @@ describe('the packed plugins in an adopter backend', () => {
         '  auth:',
         '    externalAccess:',
         '      - type: static',
-        '        options: { token: ${ADOPTER_STATIC_TOKEN}, subject: adopter-ci }',
+        '        options:',
+        '          token: ${ADOPTER_STATIC_TOKEN}',
+        '          subject: adopter-ci',
         '  database:',
         '    client: pg',
         '    pluginDivisionMode: schema',
@@ -157,6 +159,25 @@ describe('the packed plugins in an adopter backend', () => {
       await exited;
     }
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('packs the frontend plugin with every entry point it declares', () => {
+    const tarball = path.join(dir, 'tarballs/backstage-egress-plugin-egress-0.1.0.tgz');
+    const files = new Set(
+      execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+        .split('\n')
+        .map(f => f.replace(/^package\//, '')),
+    );
+    const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+    const entries = [
+      manifest.main,
+      manifest.types,
+      ...Object.values(manifest.exports as Record<string, string | Record<string, string>>).flatMap(e =>
+        typeof e === 'string' ? [e] : [e.import, e.types].filter(Boolean),
+      ),
+    ].map((f: string) => f.replace(/^\.\//, ''));
+    expect(entries).toEqual(expect.arrayContaining(['dist/index.esm.js', 'dist/alpha.esm.js', 'dist/alpha.d.ts']));
+    expect(entries.filter(f => !files.has(f))).toEqual([]);
   });
 
   it('answers the health check without credentials', async () => {
