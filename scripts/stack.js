@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { ensureGo, ensureSystemPackages } = require('./system-deps');
+const { checkNativeModules } = require('./native-modules');
 
 const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'node_modules/@backstage/cli/bin/backstage-cli');
@@ -21,6 +22,7 @@ const cli = path.join(root, 'node_modules/@backstage/cli/bin/backstage-cli');
  * @property {number} [backendPort]
  * @property {number} [appPort]
  * @property {string[]} [extraConfig]    additional app-config YAML texts
+ * @property {boolean} [app]              also start the app dev server (default true)
  * @property {(line: string) => void} [log]
  * @property {AbortSignal} [signal]       aborting stops whatever has started so far and rejects
  */
@@ -34,6 +36,7 @@ async function startStack(options = {}) {
     backendPort = 7007,
     appPort = 3000,
     extraConfig = [],
+    app = true,
     log: userLog = line => console.log(line),
     signal,
   } = options;
@@ -47,6 +50,7 @@ async function startStack(options = {}) {
   if (!fs.existsSync(cli)) {
     throw new Error('npm packages are missing: run `npm ci` first');
   }
+  checkNativeModules();
   const appUrl = `http://localhost:${appPort}`;
   const backendUrl = `http://localhost:${backendPort}`;
   // Jest sets NODE_ENV=test, which the app's bundler has no browserslist for.
@@ -119,15 +123,13 @@ async function startStack(options = {}) {
       configArgs.push('--config', file);
     });
 
-    for (const [name, dir] of [
-      ['backend', 'packages/backend'],
-      ['app', 'packages/app'],
-    ]) {
+    const packages = [['backend', 'packages/backend'], ...(app ? [['app', 'packages/app']] : [])];
+    for (const [name, dir] of packages) {
       checkAborted();
       children.push(startPackage(name, path.join(root, dir), configArgs, env, log, () => stopped || Boolean(signal?.aborted)));
     }
     await waitForUrl(`${backendUrl}/api/egress/health`, 'backend', children, checkAborted);
-    await waitForUrl(appUrl, 'app', children, checkAborted);
+    if (app) await waitForUrl(appUrl, 'app', children, checkAborted);
   } catch (e) {
     await stop();
     if (signal?.aborted) throw new StackAborted();

@@ -13,6 +13,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { ensureGo, ensureSystemPackages } = require('./system-deps');
 const postgres = require('./postgres');
+const { checkNativeModules } = require('./native-modules');
 
 const root = path.resolve(__dirname, '..');
 
@@ -20,6 +21,7 @@ async function main() {
   if (!fs.existsSync(path.join(root, 'node_modules/@backstage/cli'))) {
     throw new Error('npm packages are missing: run `npm ci` first');
   }
+  checkNativeModules();
   ensureSystemPackages();
   ensureGo();
 

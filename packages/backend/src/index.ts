@@ -12,5 +12,11 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(egressDemoPolicyModule);
 backend.add(import('@backstage-egress/plugin-egress-backend'));
+// Software templates, with the egress:request action (and the catalog's Template kind).
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
+backend.add(import('@backstage-egress/plugin-scaffolder-backend-module-egress'));
+// MCP clients reach the actions of backend.actions.pluginSources (the egress actions) at /api/mcp-actions/v1.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.start();

@@ -10,6 +10,8 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { DefaultClusterService } from './kubernetes';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createEgressWorkflow } from './workflow/createWorkflow';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { registerEgressActions } from './actions/egressActions';
 
 /**
  * The egress backend plugin: requests, approvals, and egress resources in the
@@ -33,6 +35,8 @@ export const egressPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         auditor: coreServices.auditor,
         notifications: notificationService,
+        auth: coreServices.auth,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -47,6 +51,8 @@ export const egressPlugin = createBackendPlugin({
         scheduler,
         auditor,
         notifications,
+        auth,
+        actionsRegistry,
       }) {
         permissionsRegistry.addPermissions(egressPermissions);
         const clusters = ClusterDirectory.fromConfig(config, {
@@ -78,6 +84,12 @@ export const egressPlugin = createBackendPlugin({
           await createRouter({ httpAuth, permissions, clusters, logger, clusterService, catalog, requests: workflow.service }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        registerEgressActions({
+          actionsRegistry,
+          auth,
+          requests: workflow.service,
+          appBaseUrl: config.getOptionalString('app.baseUrl') ?? '',
+        });
       },
     });
   },

@@ -62,7 +62,7 @@ export function normalizeHost(raw: string): { host: string; problem?: HostProble
   return { host: wildcard ? `*.${ascii}` : ascii };
 }
 
-/** True for `*.example.com`. */
+/** True for `*.example.com`. @public */
 export function isWildcardHost(host: string): boolean {
   return host.startsWith('*.');
 }
@@ -166,6 +166,7 @@ export function checkHost(host: string): HostProblem | undefined {
  * True when every name `host` stands for is also matched by `pattern`.
  * Patterns are `*` (everything), `*.example.com` (any depth below
  * example.com, not example.com itself) or an exact host.
+ * @public
  */
 export function hostMatchesPattern(host: string, pattern: string): boolean {
   if (pattern === '*') return true;
@@ -176,7 +177,7 @@ export function hostMatchesPattern(host: string, pattern: string): boolean {
   return host === pattern;
 }
 
-/** True when `host` and `pattern` have at least one name in common. */
+/** True when `host` and `pattern` have at least one name in common. @public */
 export function hostOverlapsPattern(host: string, pattern: string): boolean {
   if (hostMatchesPattern(host, pattern)) return true;
   // A wildcard request covers everything below it, including the pattern.

@@ -66,3 +66,18 @@ export {
 export type { KubernetesManifest } from './manifests';
 export { resourceName, isDns1123Label, fnv1a32, fnv1a64, MAX_RESOURCE_NAME_LENGTH } from './names';
 export { hostMatchesPattern, hostOverlapsPattern, isWildcardHost } from './hostnames';
+export {
+  egressDraftInputSchema,
+  entityEgressInputSchema,
+  entityEgressOutputSchema,
+  egressRequestSummarySchema,
+  egressPreviewOutputSchema,
+  egressRequestOutcomeSchema,
+  entityEgressTabPath,
+} from './actionSchemas';
+export type {
+  EgressDraftInput,
+  EntityEgressOutput,
+  EgressPreviewOutput,
+  EgressRequestOutcome,
+} from './actionSchemas';

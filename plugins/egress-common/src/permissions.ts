@@ -3,7 +3,7 @@ import {
   type Permission,
 } from '@backstage/plugin-permission-common';
 
-/** Resource type of the resource permissions: catalog entities, so catalog rules such as IS_ENTITY_OWNER apply. */
+/** Resource type of the resource permissions: catalog entities, so catalog rules such as IS_ENTITY_OWNER apply. @public */
 export const EGRESS_ENTITY_RESOURCE_TYPE = 'catalog-entity';
 
 /**

@@ -3,7 +3,7 @@
  * evaluation against a draft. The same evaluation runs for the preview and
  * for create, so the verdict a user sees is the verdict they get.
  */
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { checkHost, hostMatchesPattern, hostOverlapsPattern, isWildcardHost, normalizeHost } from './hostnames';
 import { EgressRequestDraft, Protocol, PROTOCOLS } from './model';
 import { riskFlags } from './risk';

@@ -4,7 +4,7 @@
  * rules) is checked in validation.ts so every problem gets our own code and
  * message.
  */
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 const portSchema = z
   .object({
