@@ -12,5 +12,9 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(egressDemoPolicyModule);
 backend.add(import('@backstage-egress/plugin-egress-backend'));
+// Live updates to open pages and notifications to people: the egress
+// backend publishes through both when they are installed.
+backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.start();
