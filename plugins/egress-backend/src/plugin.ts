@@ -9,6 +9,7 @@ import { createRouter } from './service/router';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { DefaultClusterService } from './kubernetes';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { createEgressWorkflow } from './workflow/createWorkflow';
 
 /**
@@ -33,6 +34,7 @@ export const egressPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         auditor: coreServices.auditor,
         notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init({
         config,
@@ -47,6 +49,7 @@ export const egressPlugin = createBackendPlugin({
         scheduler,
         auditor,
         notifications,
+        signals,
       }) {
         permissionsRegistry.addPermissions(egressPermissions);
         const clusters = ClusterDirectory.fromConfig(config, {
@@ -69,13 +72,23 @@ export const egressPlugin = createBackendPlugin({
           scheduler,
           auditor,
           notifications,
+          signals,
           permissions,
           catalog,
           clusters,
           clusterClients: clusterService,
         });
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, clusters, logger, clusterService, catalog, requests: workflow.service }),
+          await createRouter({
+            httpAuth,
+            permissions,
+            clusters,
+            logger,
+            clusterService,
+            catalog,
+            requests: workflow.service,
+            policy: workflow.policy,
+          }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
