@@ -21,7 +21,10 @@ export type {
   IstioKind,
   MeshMode,
   NamespaceInventory,
+  PolicySummary,
   PreviewResult,
+  RequestAction,
+  RequestDisplayState,
   RequestDetail,
   RequestTarget,
 } from '@backstage-egress/plugin-egress-common';

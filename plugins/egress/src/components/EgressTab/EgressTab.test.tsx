@@ -35,7 +35,7 @@ describe('EgressTab', () => {
     ).toBeInTheDocument();
     expect(screen.getByText(/overrides the mesh-wide mode/)).toBeInTheDocument();
 
-    const devHosts = screen.getByRole('table', { name: 'Allowed hosts in Development' });
+    const devHosts = screen.getByRole('region', { name: 'Allowed hosts in Development' });
     expect(within(devHosts).getByRole('button', { name: 'hooks.slack.com' })).toBeInTheDocument();
     expect(within(devHosts).getByText('github.com')).toBeInTheDocument();
     expect(within(devHosts).getByText('Not managed here')).toBeInTheDocument();
@@ -50,7 +50,7 @@ describe('EgressTab', () => {
       getEntity: async () => ({ ...entityEgress, requests: [pendingRequest] }),
     });
     await renderWithApis(<EgressTab />, { api });
-    const history = await screen.findByRole('table', { name: 'Request history' });
+    const history = await screen.findByRole('region', { name: 'Request history' });
     expect(within(history).getByRole('button', { name: 'api.stripe.com' })).toBeInTheDocument();
     expect(api.listRequests).not.toHaveBeenCalled();
   });
@@ -64,7 +64,7 @@ describe('EgressTab', () => {
       }),
     });
     await renderWithApis(<EgressTab />, { api });
-    const history = await screen.findByRole('table', { name: 'Request history' });
+    const history = await screen.findByRole('region', { name: 'Request history' });
     expect(within(history).getByText(/dev: failed — cluster dev: quota exceeded/)).toBeInTheDocument();
     expect(api.getRequest).not.toHaveBeenCalled();
     expect(api.listRequests).not.toHaveBeenCalled();
@@ -75,13 +75,13 @@ describe('EgressTab', () => {
 
     expect(await screen.findByText('Error: Problem with cluster Production')).toBeInTheDocument();
     expect(screen.getAllByText('cluster prod: connection refused').length).toBeGreaterThan(0);
-    expect(screen.getByRole('table', { name: 'Allowed hosts in Development' })).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'Allowed hosts in Development' })).toBeInTheDocument();
   });
 
   it('lists the requests with status and per-cluster apply errors', async () => {
     await renderWithApis(<EgressTab />, { api: fakeEgressApi() });
 
-    const history = await screen.findByRole('table', { name: 'Request history' });
+    const history = await screen.findByRole('region', { name: 'Request history' });
     expect(within(history).getByText('Pending')).toBeInTheDocument();
     expect(within(history).getByText('Active')).toBeInTheDocument();
     expect(within(history).getByText(/dev: failed — cluster dev: webhook denied/)).toBeInTheDocument();

@@ -1,13 +1,8 @@
+import { EmptyState, Table, TableColumn } from '@backstage/core-components';
 import Link from '@material-ui/core/Link';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { EmptyState } from '@backstage/core-components';
 import { EgressRequest, RequestTarget } from '../../api/types';
-import { Destinations } from '../common/Destinations';
+import { Destinations, destinationsOf } from '../common/Destinations';
 import { formatPorts, formatTime, shortRef } from '../common/format';
 import { RequestStatusChip } from '../common/RequestStatusChip';
 
@@ -26,7 +21,10 @@ const ApplyState = (props: { targets?: RequestTarget[] }) => {
   );
 };
 
-/** The service's egress requests, newest first; a host opens the request. */
+/**
+ * The service's egress requests in a Backstage table: search, a status
+ * filter, sortable columns and pages, newest first; a host opens the request.
+ */
 export const RequestHistory = (props: {
   requests: EgressRequest[];
   targets: Map<string, RequestTarget[]>;
@@ -42,44 +40,38 @@ export const RequestHistory = (props: {
       />
     );
   }
+  const columns: TableColumn<EgressRequest>[] = [
+    {
+      title: 'Hosts',
+      field: 'hosts',
+      customFilterAndSearch: (term, r) => destinationsOf(r).join(' ').includes(String(term)),
+      customSort: (a, b) => destinationsOf(a)[0].localeCompare(destinationsOf(b)[0]),
+      render: r => (
+        <Link component="button" variant="body2" style={{ textAlign: 'left' }} onClick={() => onOpenRequest(r.id)}>
+          <Destinations request={r} />
+        </Link>
+      ),
+    },
+    { title: 'Ports', field: 'ports', sorting: false, render: r => formatPorts(r.ports) },
+    { title: 'Clusters', field: 'clusters', sorting: false, render: r => r.clusters.join(', ') },
+    { title: 'Status', field: 'status', render: r => <RequestStatusChip status={r.status} displayState={r.displayState} /> },
+    { title: 'Applied', sorting: false, render: r => <ApplyState targets={targets.get(r.id)} /> },
+    {
+      title: 'Requested',
+      field: 'requestedAt',
+      defaultSort: 'desc',
+      render: r => `${formatTime(r.requestedAt)} by ${shortRef(r.requestedBy)}`,
+    },
+  ];
   return (
-    <Table size="small" aria-label="Request history">
-      <TableHead>
-        <TableRow>
-          <TableCell>Hosts</TableCell>
-          <TableCell>Ports</TableCell>
-          <TableCell>Clusters</TableCell>
-          <TableCell>Status</TableCell>
-          <TableCell>Applied</TableCell>
-          <TableCell>Requested</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {requests.map(request => (
-          <TableRow key={request.id}>
-            <TableCell>
-              <Link component="button" variant="body2" style={{ textAlign: 'left' }} onClick={() => onOpenRequest(request.id)}>
-                <Destinations request={request} />
-              </Link>
-            </TableCell>
-            <TableCell style={{ whiteSpace: 'nowrap' }}>
-              {request.ports.map(p => (
-                <div key={p.number}>{formatPorts([p])}</div>
-              ))}
-            </TableCell>
-            <TableCell>{request.clusters.join(', ')}</TableCell>
-            <TableCell>
-              <RequestStatusChip status={request.status} />
-            </TableCell>
-            <TableCell>
-              <ApplyState targets={targets.get(request.id)} />
-            </TableCell>
-            <TableCell>
-              {formatTime(request.requestedAt)} by {shortRef(request.requestedBy)}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <section aria-label="Request history">
+    <Table<EgressRequest>
+      title="Requests"
+      columns={columns}
+      data={requests}
+      filters={[{ column: 'Status', type: 'multiple-select' }]}
+      options={{ paging: requests.length > 10, pageSize: 10, pageSizeOptions: [10, 25, 50], search: true, padding: 'dense' }}
+    />
+    </section>
   );
 };

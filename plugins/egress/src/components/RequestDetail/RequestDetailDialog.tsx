@@ -1,5 +1,5 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { riskFlags } from '@backstage-egress/plugin-egress-common';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -8,8 +8,9 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { RequestDetail } from '../../api/types';
-import { useEgressPolicy } from '../../hooks/useEgressPolicy';
+import { useLiveUpdates, useUpdatedAt } from '../../hooks/useLiveUpdates';
 import { useRequestDetail } from '../../hooks/useRequestDetail';
+import { LastUpdated } from '../common/LastUpdated';
 import { formatDate, formatPorts, formatTime, shortRef } from '../common/format';
 import { RequestStatusChip } from '../common/RequestStatusChip';
 import { RiskFlagChips } from '../common/RiskFlagChips';
@@ -53,17 +54,23 @@ const RequestDetailContent = (props: {
   const { detail, allowDecision, onChanged } = props;
   const { request } = detail;
   const classes = useStyles();
-  const policy = useEgressPolicy();
-  const flags = riskFlags(request, policy);
   return (
     <>
       <dl className={classes.facts}>
         <dt>Status</dt>
         <dd>
-          <RequestStatusChip status={request.status} />
+          <RequestStatusChip status={request.status} displayState={request.displayState} />
+          {request.displayState?.message && (
+            <Typography variant="body2" component="span">
+              {' '}
+              {request.displayState.message}
+            </Typography>
+          )}
         </dd>
         <dt>Entity</dt>
-        <dd>{request.entityRef}</dd>
+        <dd>
+          <EntityRefLink entityRef={request.entityRef} defaultKind="component" />
+        </dd>
         <dt>Namespace</dt>
         <dd>{request.namespace}</dd>
         {(request.hosts ?? []).length > 0 && (
@@ -115,7 +122,7 @@ const RequestDetailContent = (props: {
         )}
         <dt>Risk flags</dt>
         <dd>
-          <RiskFlagChips flags={flags} />
+          {request.riskFlags ? <RiskFlagChips flags={request.riskFlags} /> : '—'}
         </dd>
       </dl>
       <div className={classes.section}>
@@ -143,10 +150,14 @@ const RequestDetailLoader = (props: {
   onChanged: () => void;
 }) => {
   const { value, loading, error, retry } = useRequestDetail(props.requestId);
+  const { live } = useLiveUpdates(retry, { concerns: change => change.requestId === props.requestId });
+  const updatedAt = useUpdatedAt(value);
   if (loading && !value) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error && !value) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
   return (
+    <>
+    <LastUpdated at={updatedAt} live={live} />
     <RequestDetailContent
       detail={value}
       allowDecision={props.allowDecision}
@@ -155,6 +166,7 @@ const RequestDetailLoader = (props: {
         props.onChanged();
       }}
     />
+    </>
   );
 };
 

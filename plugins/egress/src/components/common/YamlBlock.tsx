@@ -12,6 +12,8 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.text.primary,
     border: `1px solid ${theme.palette.divider}`,
     borderRadius: theme.shape.borderRadius,
+    // Scrollable, so keyboard users must be able to focus (and scroll) it.
+    '&:focus-visible': { outline: `3px solid ${theme.palette.primary.main}`, outlineOffset: 2 },
   },
 }));
 
@@ -26,6 +28,7 @@ export const YamlBlock = (props: { cluster: string; title?: string; yaml: string
       <pre
         className={classes.pre}
         role="region"
+        tabIndex={0}
         aria-label={`YAML for cluster ${props.cluster}`}
       >
         {props.yaml}
