@@ -1,7 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { createExtensionTester } from '@backstage/frontend-test-utils';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { egressEntityContent } from '../../alpha';
 import {
@@ -11,6 +11,7 @@ import {
   entityRef,
   fakeEgressApi,
   pendingRequest,
+  preview,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
@@ -129,6 +130,50 @@ describe('EgressTab', () => {
     expect(
       await screen.findByText('Error: egress backend unavailable', { selector: 'h6' }),
     ).toBeInTheDocument();
+  });
+
+  it('turns a request Active without reload when the backend signals its change, and says when it updated', async () => {
+    let requests = [pendingRequest];
+    const api = fakeEgressApi({ getEntity: async () => ({ ...entityEgress, requests }) });
+    const subscribers: Array<(m: any) => void> = [];
+    const signals = { subscribe: (_c: string, fn: (m: any) => void) => { subscribers.push(fn); return { unsubscribe: () => {} }; } };
+    await renderWithApis(<EgressTab />, { api, signals });
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Request history' })).getByText('Pending')).toBeInTheDocument());
+    requests = [{ ...pendingRequest, status: 'active' }];
+    // Another entity's change does not reload this tab.
+    act(() => subscribers.forEach(fn => fn({ requestId: 'other', entityRef: 'component:default/other', status: 'active', action: 'transition' })));
+    expect(api.getEntity).toHaveBeenCalledTimes(1);
+    act(() => subscribers.forEach(fn => fn({ requestId: pendingRequest.id, entityRef, status: 'active', action: 'transition' })));
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Request history' })).getByText('Active')).toBeInTheDocument());
+    expect(api.getEntity).toHaveBeenCalledTimes(2);
+    expect(screen.getByTestId('last-updated')).toHaveTextContent(/^Updated \S+$/);
+  });
+
+  it('shows the state the backend derives from the clusters, with its explanation', async () => {
+    const degraded = {
+      ...activeRequest,
+      displayState: { status: 'degraded' as const, message: 'Applied on dev; prod failed: connection refused' },
+    };
+    await renderWithApis(<EgressTab />, { api: fakeEgressApi({ getEntity: async () => ({ ...entityEgress, requests: [degraded] }) }) });
+    await waitFor(() => expect(screen.getByText('Degraded')).toBeInTheDocument());
+    expect(screen.getByText('Degraded').closest('[title]')).toHaveAttribute('title', 'Applied on dev; prod failed: connection refused');
+  });
+
+  it('confirms a submitted request and says what happens next', async () => {
+    const api = fakeEgressApi({ preview: async () => preview('needs-approval') });
+    await renderWithApis(<EgressTab />, { api });
+    await userEvent.click(await screen.findByRole('button', { name: 'Request outbound access' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(within(dialog).getByLabelText('Hosts'));
+    await userEvent.paste('api.stripe.com');
+    await userEvent.click(within(dialog).getByLabelText('Development'));
+    await userEvent.click(within(dialog).getByLabelText('Justification'));
+    await userEvent.paste('Card payments via Stripe');
+    await within(dialog).findByText('Needs platform approval');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Submit request' }));
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Request for api.stripe.com sent: it waits for a platform-team decision. You will be notified.',
+    );
   });
 
   it('explains the missing annotation instead of calling the backend', async () => {

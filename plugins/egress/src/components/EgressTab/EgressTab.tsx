@@ -10,6 +10,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
+import { useVisibleFocus } from '../common/useVisibleFocus';
 import {
   isEgressAvailable,
   KUBERNETES_NAMESPACE_ANNOTATION,
@@ -44,6 +45,7 @@ export function submittedText(request: EgressRequest): string {
 }
 
 const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
+  useVisibleFocus();
   const { entityRef, namespace } = props;
   const { value, loading, error, retry } = useEntityEgress(entityRef);
   const { live } = useLiveUpdates(retry, { concerns: change => change.entityRef === entityRef });
@@ -62,6 +64,7 @@ const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
 
   return (
     <Content>
+      <div id="egress-tab">
       <ContentHeader title="Egress">
         <RequestAccessButton
           entityRef={entityRef}
@@ -117,6 +120,7 @@ const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
         onClose={() => setOpenRequest(undefined)}
         onChanged={() => retry()}
       />
+      </div>
     </Content>
   );
 };
