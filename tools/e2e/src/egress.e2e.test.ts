@@ -270,4 +270,43 @@ describe('egress portal end to end', () => {
     expect(await managedResources('search')).toMatchObject({ serviceentries: 0 });
     await dave.context.close();
   });
+
+  it('an owner completes a request with the keyboard only', async () => {
+    const owner = await signIn('alice');
+    await openEntityTab(owner.page, 'checkout');
+    const { page } = owner;
+
+    /** Presses Tab until the focused element has this accessible name (or fails). */
+    async function tabTo(name: string | RegExp) {
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el) return '';
+          const labelled = el.getAttribute('aria-labelledby');
+          const byId = labelled ? document.getElementById(labelled)?.textContent : undefined;
+          const label = (el as HTMLInputElement).labels?.[0]?.textContent;
+          return (el.getAttribute('aria-label') ?? byId ?? label ?? el.textContent ?? '').trim();
+        });
+        if (typeof name === 'string' ? focused.startsWith(name) : name.test(focused)) return;
+      }
+      throw new Error(`Tab never reached ${name}`);
+    }
+
+    await tabTo('Request outbound access');
+    await page.keyboard.press('Enter');
+    const form = page.getByRole('dialog');
+    await form.getByLabel('Hosts', { exact: true }).waitFor();
+    await tabTo('Hosts');
+    await page.keyboard.type('api.paypal.com');
+    await tabTo(CLUSTER);
+    await page.keyboard.press('Space');
+    await tabTo('Justification');
+    await page.keyboard.type('Wallet payments go to PayPal');
+    await form.getByText('Needs platform approval').waitFor();
+    await tabTo('Submit request');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').getByText(/Request for api.paypal.com sent/).waitFor();
+    await owner.context.close();
+  });
 });

@@ -186,3 +186,16 @@ export function fakeEgressApi(overrides: Partial<EgressApi> = {}): jest.Mocked<E
     Object.entries(api).map(([k, fn]) => [k, jest.fn(fn as any)]),
   ) as unknown as jest.Mocked<EgressApi>;
 }
+
+/** A signals API whose `send` delivers a message to every subscriber, as the backend would. */
+export function fakeSignals() {
+  const subscribers: Array<(message: any) => void> = [];
+  return {
+    subscribe: (_channel: string, onMessage: (message: any) => void) => {
+      subscribers.push(onMessage);
+      return { unsubscribe: () => {} };
+    },
+    send: (message: { requestId: string; entityRef: string; status: string; action: string }) =>
+      subscribers.forEach(fn => fn(message)),
+  };
+}

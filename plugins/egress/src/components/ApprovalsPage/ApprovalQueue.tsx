@@ -3,7 +3,6 @@ import { EgressRequestStatus, RiskFlagCode } from '@backstage-egress/plugin-egre
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
-import Link from '@material-ui/core/Link';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';
@@ -12,7 +11,7 @@ import { EgressCluster, EgressRequest } from '../../api/types';
 import { useEntityOwners } from '../../hooks/useEntityOwners';
 import { useLiveUpdates } from '../../hooks/useLiveUpdates';
 import { QueueFilters, useRequestList } from '../../hooks/useRequestList';
-import { Destinations, destinationsOf } from '../common/Destinations';
+import { destinationColumn } from '../common/Destinations';
 import { formatAge, formatDate, formatPorts, formatTime, shortRef } from '../common/format';
 import { LastUpdated } from '../common/LastUpdated';
 import { RequestStatusChip } from '../common/RequestStatusChip';
@@ -81,22 +80,11 @@ export const ApprovalQueue = (props: {
 
   // The table re-creates its rows when its columns change: keep them stable.
   const columns = useMemo((): TableColumn<EgressRequest>[] => [
-    {
-      title: 'Destination',
-      field: 'hosts',
-      customFilterAndSearch: (term, r) => destinationsOf(r).join(' ').includes(String(term)),
-      customSort: (a, b) => destinationsOf(a)[0].localeCompare(destinationsOf(b)[0]),
-      render: r => (
-        <>
-          <Link component="button" variant="body2" style={{ textAlign: 'left' }} onClick={() => setOpenRequest(r.id)}>
-            <Destinations request={r} />
-          </Link>
-          <Typography variant="body2" color="textSecondary">
-            {r.ports.map(p => formatPorts([p])).join(', ')}
-          </Typography>
-        </>
-      ),
-    },
+    destinationColumn('Destination', setOpenRequest, r => (
+      <Typography variant="body2" color="textSecondary">
+        {r.ports.map(p => formatPorts([p])).join(', ')}
+      </Typography>
+    )),
     {
       title: 'Entity',
       field: 'entityRef',

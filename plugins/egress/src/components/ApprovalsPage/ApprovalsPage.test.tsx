@@ -1,6 +1,6 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { fakeEgressApi, pendingRequest } from '../../__testUtils__/fixtures';
+import { fakeEgressApi, fakeSignals, pendingRequest } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
 import { ApprovalsPage } from './ApprovalsPage';
 
@@ -78,13 +78,12 @@ describe('ApprovalsPage', () => {
   it('shows a new request without reload when the backend signals it', async () => {
     let items = [pendingRequest];
     const api = fakeEgressApi({ listRequests: async () => ({ items }) });
-    const subscribers: Array<(m: any) => void> = [];
-    const signals = { subscribe: (_c: string, fn: (m: any) => void) => { subscribers.push(fn); return { unsubscribe: () => {} }; } };
+    const signals = fakeSignals();
     await renderWithApis(<ApprovalsPage />, { api, signals });
     const table = await screen.findByRole('region', { name: 'Pending requests' });
     await within(table).findByRole('button', { name: 'api.stripe.com' });
     items = [wildcardHttp, pendingRequest];
-    act(() => subscribers.forEach(fn => fn({ requestId: wildcardHttp.id, entityRef: wildcardHttp.entityRef, status: 'pending', action: 'created' })));
+    act(() => signals.send({ requestId: wildcardHttp.id, entityRef: wildcardHttp.entityRef, status: 'pending', action: 'created' }));
     // The table re-creates its rows as data arrives: assert on the current DOM.
     await waitFor(() => expect(screen.getByRole('button', { name: '*.example.com' })).toBeInTheDocument());
     expect(api.listRequests).toHaveBeenCalledTimes(2);

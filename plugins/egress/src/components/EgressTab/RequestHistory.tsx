@@ -1,8 +1,7 @@
 import { EmptyState, Table, TableColumn } from '@backstage/core-components';
-import Link from '@material-ui/core/Link';
 import Typography from '@material-ui/core/Typography';
 import { EgressRequest, RequestTarget } from '../../api/types';
-import { Destinations, destinationsOf } from '../common/Destinations';
+import { destinationColumn } from '../common/Destinations';
 import { formatPorts, formatTime, shortRef } from '../common/format';
 import { RequestStatusChip } from '../common/RequestStatusChip';
 
@@ -41,17 +40,7 @@ export const RequestHistory = (props: {
     );
   }
   const columns: TableColumn<EgressRequest>[] = [
-    {
-      title: 'Hosts',
-      field: 'hosts',
-      customFilterAndSearch: (term, r) => destinationsOf(r).join(' ').includes(String(term)),
-      customSort: (a, b) => destinationsOf(a)[0].localeCompare(destinationsOf(b)[0]),
-      render: r => (
-        <Link component="button" variant="body2" style={{ textAlign: 'left' }} onClick={() => onOpenRequest(r.id)}>
-          <Destinations request={r} />
-        </Link>
-      ),
-    },
+    destinationColumn('Hosts', onOpenRequest),
     { title: 'Ports', field: 'ports', sorting: false, render: r => formatPorts(r.ports) },
     { title: 'Clusters', field: 'clusters', sorting: false, render: r => r.clusters.join(', ') },
     { title: 'Status', field: 'status', render: r => <RequestStatusChip status={r.status} displayState={r.displayState} /> },
