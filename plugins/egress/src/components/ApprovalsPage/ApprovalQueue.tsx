@@ -204,7 +204,7 @@ export const ApprovalQueue = (props: {
         isLoading={list.loading && !list.items}
         columns={columns}
         data={rows}
-        options={{ paging: true, pageSize: 10, pageSizeOptions: [10, 25, 50], search: true, padding: 'dense' }}
+        options={{ paging: true, pageSize: 10, pageSizeOptions: [10, 25, 50], search: true, padding: 'dense', draggable: false }}
         emptyContent={
           <Typography style={{ padding: 16 }}>
             {view === 'pending' ? 'No requests waiting for a decision.' : 'No decided requests.'} Change the filters, or check

@@ -4,21 +4,21 @@ import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
-import { useVisibleFocus } from '../common/useVisibleFocus';
+import { EGRESS_SCOPE, useAccessibleStyles } from '../common/accessibleStyles';
 import { useSearchParams } from 'react-router-dom';
 import { useClusters } from '../../hooks/useClusters';
 import { ApprovalQueue } from './ApprovalQueue';
 
 /** The platform team's page for deciding egress requests. */
 export const ApprovalsPage = () => {
-  useVisibleFocus();
+  useAccessibleStyles();
   const [view, setView] = useState<'pending' | 'history'>('pending');
   // The cluster filter degrades to "all clusters" when the list cannot be read.
   const { value: clusters } = useClusters();
   // A notification links here with ?request=<id>: open that request.
   const [params] = useSearchParams();
   return (
-    <main>
+    <main className={EGRESS_SCOPE}>
     <Content>
       <ContentHeader title="Egress approvals" />
       <Typography variant="body1" paragraph>

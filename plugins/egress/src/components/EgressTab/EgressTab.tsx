@@ -10,7 +10,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
-import { useVisibleFocus } from '../common/useVisibleFocus';
+import { EGRESS_SCOPE, useAccessibleStyles } from '../common/accessibleStyles';
 import {
   isEgressAvailable,
   KUBERNETES_NAMESPACE_ANNOTATION,
@@ -45,7 +45,7 @@ export function submittedText(request: EgressRequest): string {
 }
 
 const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
-  useVisibleFocus();
+  useAccessibleStyles();
   const { entityRef, namespace } = props;
   const { value, loading, error, retry } = useEntityEgress(entityRef);
   const { live } = useLiveUpdates(retry, { concerns: change => change.entityRef === entityRef });
@@ -64,7 +64,7 @@ const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
 
   return (
     <Content>
-      <div id="egress-tab">
+      <div id="egress-tab" className={EGRESS_SCOPE}>
       <ContentHeader title="Egress">
         <RequestAccessButton
           entityRef={entityRef}

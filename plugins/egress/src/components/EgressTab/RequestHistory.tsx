@@ -59,7 +59,7 @@ export const RequestHistory = (props: {
       columns={columns}
       data={requests}
       filters={[{ column: 'Status', type: 'multiple-select' }]}
-      options={{ paging: requests.length > 10, pageSize: 10, pageSizeOptions: [10, 25, 50], search: true, padding: 'dense' }}
+      options={{ paging: requests.length > 10, pageSize: 10, pageSizeOptions: [10, 25, 50], search: true, padding: 'dense', draggable: false }}
     />
     </section>
   );

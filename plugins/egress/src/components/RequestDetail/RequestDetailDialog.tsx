@@ -1,6 +1,7 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
+import { EGRESS_SCOPE } from '../common/accessibleStyles';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
@@ -183,7 +184,7 @@ export const RequestDetailDialog = (props: {
 }) => {
   const { requestId, onClose, onChanged, allowDecision = false } = props;
   return (
-    <Dialog open={Boolean(requestId)} onClose={onClose} fullWidth maxWidth="md" aria-labelledby="egress-request-detail-title">
+    <Dialog open={Boolean(requestId)} className={EGRESS_SCOPE} onClose={onClose} fullWidth maxWidth="md" aria-labelledby="egress-request-detail-title">
       <DialogTitle id="egress-request-detail-title">Egress request</DialogTitle>
       <DialogContent dividers>
         {requestId && (
