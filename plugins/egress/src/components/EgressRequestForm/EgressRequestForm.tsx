@@ -107,11 +107,13 @@ export const EgressRequestForm = (props: {
   // Why Submit is disabled: every problem, in plain words, before anything is sent.
   const blockers = form.allErrors.map(e => plainMessage(e.message));
   const waiting = form.valid && (preview.loading || !preview.value);
-  const submitReason = blockers.length > 0
-    ? `Submit is available once ${blockers.length === 1 ? 'this is' : `these ${blockers.length} are`} fixed: ${blockers.join('; ')}`
-    : waiting
-      ? 'Checking the request against the policy…'
-      : undefined;
+  let submitReason: string | undefined;
+  if (blockers.length > 0) {
+    const count = blockers.length === 1 ? 'this is' : `these ${blockers.length} are`;
+    submitReason = `Submit is available once ${count} fixed: ${blockers.join('; ')}`;
+  } else if (waiting) {
+    submitReason = 'Checking the request against the policy…';
+  }
 
   const submit = async () => {
     if (!form.valid || blockers.length > 0) {
