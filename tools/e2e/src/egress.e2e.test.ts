@@ -156,6 +156,14 @@ describe('egress portal end to end', () => {
       if (r.url().includes('/api/egress/requests?') && r.ok()) lists.push(await r.json().catch(() => undefined));
     });
     expect(await seriousViolations(platform.page, 'main')).toEqual([]);
+    // Nothing cut at 1280 px: no sidebar label or table header is clipped.
+    await platform.page.getByText('Sign out').first().waitFor();
+    const clipped = await platform.page.evaluate(() =>
+      [...document.querySelectorAll('[class*="BackstageSidebarItem-label"], main th')]
+        .filter(el => el.scrollWidth > el.clientWidth + 1)
+        .map(el => el.textContent),
+    );
+    expect(clipped).toEqual([]);
 
     // The service owner asks for api.stripe.com over TLS through the egress gateway.
     const owner = await signIn('alice');

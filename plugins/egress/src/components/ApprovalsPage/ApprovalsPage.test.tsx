@@ -20,10 +20,13 @@ const wildcardHttp = {
 };
 
 async function openRequest(host: string) {
-  // The table re-renders its rows once the entity owners arrive: click the current button.
-  await screen.findAllByRole('link', { name: 'payments-team' });
-  await userEvent.click(await screen.findByRole('button', { name: host }));
-  return screen.findByRole('dialog');
+  // The table re-creates its rows as owners and clusters arrive: click until
+  // the current row's button opens the dialog.
+  await waitFor(async () => {
+    if (!screen.queryByRole('dialog')) await userEvent.click(screen.getByRole('button', { name: host }));
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+  });
+  return screen.getByRole('dialog');
 }
 
 describe('ApprovalsPage', () => {

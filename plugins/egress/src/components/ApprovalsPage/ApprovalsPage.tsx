@@ -6,8 +6,11 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { EGRESS_SCOPE, useAccessibleStyles } from '../common/accessibleStyles';
 import { useSearchParams } from 'react-router-dom';
+import { EgressCluster } from '../../api/types';
 import { useClusters } from '../../hooks/useClusters';
 import { ApprovalQueue } from './ApprovalQueue';
+
+const NO_CLUSTERS: EgressCluster[] = [];
 
 /** The platform team's page for deciding egress requests. */
 export const ApprovalsPage = () => {
@@ -42,7 +45,7 @@ export const ApprovalsPage = () => {
         <ApprovalQueue
           key={view}
           view={view}
-          clusters={clusters ?? []}
+          clusters={clusters ?? NO_CLUSTERS}
           initialRequest={view === 'pending' ? params.get('request') ?? undefined : undefined}
         />
       </Box>
