@@ -21,6 +21,14 @@ const repoRoot = path.resolve(__dirname, '../../..');
 const screenshots = path.join(repoRoot, 'docs/screenshots');
 // The README's screenshots are rewritten only on request.
 const SCREENSHOTS = process.env.EGRESS_SCREENSHOTS === '1';
+/** Sidebar labels and table headers cut short or past the window's right edge. */
+function clipped(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('[class*="BackstageSidebarItem-label"], main th')]
+      .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > window.innerWidth)
+      .map(el => el.textContent ?? ''),
+  );
+}
 async function screenshot(page: Page, name: string, fullPage = false) {
   if (SCREENSHOTS) await page.screenshot({ path: path.join(screenshots, name), fullPage });
 }
@@ -150,6 +158,7 @@ describe('egress portal end to end', () => {
     const platform = await signIn('carol');
     await platform.page.goto(`${stack.appUrl}/egress-approvals`);
     await platform.page.getByRole('main').getByText('Pending requests').first().waitFor();
+    await platform.page.getByRole('main').getByText(/^Updated /).first().waitFor();
     // Every request list the page receives, to compare its risk flags with the chips.
     const lists: any[] = [];
     platform.page.on('response', async r => {
@@ -158,12 +167,7 @@ describe('egress portal end to end', () => {
     expect(await seriousViolations(platform.page, 'main')).toEqual([]);
     // Nothing cut at 1280 px: no sidebar label or table header is clipped.
     await platform.page.getByText('Sign out').first().waitFor();
-    const clipped = await platform.page.evaluate(() =>
-      [...document.querySelectorAll('[class*="BackstageSidebarItem-label"], main th')]
-        .filter(el => el.scrollWidth > el.clientWidth + 1)
-        .map(el => el.textContent),
-    );
-    expect(clipped).toEqual([]);
+    expect(await clipped(platform.page)).toEqual([]);
 
     // The service owner asks for api.stripe.com over TLS through the egress gateway.
     const owner = await signIn('alice');
@@ -203,6 +207,7 @@ describe('egress portal end to end', () => {
     const received = lists.filter(Boolean).reverse().flatMap(l => l.items).find((r: any) => (r.hosts ?? []).includes(HOST));
     const fromBackend = received.riskFlags.map((f: any) => f.code);
     expect(fromBackend.length).toBeGreaterThan(0);
+    expect(await clipped(platform.page)).toEqual([]);
     const shown = await row.first().locator('[aria-label="Risk flags"] .MuiChip-label').allInnerTexts();
     const labels: Record<string, string> = {
       wildcard: 'Wildcard host', 'plain-http': 'Plain HTTP', 'plain-tcp': 'Plain TCP', cidr: 'IP range',

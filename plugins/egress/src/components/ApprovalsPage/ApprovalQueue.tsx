@@ -3,6 +3,7 @@ import { EgressRequestStatus, RiskFlagCode } from '@backstage-egress/plugin-egre
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
+import LinearProgress from '@material-ui/core/LinearProgress';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';
@@ -88,6 +89,8 @@ export const ApprovalQueue = (props: {
     {
       title: 'Entity',
       field: 'entityRef',
+      // Entity names stay whole.
+      cellStyle: { whiteSpace: 'nowrap' },
       render: r => (
         <>
           <EntityRefLink entityRef={r.entityRef} defaultKind="component" />
@@ -99,7 +102,6 @@ export const ApprovalQueue = (props: {
         </>
       ),
     },
-    { title: 'Requester', field: 'requestedBy', render: r => shortRef(r.requestedBy) },
     { title: 'Justification', field: 'justification', render: r => <span style={{ whiteSpace: 'pre-wrap' }}>{r.justification}</span> },
     { title: 'Clusters', field: 'clusters', sorting: false, render: r => <ClusterModes names={r.clusters} clusters={clusters} /> },
     { title: 'Risk', sorting: false, render: r => (r.riskFlags ? <RiskFlagChips flags={r.riskFlags} /> : '—') },
@@ -107,9 +109,16 @@ export const ApprovalQueue = (props: {
       title: 'Requested',
       field: 'requestedAt',
       defaultSort: 'desc',
-      render: r => <span title={formatTime(r.requestedAt)}>{formatAge(r.requestedAt)}</span>,
+      render: r => (
+        <>
+          <span title={formatTime(r.requestedAt)}>{formatAge(r.requestedAt)}</span>
+          <Typography variant="body2">by {shortRef(r.requestedBy)}</Typography>
+          <Typography variant="body2" color="textSecondary">
+            expires {r.expiresAt ? formatDate(r.expiresAt) : 'never'}
+          </Typography>
+        </>
+      ),
     },
-    { title: 'Expires', field: 'expiresAt', render: r => (r.expiresAt ? formatDate(r.expiresAt) : 'Never') },
     ...(view === 'history'
       ? ([
           { title: 'Status', field: 'status', render: r => <RequestStatusChip status={r.status} displayState={r.displayState} /> },
@@ -198,10 +207,11 @@ export const ApprovalQueue = (props: {
       <LastUpdated at={list.updatedAt} live={live} />
 
       {list.error && <ResponseErrorPanel error={list.error} />}
+      {/* Not the table's own spinner: it has no accessible name. */}
+      {list.loading && !list.items && <LinearProgress aria-label="Loading requests" />}
       <section aria-label={view === 'pending' ? 'Pending requests' : 'Request history'}>
       <Table<EgressRequest>
         title={view === 'pending' ? 'Pending requests' : 'Request history'}
-        isLoading={list.loading && !list.items}
         columns={columns}
         data={rows}
         options={{ paging: true, pageSize: 10, pageSizeOptions: [10, 25, 50], search: true, padding: 'dense', draggable: false }}

@@ -60,9 +60,9 @@ describe('ApprovalsPage', () => {
     const table = screen.getByRole('region', { name: 'Pending requests' });
     expect(within(table).getByText('Card payments via Stripe')).toBeInTheDocument();
     expect(within(table).getByRole('link', { name: 'payments-api' })).toHaveAttribute('href', '/catalog/default/component/payments-api');
-    expect(within(table).getByText('jane')).toBeInTheDocument();
+    expect(within(table).getByText('by jane')).toBeInTheDocument();
     expect(within(table).getByText(/days ago|h ago|min ago/)).toBeInTheDocument();
-    expect(within(table).getByText('Never')).toBeInTheDocument();
+    expect(within(table).getByText('expires never')).toBeInTheDocument();
     expect(within(table).getByText('(allows any host)')).toBeInTheDocument();
     expect(within(table).getByText('(blocks unregistered hosts)')).toBeInTheDocument();
   });
