@@ -62,7 +62,8 @@ export interface Config {
     /**
      * The platform's egress policy, evaluated the same way for the preview and
      * for new requests (parsed by the common package's parseEgressPolicy).
-     * @visibility frontend
+     * Backend only: the browser gets its summary from `GET /policy` and the
+     * risk flags with each request.
      */
     policy?: {
       /** Protocols that may be requested (HTTPS, TLS, HTTP, HTTP2, GRPC, TCP); all when unset. */

@@ -18,5 +18,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-m
 backend.add(import('@backstage-egress/plugin-scaffolder-backend-module-egress'));
 // MCP clients reach the actions of backend.actions.pluginSources (the egress actions) at /api/mcp-actions/v1.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
+// Live updates to open pages and notifications to people: the egress
+// backend publishes through both when they are installed.
+backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.start();

@@ -9,6 +9,7 @@ import { createRouter } from './service/router';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { DefaultClusterService } from './kubernetes';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { createEgressWorkflow } from './workflow/createWorkflow';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { registerEgressActions } from './actions/egressActions';
@@ -37,6 +38,7 @@ export const egressPlugin = createBackendPlugin({
         notifications: notificationService,
         auth: coreServices.auth,
         actionsRegistry: actionsRegistryServiceRef,
+        signals: signalsServiceRef,
       },
       async init({
         config,
@@ -53,6 +55,7 @@ export const egressPlugin = createBackendPlugin({
         notifications,
         auth,
         actionsRegistry,
+        signals,
       }) {
         permissionsRegistry.addPermissions(egressPermissions);
         const clusters = ClusterDirectory.fromConfig(config, {
@@ -75,13 +78,23 @@ export const egressPlugin = createBackendPlugin({
           scheduler,
           auditor,
           notifications,
+          signals,
           permissions,
           catalog,
           clusters,
           clusterClients: clusterService,
         });
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, clusters, logger, clusterService, catalog, requests: workflow.service }),
+          await createRouter({
+            httpAuth,
+            permissions,
+            clusters,
+            logger,
+            clusterService,
+            catalog,
+            requests: workflow.service,
+            policy: workflow.policy,
+          }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         registerEgressActions({

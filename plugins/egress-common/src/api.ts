@@ -4,7 +4,7 @@
  * only; the backend builds these and the frontend client reads them.
  */
 import type { KubernetesManifest } from './manifests';
-import type { EgressRequest, EgressRequestStatus, TargetApplyStatus } from './model';
+import type { EgressRequest, EgressRequestStatus, Protocol, TargetApplyStatus } from './model';
 import type { PolicyEvaluation } from './policy';
 import type { RiskFlag } from './risk';
 import type { FieldIssue } from './validation';
@@ -97,12 +97,69 @@ export interface NamespaceInventory extends CacheFreshness {
   resources: InventoryResource[];
 }
 
+/** Something a user may do to a request; the backend decides for the caller. @public */
+export type RequestActionName = 'approve' | 'reject' | 'cancel' | 'revoke';
+
+/** Whether the caller may take an action on a request, and why not. @public */
+export interface RequestAction {
+  name: RequestActionName;
+  allowed: boolean;
+  /** Why the action is not allowed, in plain words. */
+  reason?: string;
+}
+
+/** A request's state as shown to people, derived from its per-cluster targets. @public */
+export interface RequestDisplayState {
+  status:
+    | 'pending'
+    | 'progressing'
+    | 'active'
+    | 'degraded'
+    | 'unknown'
+    | 'rejected'
+    | 'cancelled'
+    | 'revoking'
+    | 'revoked'
+    | 'expired';
+  message: string;
+  /** Earliest next attempt of a failed cluster. */
+  nextAttemptAt?: string;
+}
+
 /** A request as the backend stores and returns it. @public */
 export interface EgressRequestRecord extends EgressRequest {
   /** While `revoking`: the status the request ends in once removed everywhere. */
   ending?: 'revoked' | 'expired';
   /** ISO-8601 instant of the last change. */
   updatedAt: string;
+  /** What an approver should notice, computed by the backend against the platform's policy. */
+  riskFlags?: RiskFlag[];
+  /** What the caller may do to this request (and why not), computed by the backend. */
+  actions?: RequestAction[];
+  /** The state to show, derived from the targets. */
+  displayState?: RequestDisplayState;
+}
+
+/**
+ * The platform's policy as the browser sees it (`GET /policy`): enough for
+ * the form to guide the user; never the host lists.
+ * @public
+ */
+export interface PolicySummary {
+  /** Protocols that may be requested. */
+  allowedProtocols: Protocol[];
+  /** Ports that may be requested; absent when any port may be. */
+  allowedPorts?: number[];
+  /** Whether a justification is required. */
+  requireJustification: boolean;
+  /** Longest grant in days; when set, an expiry is required. */
+  maxTtlDays?: number;
+  /** Whether `*.example.com` hosts may be requested. */
+  allowWildcards: boolean;
+  /** Whether IP ranges may be requested. */
+  allowCidrs: boolean;
+  /** Whether every request must go through the egress gateway. */
+  requireEgressGateway: boolean;
 }
 
 /** Answer of `GET /entity`: the entity's namespace in its target clusters. @public */
@@ -130,6 +187,8 @@ export interface RequestTarget {
   appliedAt?: string;
   /** Earliest time of the next retry of a failed target. */
   nextAttemptAt?: string;
+  /** Whether the cluster holds what was applied. */
+  sync?: 'in-sync' | 'drifted' | 'unknown';
   /**
    * Istio's own verdict on the applied resources, from the status istiod
    * writes on them (analysis messages, conditions). Present for applied
@@ -226,3 +285,19 @@ export interface EgressRequestPage {
   /** Pass as `cursor` for the next page; absent on the last page. */
   nextCursor?: string;
 }
+
+/** Backstage signals channel on which the backend announces request changes. @public */
+export const EGRESS_SIGNAL_CHANNEL = 'egress:requests';
+
+/**
+ * Message on {@link EGRESS_SIGNAL_CHANNEL}: which request changed and how.
+ * Open pages reload what they show; the message itself carries no content.
+ * @public
+ */
+export type RequestChangedSignal = {
+  requestId: string;
+  entityRef: string;
+  status: EgressRequestStatus;
+  /** The audit action that changed it: `created`, `transition`, `applied`, `apply-failed`, ... */
+  action: string;
+};

@@ -27,7 +27,13 @@ export type {
   PreviewResult,
   RequestDetail,
   EgressRequestPage,
+  RequestAction,
+  RequestActionName,
+  RequestDisplayState,
+  PolicySummary,
+  RequestChangedSignal,
 } from './api';
+export { EGRESS_SIGNAL_CHANNEL } from './api';
 export { egressRequestDraftSchema } from './schema';
 export type { EgressRequestDraftShape } from './schema';
 export { validateDraft, DRAFT_LIMITS, REQUEST_ID_PATTERN, isRequestId } from './validation';
@@ -37,6 +43,7 @@ export {
   egressPolicySchema,
   parseEgressPolicy,
   evaluatePolicy,
+  summarizePolicy,
 } from './policy';
 export type {
   EgressPolicy,

@@ -1,4 +1,4 @@
-import { DEFAULT_EGRESS_POLICY, EgressPolicy, evaluatePolicy, parseEgressPolicy } from './policy';
+import { DEFAULT_EGRESS_POLICY, EgressPolicy, evaluatePolicy, parseEgressPolicy, summarizePolicy } from './policy';
 import { EgressRequestDraft } from './model';
 import { PAYMENTS_NOW, paymentsDraft } from './__fixtures__/paymentsDraft';
 
@@ -155,5 +155,25 @@ describe('evaluatePolicy', () => {
 
   it('matches auto-approve patterns on normalised hosts', () => {
     expect(evaluate({ hosts: ['API.Stripe.com.'] }, { autoApproveHosts: ['api.stripe.com'] }).verdict).toBe('auto-approve');
+  });
+});
+
+describe('summarizePolicy', () => {
+  it('lists every protocol when none are configured and leaves out the host lists', () => {
+    const summary = summarizePolicy(parseEgressPolicy({ deniedHosts: ['pastebin.com'], autoApproveHosts: ['api.github.com'] }));
+    expect(summary).toEqual({
+      allowedProtocols: ['HTTPS', 'TLS', 'HTTP', 'HTTP2', 'GRPC', 'TCP'],
+      requireJustification: true,
+      allowWildcards: false,
+      allowCidrs: false,
+      requireEgressGateway: false,
+    });
+  });
+
+  it('carries the configured protocols, ports, TTL and rules', () => {
+    const summary = summarizePolicy(
+      parseEgressPolicy({ allowedProtocols: ['https'], allowedPorts: [443], maxTtlDays: 30, allowWildcards: true, requireJustification: false }),
+    );
+    expect(summary).toMatchObject({ allowedProtocols: ['HTTPS'], allowedPorts: [443], maxTtlDays: 30, allowWildcards: true, requireJustification: false });
   });
 });

@@ -7,6 +7,7 @@ import { z } from 'zod/v3';
 import { checkHost, hostMatchesPattern, hostOverlapsPattern, isWildcardHost, normalizeHost } from './hostnames';
 import { EgressRequestDraft, Protocol, PROTOCOLS } from './model';
 import { riskFlags } from './risk';
+import type { PolicySummary } from './api';
 
 /** Platform egress policy. @public */
 export interface EgressPolicy {
@@ -221,4 +222,21 @@ export function evaluatePolicy(
   else if (addresses.length > 0) reason = 'needs an approver: IP ranges are never auto-approved';
   else reason = 'needs an approver';
   return { verdict: 'needs-approval', rule: 'manualApproval', reason, reasons: [{ rule: 'manualApproval', reason }] };
+}
+
+/**
+ * What the browser may know of a policy (`GET /policy`): the rules a form
+ * guides with, not the host lists.
+ * @public
+ */
+export function summarizePolicy(policy: EgressPolicy): PolicySummary {
+  return {
+    allowedProtocols: policy.allowedProtocols ?? [...PROTOCOLS],
+    ...(policy.allowedPorts ? { allowedPorts: policy.allowedPorts } : {}),
+    requireJustification: policy.requireJustification,
+    ...(policy.maxTtlDays !== undefined ? { maxTtlDays: policy.maxTtlDays } : {}),
+    allowWildcards: policy.allowWildcards,
+    allowCidrs: policy.allowCidrs,
+    requireEgressGateway: policy.requireEgressGateway,
+  };
 }

@@ -27,7 +27,7 @@ describe('riskFlags', () => {
       viaEgressGateway: false,
       expiresAt: undefined,
     });
-    expect(result.map(f => f.code)).toEqual(['wildcard', 'plain-http', 'plain-tcp', 'no-gateway', 'long-expiry', 'not-allow-listed']);
+    expect(result.map(f => f.code)).toEqual(['wildcard', 'plain-http', 'plain-tcp', 'no-gateway', 'no-expiry', 'not-allow-listed']);
     expect(result[0].message).toContain('*.example.com');
     expect(result[1].message).toContain('80, 8080');
     expect(result[4].message).toContain('no expiry');

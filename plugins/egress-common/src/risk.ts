@@ -13,6 +13,7 @@ export type RiskFlagCode =
   | 'cidr'
   | 'no-gateway'
   | 'long-expiry'
+  | 'no-expiry'
   | 'not-allow-listed';
 
 /** One risk flag. @public */
@@ -61,7 +62,7 @@ export function riskFlags(
   }
   const expires = draft.expiresAt ? Date.parse(draft.expiresAt) : NaN;
   if (Number.isNaN(expires)) {
-    flags.push({ code: 'long-expiry', message: 'no expiry: access stays until revoked' });
+    flags.push({ code: 'no-expiry', message: 'no expiry: access stays until revoked' });
   } else if (expires - now.getTime() > LONG_EXPIRY_DAYS * DAY_MS) {
     flags.push({ code: 'long-expiry', message: `access lasts more than ${LONG_EXPIRY_DAYS} days` });
   }

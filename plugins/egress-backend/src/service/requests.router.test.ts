@@ -27,6 +27,8 @@ const config = {
       { name: 'prod', url: 'https://127.0.0.1:1', serviceAccountToken: 't' },
     ],
     reconcileIntervalSeconds: 3600,
+    // Only the risk-flag tests request these hosts.
+    policy: { autoApproveHosts: ['*.allowed.example'], allowedProtocols: ['HTTPS', 'TLS'] },
   },
 };
 
@@ -304,4 +306,72 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
       expect(await snapshot()).toBe(before);
     });
   });
+
+  describe('policy facts from the server', () => {
+    it('GET /policy gives the summary of the configured policy and no host lists', async () => {
+      const res = await request(server).get('/api/egress/policy').set('Authorization', header('otherTeam'));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        allowedProtocols: ['HTTPS', 'TLS'],
+        requireJustification: true,
+        allowWildcards: false,
+        allowCidrs: false,
+        requireEgressGateway: false,
+      });
+      expect((await request(server).get('/api/egress/policy').set('Authorization', header('unauthenticated'))).status).toBe(401);
+    });
+
+    it('every answer carrying a request carries the risk flags the policy gives it', async () => {
+      const listed = await api.create('owner', freshDraft({ hosts: [`h${++seq}.allowed.example`], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }));
+      const unlisted = await api.create('owner', freshDraft());
+      expect(listed.status).toBe(201);
+      expect(unlisted.status).toBe(201);
+      // On the auto-approve list, through the gateway, one day: nothing to flag.
+      expect(listed.body.riskFlags).toEqual([]);
+      expect(unlisted.body.riskFlags.map((f: { code: string }) => f.code)).toEqual(['no-expiry', 'not-allow-listed']);
+
+      const detail = await request(server).get(`/api/egress/requests/${unlisted.body.id}`).set('Authorization', header('platform'));
+      expect(detail.body.request.riskFlags).toEqual(unlisted.body.riskFlags);
+      const page = await request(server).get('/api/egress/requests?limit=200').set('Authorization', header('platform'));
+      const fromList = page.body.items.find((r: { id: string }) => r.id === listed.body.id);
+      expect(fromList.riskFlags).toEqual([]);
+      const entity = await request(server)
+        .get(`/api/egress/entity?entityRef=${encodeURIComponent(listed.body.entityRef)}`)
+        .set('Authorization', header('owner'));
+      const fromEntity = entity.body.requests.find((r: { id: string }) => r.id === unlisted.body.id);
+      expect(fromEntity.riskFlags).toEqual(unlisted.body.riskFlags);
+      const rejected = await api.action('platform', unlisted.body.id, 'reject', { comment: 'no' });
+      expect(rejected.body.riskFlags).toEqual(unlisted.body.riskFlags);
+    });
+  
+    it('previews byte for byte what approval applies, the approver named once known', async () => {
+      const preview = async (body: object) =>
+        (await request(server).post('/api/egress/preview').set('Authorization', header('owner')).send(body)).body;
+      const manifestsOf = async (id: string) =>
+        (await request(server).get(`/api/egress/requests/${id}`).set('Authorization', header('owner'))).body.manifests;
+
+      // Auto-approved: requester and approver (the policy) are known at preview time.
+      const autoId = randomUUID();
+      const auto = freshDraft({ id: autoId, hosts: [`p${++seq}.allowed.example`], expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+      const autoPreview = await preview(auto);
+      expect(autoPreview.policy.verdict).toBe('auto-approve');
+      expect(autoPreview.manifests[0].yaml).toContain('egress.backstage.io/approved-by: policy');
+      expect((await api.create('owner', auto)).status).toBe(201);
+      expect(await manifestsOf(autoId)).toEqual(autoPreview.manifests);
+
+      // Needs an approver: the preview names the annotation; approval fills in who.
+      const manualId = randomUUID();
+      const manual = freshDraft({ id: manualId });
+      const manualPreview = await preview(manual);
+      expect(manualPreview.manifests[0].yaml).toContain(`egress.backstage.io/requested-by: ${USERS.owner.ref}`);
+      expect((await api.create('owner', manual)).status).toBe(201);
+      expect((await api.action('platform', manualId, 'approve')).status).toBe(200);
+      const applied = await manifestsOf(manualId);
+      expect(applied.map((m: { yaml: string }) => m.yaml)).toEqual(
+        manualPreview.manifests.map((m: { yaml: string }) =>
+          m.yaml.replace(/approved-by: .*set on approval.*/g, `approved-by: ${USERS.platform.ref}`),
+        ),
+      );
+    });
+});
 });

@@ -3,7 +3,15 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { EgressRequestStatus } from '@backstage-egress/plugin-egress-common';
+import {
+  DEFAULT_EGRESS_POLICY,
+  EgressPolicy,
+  EgressRequestStatus,
+  egressRequestReadPermission,
+  summarizePolicy,
+} from '@backstage-egress/plugin-egress-common';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
@@ -11,6 +19,7 @@ import { ClusterService } from '../kubernetes/types';
 import { addKubernetesRoutes } from './kubernetesRoutes';
 import { createOpenApiRouter } from '../schema/openapi';
 import { EgressRequestService } from '../workflow/EgressRequestService';
+import { riskFlagger } from './riskFlags';
 
 /** Dependencies of the egress router. */
 export interface RouterOptions {
@@ -22,6 +31,8 @@ export interface RouterOptions {
   requests?: EgressRequestService;
   clusterService: ClusterService;
   catalog: CatalogService;
+  /** The platform's policy: its summary is served, and it decides the risk flags. */
+  policy?: EgressPolicy;
 }
 
 /**
@@ -33,10 +44,25 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, permissions, requests, clusterService, catalog } = options;
+  const policy = options.policy ?? DEFAULT_EGRESS_POLICY;
+  const flagged = riskFlagger(policy);
   const router = await createOpenApiRouter();
+  const user = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user'] });
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  router.get('/policy', async (req, res) => {
+    const [decision] = await permissions.authorize(
+      [{ permission: egressRequestReadPermission }],
+      { credentials: await user(req) },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You are not allowed to read egress data');
+    }
+    res.json(summarizePolicy(policy));
   });
 
   addKubernetesRoutes(router, {
@@ -44,13 +70,15 @@ export async function createRouter(
     permissions,
     clusterService,
     catalog,
-    requests,
+    requests: requests && {
+      async entityRequests(entityRef, credentials) {
+        const found = await requests.entityRequests(entityRef, credentials);
+        return { ...found, requests: found.requests.map(flagged) };
+      },
+    },
   });
 
   if (requests) {
-    const user = (req: express.Request) =>
-      httpAuth.credentials(req, { allow: ['user'] });
-
     router.post('/preview', async (req, res) => {
       res.json(await requests.preview(req.body, await user(req)));
     });
@@ -58,13 +86,12 @@ export async function createRouter(
     router.post('/requests', async (req, res) => {
       const { request, created } = await requests.submit(req.body, await user(req), req);
       // A repeated submit (same id, requester and draft) answers 200 with the stored request.
-      res.status(created ? 201 : 200).json(request);
+      res.status(created ? 201 : 200).json(flagged(request));
     });
 
     router.get('/requests', async (req, res) => {
       const q = req.query;
-      res.json(
-        await requests.list(
+      const page = await requests.list(
           {
             status: q.status?.split(',') as EgressRequestStatus[] | undefined,
             entityRef: q.entityRef,
@@ -74,31 +101,32 @@ export async function createRouter(
             limit: q.limit ? Number(q.limit) : undefined,
           },
           await user(req),
-        ),
-      );
+        );
+      res.json({ ...page, items: page.items.map(flagged) });
     });
 
     router.get('/requests/:id', async (req, res) => {
-      res.json(await requests.get(req.params.id, await user(req)));
+      const detail = await requests.get(req.params.id, await user(req));
+      res.json({ ...detail, request: flagged(detail.request) });
     });
 
     router.post('/requests/:id/approve', async (req, res) => {
       const credentials = await user(req);
-      res.json(await requests.approve(req.params.id, req.body?.comment, credentials, req));
+      res.json(flagged(await requests.approve(req.params.id, req.body?.comment, credentials, req)));
     });
 
     router.post('/requests/:id/reject', async (req, res) => {
       const credentials = await user(req);
-      res.json(await requests.reject(req.params.id, req.body.comment, credentials, req));
+      res.json(flagged(await requests.reject(req.params.id, req.body.comment, credentials, req)));
     });
 
     router.post('/requests/:id/cancel', async (req, res) => {
-      res.json(await requests.cancel(req.params.id, await user(req), req));
+      res.json(flagged(await requests.cancel(req.params.id, await user(req), req)));
     });
 
     router.post('/requests/:id/revoke', async (req, res) => {
       const credentials = await user(req);
-      res.json(await requests.revoke(req.params.id, req.body?.comment, credentials, req));
+      res.json(flagged(await requests.revoke(req.params.id, req.body?.comment, credentials, req)));
     });
   }
 

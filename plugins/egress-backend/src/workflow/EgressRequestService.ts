@@ -53,6 +53,9 @@ import { IstioVerdictSource, withIstioVerdicts } from './istioVerdicts';
 /** Actor of decisions made by the policy. */
 export const POLICY_ACTOR = 'policy';
 
+/** What the preview shows as the approver until someone approves. */
+export const APPROVER_PLACEHOLDER = '(set on approval to the approver)';
+
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
 // ClusterManifests, PreviewResult and RequestDetail are what the routes
@@ -103,15 +106,24 @@ export class EgressRequestService {
     if (overlaps.length > 0) {
       return { valid: false, errors: overlaps, warnings: validation.warnings, riskFlags: [], manifests: [] };
     }
+    const policy = evaluatePolicy(draft, this.options.policy, { now: this.now() });
     return {
       valid: true,
       errors: [],
       warnings: [...validation.warnings, ...this.unmanagedWarnings(draft)],
-      policy: evaluatePolicy(draft, this.options.policy, { now: this.now() }),
+      policy,
       riskFlags: riskFlags(draft, this.options.policy, { now: this.now() }),
-      // The client's id, when it sent one, is the id create will store: the
-      // preview shows the very names and labels that approval applies.
-      manifests: this.render({ ...draft, id: id ?? 'preview' }),
+      // The client's id, when it sent one, is the id create will store, and
+      // the requester and approver annotations are rendered as approval will
+      // set them: the preview is what approval applies (for an approver not
+      // yet known, a placeholder names the annotation).
+      manifests: this.render({
+        ...draft,
+        id: id ?? 'preview',
+        requestedBy: credentials.principal.userEntityRef,
+        decidedBy: policy.verdict === 'auto-approve' ? POLICY_ACTOR : APPROVER_PLACEHOLDER,
+        status: 'approved',
+      }),
     };
   }
 

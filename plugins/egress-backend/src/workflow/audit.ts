@@ -3,7 +3,8 @@ import { Request } from 'express';
 import { NewAuditEvent } from '../database/EgressStore';
 
 /**
- * Sends the workflow's audit events to Backstage's auditor service as well;
+ * Sends the workflow's audit events to Backstage's auditor service (and to
+ * `onEvent`) as well;
  * the append-only trail in the database is written by the store in the same
  * transaction as each change.
  */
@@ -11,6 +12,8 @@ export class EgressAuditor {
   constructor(
     private readonly auditor: AuditorService | undefined,
     private readonly logger: LoggerService,
+    /** Called with every event, e.g. to tell open pages about the change. */
+    private readonly onEvent?: (requestId: string, event: NewAuditEvent) => Promise<void>,
   ) {}
 
   async report(
@@ -18,6 +21,7 @@ export class EgressAuditor {
     event: NewAuditEvent,
     options: { request?: Request; error?: string } = {},
   ): Promise<void> {
+    await this.onEvent?.(requestId, event);
     if (!this.auditor) return;
     try {
       const e = await this.auditor.createEvent({

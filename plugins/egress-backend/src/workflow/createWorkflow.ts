@@ -8,12 +8,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { SignalsService } from '@backstage/plugin-signals-node';
 import { parseEgressPolicy } from '@backstage-egress/plugin-egress-common';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
 import { DatabaseEgressStore } from '../database/DatabaseEgressStore';
 import { EgressAuditor } from './audit';
 import { ClusterClients } from '../kubernetes/types';
 import { EgressNotifier } from './notifier';
+import { RequestChanges } from './requestChanges';
 import { EgressRequestService } from './EgressRequestService';
 import { Reconciler } from './Reconciler';
 
@@ -32,6 +34,7 @@ export async function createEgressWorkflow(deps: {
   scheduler: SchedulerService;
   auditor?: AuditorService;
   notifications?: NotificationService;
+  signals?: SignalsService;
   permissions: PermissionsService;
   catalog: CatalogService;
   clusters: ClusterDirectory;
@@ -40,10 +43,11 @@ export async function createEgressWorkflow(deps: {
   const { config, logger, clusters } = deps;
   const policy = parseEgressPolicy(config.getOptional('egress.policy'));
   const store = await DatabaseEgressStore.create({ database: deps.database });
-  const auditor = new EgressAuditor(deps.auditor, logger);
   const notifier = new EgressNotifier(deps.notifications, logger, {
     approvers: config.getOptionalStringArray('egress.approvers') ?? DEFAULT_APPROVERS,
   });
+  const changes = new RequestChanges({ store, notifier, logger, signals: deps.signals });
+  const auditor = new EgressAuditor(deps.auditor, logger, (id, event) => changes.changed(id, event));
   const clusterSettings = (name: string) => {
     const c = clusters.get(name);
     return { name, istioNamespace: c?.istioNamespace, egressGateway: c?.egressGateway };
@@ -78,5 +82,5 @@ export async function createEgressWorkflow(deps: {
     initialDelay: { seconds: Math.min(seconds, 10) },
     fn: () => reconciler.tick(),
   });
-  return { store, reconciler, service };
+  return { store, reconciler, service, policy };
 }

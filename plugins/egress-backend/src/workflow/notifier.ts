@@ -47,7 +47,8 @@ export class EgressNotifier {
           ...payload,
           topic: 'egress',
           scope: `egress-request:${request.id}`,
-          link: `${this.options.linkBase ?? '/egress/requests'}/${request.id}`,
+          // The approvals page opens the request named in its query.
+          link: `${this.options.linkBase ?? '/egress-approvals'}?request=${encodeURIComponent(request.id)}`,
         },
       })
       .catch(error =>

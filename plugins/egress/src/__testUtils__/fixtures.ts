@@ -4,6 +4,7 @@ import {
   EgressCluster,
   EgressRequest,
   EntityEgress,
+  PolicySummary,
   PreviewResult,
   RequestDetail,
 } from '../api/types';
@@ -13,9 +14,18 @@ export const entity: Entity = {
   kind: 'Component',
   metadata: {
     name: 'payments-api',
+    namespace: 'default',
     annotations: { 'backstage.io/kubernetes-namespace': 'payments' },
   },
   spec: { type: 'service', owner: 'payments-team', lifecycle: 'production' },
+  relations: [{ type: 'ownedBy', targetRef: 'group:default/payments-team' }],
+};
+
+export const ownerGroup: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'payments-team', namespace: 'default' },
+  spec: { type: 'team', children: [] },
 };
 export const entityRef = 'component:default/payments-api';
 
@@ -53,6 +63,11 @@ export const pendingRequest: EgressRequest = {
   requestedBy: 'user:default/jane',
   requestedAt: '2026-11-20T10:00:00Z',
   updatedAt: '2026-11-20T10:00:00Z',
+  // As the backend flags it: the browser never evaluates the policy.
+  riskFlags: [
+    { code: 'no-expiry', message: 'no expiry: access stays until revoked' },
+    { code: 'not-allow-listed', message: 'api.stripe.com not on the auto-approve list' },
+  ],
 };
 
 export const activeRequest: EgressRequest = {
@@ -127,11 +142,20 @@ export const preview = (verdict: 'auto-approve' | 'needs-approval' | 'denied'): 
       },
     ],
   },
-  riskFlags: [{ code: 'long-expiry', message: 'no expiry: access stays until revoked' }],
+  riskFlags: [{ code: 'no-expiry', message: 'no expiry: access stays until revoked' }],
   manifests: [
     { cluster: 'dev', manifests: [], yaml: 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n' },
   ],
 });
+
+/** The demo policy's summary, as GET /policy serves it. */
+export const policySummary: PolicySummary = {
+  allowedProtocols: ['HTTPS', 'TLS', 'HTTP', 'HTTP2', 'GRPC', 'TCP'],
+  requireJustification: true,
+  allowWildcards: false,
+  allowCidrs: false,
+  requireEgressGateway: false,
+};
 
 export const detailOf = (request: EgressRequest): RequestDetail => ({
   request,
@@ -146,6 +170,7 @@ export const detailOf = (request: EgressRequest): RequestDetail => ({
 export function fakeEgressApi(overrides: Partial<EgressApi> = {}): jest.Mocked<EgressApi> {
   const api: EgressApi = {
     listClusters: async () => clusters,
+    getPolicy: async () => policySummary,
     getEntity: async () => entityEgress,
     preview: async () => preview('needs-approval'),
     createRequest: async () => pendingRequest,
@@ -160,4 +185,17 @@ export function fakeEgressApi(overrides: Partial<EgressApi> = {}): jest.Mocked<E
   return Object.fromEntries(
     Object.entries(api).map(([k, fn]) => [k, jest.fn(fn as any)]),
   ) as unknown as jest.Mocked<EgressApi>;
+}
+
+/** A signals API whose `send` delivers a message to every subscriber, as the backend would. */
+export function fakeSignals() {
+  const subscribers: Array<(message: any) => void> = [];
+  return {
+    subscribe: (_channel: string, onMessage: (message: any) => void) => {
+      subscribers.push(onMessage);
+      return { unsubscribe: () => {} };
+    },
+    send: (message: { requestId: string; entityRef: string; status: string; action: string }) =>
+      subscribers.forEach(fn => fn(message)),
+  };
 }

@@ -3,6 +3,7 @@ import {
   EgressCluster,
   EgressRequest,
   EntityEgress,
+  PolicySummary,
   PreviewResult,
   RequestDetail,
   RequestDraftInput,
@@ -16,6 +17,8 @@ export type { EgressCluster } from './types';
 export interface EgressApi {
   /** The target clusters with their state (reachable, mesh mode, gateway, sync). */
   listClusters(): Promise<EgressCluster[]>;
+  /** The platform's policy as the form may know it: protocols, ports, expiry and justification rules. */
+  getPolicy(): Promise<PolicySummary>;
   /** The entity's namespace in each of its target clusters: inventory, mesh mode, Sidecar override. */
   getEntity(entityRef: string): Promise<EntityEgress>;
   /**

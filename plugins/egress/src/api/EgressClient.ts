@@ -5,6 +5,7 @@ import {
   EgressCluster,
   EgressRequest,
   EntityEgress,
+  PolicySummary,
   PreviewResult,
   RequestDetail,
   RequestDraftInput,
@@ -25,6 +26,10 @@ export class EgressClient implements EgressApi {
   async listClusters(): Promise<EgressCluster[]> {
     const body = await this.call<{ items: EgressCluster[] }>('GET', '/clusters');
     return body.items;
+  }
+
+  getPolicy(): Promise<PolicySummary> {
+    return this.call('GET', '/policy');
   }
 
   getEntity(entityRef: string): Promise<EntityEgress> {

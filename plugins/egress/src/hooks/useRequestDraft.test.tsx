@@ -1,4 +1,4 @@
-import { DEFAULT_EGRESS_POLICY, isRequestId } from '@backstage-egress/plugin-egress-common';
+import { isRequestId } from '@backstage-egress/plugin-egress-common';
 import { TestApiProvider } from '@backstage/test-utils';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { ReactNode } from 'react';
@@ -18,7 +18,6 @@ function renderForm(api = fakeEgressApi()) {
         entityRef: 'component:default/payments-api',
         namespace: 'payments',
         knownClusters: ['dev', 'prod'],
-        policy: DEFAULT_EGRESS_POLICY,
       });
       const preview = usePreview(form.draft, form.valid);
       return { form, preview };

@@ -1,5 +1,4 @@
 import {
-  EgressPolicy,
   FieldIssue,
   Protocol,
   validateDraft,
@@ -107,16 +106,25 @@ export function toDraft(
 }
 
 function groupByField(issues: FieldIssue[], destination: DraftFields['destination']) {
-  const out: Partial<Record<DraftField, string[]>> = {};
+  const out: Partial<Record<DraftField, FieldIssue[]>> = {};
   for (const issue of issues) {
     let field = fieldOfPath(issue.path);
     if (field === 'hosts' && destination === 'addresses' && issue.code === 'destination-required') {
       field = 'addresses';
     }
-    (out[field] ??= []).push(issue.message);
+    const list = (out[field] ??= []);
+    if (!list.some(i => i.message === issue.message)) list.push(issue);
   }
   return out;
 }
+
+/**
+ * Codes that only say a field is still empty: shown once that field was
+ * touched. Every other problem shows as soon as the user has started, next
+ * to its field, even one they have not touched (e.g. the gateway checkbox
+ * left on when a wildcard host is typed).
+ */
+const EMPTY_FIELD_CODES = new Set(['destination-required', 'clusters-empty', 'ports-empty', 'required', 'justification-required']);
 
 /** The form fields whose messages a change to `key` reveals. */
 function touchedFields(key: keyof DraftFields): DraftField[] {
@@ -134,9 +142,13 @@ export function useRequestDraft(options: {
   entityRef: string;
   namespace: string;
   knownClusters: string[];
-  policy: EgressPolicy;
+  /** From the policy summary; required when unknown. */
+  requireJustification?: boolean;
+  /** Problems the backend's preview found (overlaps, policy denials, warnings), already mapped to draft paths. */
+  serverIssues?: { errors: FieldIssue[]; warnings: FieldIssue[] };
 }) {
-  const { entityRef, namespace, knownClusters, policy } = options;
+  const { entityRef, namespace, knownClusters, serverIssues } = options;
+  const requireJustification = options.requireJustification ?? true;
   const [fields, setFields] = useState<DraftFields>({
     destination: 'hosts',
     hosts: '',
@@ -165,12 +177,19 @@ export function useRequestDraft(options: {
     () =>
       validateDraft(draft, {
         knownClusters: knownKey ? knownKey.split(',') : undefined,
-        requireJustification: policy.requireJustification,
+        requireJustification,
       }),
-    [draft, knownKey, policy.requireJustification],
+    [draft, knownKey, requireJustification],
   );
-  const errors = useMemo(() => groupByField(validation.errors, fields.destination), [validation, fields.destination]);
-  const warnings = useMemo(() => groupByField(validation.warnings, fields.destination), [validation, fields.destination]);
+  const allErrors = useMemo(
+    () => [...validation.errors, ...(validation.valid ? serverIssues?.errors ?? [] : [])],
+    [validation, serverIssues],
+  );
+  const errors = useMemo(() => groupByField(allErrors, fields.destination), [allErrors, fields.destination]);
+  const warnings = useMemo(
+    () => groupByField([...validation.warnings, ...(serverIssues?.warnings ?? [])], fields.destination),
+    [validation, serverIssues, fields.destination],
+  );
 
   const touch = (...list: DraftField[]) =>
     setTouched(prev => {
@@ -224,7 +243,13 @@ export function useRequestDraft(options: {
     );
   };
 
-  const visible = (field: DraftField) => showAll || touched.has(field) || field === 'other';
+  const visible = (field: DraftField, issue: FieldIssue) =>
+    showAll ||
+    touched.has(field) ||
+    field === 'other' ||
+    (touched.size > 0 && !EMPTY_FIELD_CODES.has(issue.code));
+  const shown = (field: DraftField, issues?: FieldIssue[]) =>
+    (issues ?? []).filter(i => visible(field, i)).map(i => i.message);
 
   return {
     fields,
@@ -235,9 +260,11 @@ export function useRequestDraft(options: {
     chooseDestination,
     draft,
     valid: validation.valid,
+    /** Every error, shown or not yet (the reason Submit is disabled). */
+    allErrors,
     /** Error messages of a field, when they should be shown. */
-    errorsOf: (field: DraftField) => (visible(field) ? errors[field] ?? [] : []),
-    warningsOf: (field: DraftField) => (visible(field) ? warnings[field] ?? [] : []),
+    errorsOf: (field: DraftField) => shown(field, errors[field]),
+    warningsOf: (field: DraftField) => shown(field, warnings[field]),
     revealAll: () => setShowAll(true),
   };
 }

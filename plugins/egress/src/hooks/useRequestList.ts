@@ -1,8 +1,24 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { EgressRequestStatus } from '@backstage-egress/plugin-egress-common';
 import { useCallback, useEffect, useState } from 'react';
+import { useUpdatedAt } from './useLiveUpdates';
 import { egressApiRef } from '../api/EgressApi';
 import { EgressRequest } from '../api/types';
+
+/**
+ * The full ref of what an approver typed: `payments-api` and
+ * `default/payments-api` mean the component `component:default/payments-api`.
+ */
+export function fullEntityRef(typed: string): string | undefined {
+  const text = typed.trim();
+  if (!text) return undefined;
+  try {
+    return stringifyEntityRef(parseEntityRef(text, { defaultKind: 'component', defaultNamespace: 'default' }));
+  } catch {
+    return text;
+  }
+}
 
 /** Filters the approvers can set; empty strings mean "any". */
 export interface QueueFilters {
@@ -26,13 +42,15 @@ export function useRequestList(statuses: EgressRequestStatus[], filters: QueueFi
   const load = useCallback(
     async (cursor?: string) => {
       setLoading(true);
+      // A refresh (no cursor) keeps the rows shown until the new ones arrive.
       setError(undefined);
       try {
         const page = await egressApi.listRequests({
           status: statusKey.split(',') as EgressRequestStatus[],
           cluster: filters.cluster || undefined,
-          entityRef: filters.entityRef.trim() || undefined,
+          entityRef: fullEntityRef(filters.entityRef),
           cursor,
+          limit: 200,
         });
         setItems(prev => (cursor ? [...(prev ?? []), ...page.items] : page.items));
         setNextCursor(page.nextCursor);
@@ -49,8 +67,10 @@ export function useRequestList(statuses: EgressRequestStatus[], filters: QueueFi
     load();
   }, [load, generation]);
 
+  const updatedAt = useUpdatedAt(items);
   return {
     items,
+    updatedAt,
     loading,
     error,
     hasMore: Boolean(nextCursor),

@@ -1,53 +1,23 @@
-import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
-import {
-  EgressRequestStatus,
-  RiskFlagCode,
-  riskFlags,
-} from '@backstage-egress/plugin-egress-common';
+import { ResponseErrorPanel, Table, TableColumn } from '@backstage/core-components';
+import { EgressRequestStatus, RiskFlagCode } from '@backstage-egress/plugin-egress-common';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
-import Link from '@material-ui/core/Link';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
+import LinearProgress from '@material-ui/core/LinearProgress';
 import TextField from '@material-ui/core/TextField';
-import { makeStyles } from '@material-ui/core/styles';
-import { Fragment, useMemo, useState } from 'react';
+import Typography from '@material-ui/core/Typography';
+import { useMemo, useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
-import { EgressCluster } from '../../api/types';
-import { useEgressPolicy } from '../../hooks/useEgressPolicy';
+import { EgressCluster, EgressRequest } from '../../api/types';
+import { useEntityOwners } from '../../hooks/useEntityOwners';
+import { useLiveUpdates } from '../../hooks/useLiveUpdates';
 import { QueueFilters, useRequestList } from '../../hooks/useRequestList';
-import { Destinations } from '../common/Destinations';
-import { formatPorts, formatTime, shortRef } from '../common/format';
+import { destinationColumn } from '../common/Destinations';
+import { formatAge, formatDate, formatPorts, formatTime, shortRef } from '../common/format';
+import { LastUpdated } from '../common/LastUpdated';
 import { RequestStatusChip } from '../common/RequestStatusChip';
 import { RISK_FLAG_LABELS, RiskFlagChips } from '../common/RiskFlagChips';
 import { RequestDetailDialog } from '../RequestDetail/RequestDetailDialog';
-
-const useStyles = makeStyles(theme => ({
-  // Narrow windows scroll the table instead of breaking host names.
-  scroll: { overflowX: 'auto', marginTop: theme.spacing(2) },
-  table: { minWidth: 1000 },
-  nowrap: { whiteSpace: 'nowrap' },
-  hosts: { minWidth: 200 },
-  hostLink: { textAlign: 'left' },
-  entity: { minWidth: 160 },
-  risk: { minWidth: 180 },
-  requested: { whiteSpace: 'nowrap', color: theme.palette.text.secondary },
-}));
-
-/** An entity ref that may wrap after its `:` and `/`, not inside a name. */
-const EntityRefText = (props: { entityRef: string }) => (
-  <>
-    {props.entityRef.split(/(?<=[:/])/).map((part, i) => (
-      <Fragment key={i}>
-        {i > 0 && <wbr />}
-        <span style={{ whiteSpace: 'nowrap' }}>{part}</span>
-      </Fragment>
-    ))}
-  </>
-);
 
 const RISKS = (Object.keys(RISK_FLAG_LABELS) as RiskFlagCode[]).map(code => ({
   code,
@@ -60,32 +30,118 @@ export const QUEUE_STATUSES: Record<'pending' | 'history', EgressRequestStatus[]
   history: ['approved', 'active', 'rejected', 'cancelled', 'revoking', 'revoked', 'expired'],
 };
 
+/** A cluster and its mesh mode in words an approver decides with. */
+const ClusterModes = (props: { names: string[]; clusters: EgressCluster[] }) => (
+  <>
+    {props.names.map(name => {
+      const cluster = props.clusters.find(c => c.name === name);
+      const mode = cluster?.meshMode;
+      return (
+        <div key={name} style={{ whiteSpace: 'nowrap' }}>
+          {cluster?.title ?? name}
+          {mode && (
+            <Typography variant="caption" component="span" color="textSecondary">
+              {' '}
+              ({mode === 'REGISTRY_ONLY' ? 'blocks unregistered hosts' : 'allows any host'})
+            </Typography>
+          )}
+        </div>
+      );
+    })}
+  </>
+);
+
 /**
- * Requests in the approval queue (or its history) with filters by cluster,
- * entity and risk; a request opens its detail with Approve / Reject.
+ * Requests in the approval queue (or its history) with what an approver
+ * decides with; filters by cluster, entity and risk, and the table's own
+ * search, sort and pages. A request opens its detail with Approve / Reject.
+ * Kept current by signals (or polling).
  */
 export const ApprovalQueue = (props: {
   view: 'pending' | 'history';
   clusters: EgressCluster[];
+  /** A request to open at once (e.g. from a notification's link). */
+  initialRequest?: string;
 }) => {
   const { view, clusters } = props;
-  const classes = useStyles();
-  const policy = useEgressPolicy();
   const [filters, setFilters] = useState<QueueFilters>({ cluster: '', entityRef: '' });
   // The entity filter is typed; ask the backend once the typing pauses.
   const [entityInput, setEntityInput] = useState('');
   useDebounce(() => setFilters(f => ({ ...f, entityRef: entityInput })), 300, [entityInput]);
   const [risk, setRisk] = useState<RiskFlagCode | ''>('');
-  const [openRequest, setOpenRequest] = useState<string>();
+  const [openRequest, setOpenRequest] = useState<string | undefined>(props.initialRequest);
   const list = useRequestList(QUEUE_STATUSES[view], filters);
+  const { live } = useLiveUpdates(list.retry);
+  const owners = useEntityOwners((list.items ?? []).map(r => r.entityRef));
 
   const rows = useMemo(
-    () =>
-      (list.items ?? [])
-        .map(request => ({ request, flags: riskFlags(request, policy) }))
-        .filter(row => !risk || row.flags.some(f => f.code === risk)),
-    [list.items, policy, risk],
+    () => (list.items ?? []).filter(r => !risk || (r.riskFlags ?? []).some(f => f.code === risk)),
+    [list.items, risk],
   );
+
+  // The table re-creates its rows when its columns change: keep them stable.
+  const columns = useMemo((): TableColumn<EgressRequest>[] => [
+    destinationColumn('Destination', setOpenRequest, r => (
+      <Typography variant="body2" color="textSecondary">
+        {r.ports.map(p => formatPorts([p])).join(', ')}
+      </Typography>
+    )),
+    {
+      title: 'Entity',
+      field: 'entityRef',
+      // Entity names stay whole.
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: r => (
+        <>
+          <EntityRefLink entityRef={r.entityRef} defaultKind="component" />
+          {owners.get(r.entityRef) && (
+            <Typography variant="body2" color="textSecondary">
+              owned by <EntityRefLink entityRef={owners.get(r.entityRef)!} defaultKind="group" />
+            </Typography>
+          )}
+        </>
+      ),
+    },
+    { title: 'Justification', field: 'justification', render: r => <span style={{ whiteSpace: 'pre-wrap' }}>{r.justification}</span> },
+    { title: 'Clusters', field: 'clusters', sorting: false, render: r => <ClusterModes names={r.clusters} clusters={clusters} /> },
+    { title: 'Risk', sorting: false, render: r => (r.riskFlags ? <RiskFlagChips flags={r.riskFlags} /> : '—') },
+    {
+      title: 'Requested',
+      field: 'requestedAt',
+      defaultSort: 'desc',
+      render: r => (
+        <>
+          <span title={formatTime(r.requestedAt)}>{formatAge(r.requestedAt)}</span>
+          <Typography variant="body2">by {shortRef(r.requestedBy)}</Typography>
+          <Typography variant="body2" color="textSecondary">
+            expires {r.expiresAt ? formatDate(r.expiresAt) : 'never'}
+          </Typography>
+        </>
+      ),
+    },
+    ...(view === 'history'
+      ? ([
+          { title: 'Status', field: 'status', render: r => <RequestStatusChip status={r.status} displayState={r.displayState} /> },
+          {
+            title: 'Decided',
+            field: 'decidedAt',
+            render: r =>
+              r.decidedBy ? (
+                <>
+                  {shortRef(r.decidedBy)}, {formatTime(r.decidedAt)}
+                  {r.decisionComment && (
+                    <Typography variant="body2" color="textSecondary">
+                      “{r.decisionComment}”
+                    </Typography>
+                  )}
+                </>
+              ) : (
+                '—'
+              ),
+          },
+        ] as TableColumn<EgressRequest>[])
+      : []),
+  ], [owners, clusters, view]);
 
   return (
     <>
@@ -116,7 +172,8 @@ export const ApprovalQueue = (props: {
           <TextField
             id={`egress-${view}-entity-filter`}
             label="Entity"
-            placeholder="e.g. component:default/payments-api"
+            placeholder="e.g. payments-api"
+            helperText="A name, or a full ref such as resource:default/db"
             InputLabelProps={{ shrink: true }}
             fullWidth
             variant="outlined"
@@ -147,71 +204,28 @@ export const ApprovalQueue = (props: {
           </TextField>
         </Grid>
       </Grid>
+      <LastUpdated at={list.updatedAt} live={live} />
 
       {list.error && <ResponseErrorPanel error={list.error} />}
-      {list.loading && !list.items && <Progress />}
-      {list.items && rows.length === 0 && (
-        <EmptyState
-          missing="data"
-          title={view === 'pending' ? 'No requests waiting for a decision' : 'No decided requests'}
-          description="Change the filters, or check again later."
-        />
-      )}
-      {rows.length > 0 && (
-        <div className={classes.scroll}>
-          <Table size="small" className={classes.table} aria-label={view === 'pending' ? 'Pending requests' : 'Request history'}>
-            <TableHead>
-              <TableRow>
-                <TableCell className={classes.hosts}>Hosts</TableCell>
-                <TableCell className={classes.entity}>Entity</TableCell>
-                <TableCell className={classes.nowrap}>Ports</TableCell>
-                <TableCell className={classes.nowrap}>Clusters</TableCell>
-                <TableCell className={classes.risk}>Risk</TableCell>
-                <TableCell className={classes.nowrap}>Status</TableCell>
-                <TableCell className={classes.requested}>Requested</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {rows.map(({ request, flags }) => (
-                <TableRow key={request.id}>
-                  <TableCell className={classes.hosts}>
-                    <Link component="button" variant="body2" className={classes.hostLink} onClick={() => setOpenRequest(request.id)}>
-                      <Destinations request={request} />
-                    </Link>
-                  </TableCell>
-                  <TableCell className={classes.entity}>
-                    <EntityRefText entityRef={request.entityRef} />
-                  </TableCell>
-                  <TableCell className={classes.nowrap}>
-                    {request.ports.map(p => (
-                      <div key={p.number}>{formatPorts([p])}</div>
-                    ))}
-                  </TableCell>
-                  <TableCell className={classes.nowrap}>
-                    {request.clusters.map(c => (
-                      <div key={c}>{c}</div>
-                    ))}
-                  </TableCell>
-                  <TableCell className={classes.risk}>
-                    <RiskFlagChips flags={flags} />
-                  </TableCell>
-                  <TableCell className={classes.nowrap}>
-                    <RequestStatusChip status={request.status} />
-                  </TableCell>
-                  <TableCell className={classes.requested}>
-                    {formatTime(request.requestedAt)}
-                    <br />
-                    by {shortRef(request.requestedBy)}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      {/* Not the table's own spinner: it has no accessible name. */}
+      {list.loading && !list.items && <LinearProgress aria-label="Loading requests" />}
+      <section aria-label={view === 'pending' ? 'Pending requests' : 'Request history'}>
+      <Table<EgressRequest>
+        title={view === 'pending' ? 'Pending requests' : 'Request history'}
+        columns={columns}
+        data={rows}
+        options={{ paging: true, pageSize: 10, pageSizeOptions: [10, 25, 50], search: true, padding: 'dense', draggable: false }}
+        emptyContent={
+          <Typography style={{ padding: 16 }}>
+            {view === 'pending' ? 'No requests waiting for a decision.' : 'No decided requests.'} Change the filters, or check
+            again later.
+          </Typography>
+        }
+      />
+      </section>
       {list.hasMore && (
         <Button disabled={list.loading} onClick={list.loadMore} style={{ marginTop: 8 }}>
-          Load more
+          Load older requests
         </Button>
       )}
       <RequestDetailDialog

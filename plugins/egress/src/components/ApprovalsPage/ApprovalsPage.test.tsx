@@ -1,6 +1,6 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { fakeEgressApi, pendingRequest } from '../../__testUtils__/fixtures';
+import { fakeEgressApi, fakeSignals, pendingRequest } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
 import { ApprovalsPage } from './ApprovalsPage';
 
@@ -11,11 +11,22 @@ const wildcardHttp = {
   ports: [{ number: 80, protocol: 'HTTP' as const }],
   viaEgressGateway: false,
   requestedBy: 'user:default/sam',
+  riskFlags: [
+    { code: 'wildcard' as const, message: 'wildcard host *.example.com allows every host below it' },
+    { code: 'plain-http' as const, message: 'plain HTTP on port 80 is unencrypted' },
+    { code: 'no-gateway' as const, message: 'traffic bypasses the egress gateway' },
+    { code: 'not-allow-listed' as const, message: '*.example.com not on the auto-approve list' },
+  ],
 };
 
 async function openRequest(host: string) {
-  await userEvent.click(await screen.findByRole('button', { name: host }));
-  return screen.findByRole('dialog');
+  // The table re-creates its rows as owners and clusters arrive: click until
+  // the current row's button opens the dialog.
+  await waitFor(async () => {
+    if (!screen.queryByRole('dialog')) await userEvent.click(screen.getByRole('button', { name: host }));
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+  });
+  return screen.getByRole('dialog');
 }
 
 describe('ApprovalsPage', () => {
@@ -23,7 +34,7 @@ describe('ApprovalsPage', () => {
     const api = fakeEgressApi({ listRequests: async () => ({ items: [pendingRequest, wildcardHttp] }) });
     await renderWithApis(<ApprovalsPage />, { api });
 
-    const table = await screen.findByRole('table', { name: 'Pending requests' });
+    const table = await screen.findByRole('region', { name: 'Pending requests' });
     expect(within(table).getByText('Wildcard host')).toBeInTheDocument();
     expect(within(table).getByText('Plain HTTP')).toBeInTheDocument();
     expect(within(table).getByText('No gateway')).toBeInTheDocument();
@@ -31,47 +42,61 @@ describe('ApprovalsPage', () => {
     expect(api.listRequests).toHaveBeenCalledWith(expect.objectContaining({ status: ['pending'] }));
   });
 
-  it('filters by cluster, entity and risk', async () => {
-    const api = fakeEgressApi({ listRequests: async () => ({ items: [pendingRequest, wildcardHttp] }) });
+  it('shows the risk flags the backend gives, and none it does not', async () => {
+    // The backend auto-approved this host: it flags nothing, and the page adds nothing.
+    const github = { ...pendingRequest, id: 'req-9', hosts: ['api.github.com'], riskFlags: [] };
+    const api = fakeEgressApi({ listRequests: async () => ({ items: [github] }) });
     await renderWithApis(<ApprovalsPage />, { api });
-    await screen.findByRole('table', { name: 'Pending requests' });
-
-    await userEvent.selectOptions(screen.getByLabelText('Cluster'), 'prod');
-    await waitFor(() =>
-      expect(api.listRequests).toHaveBeenLastCalledWith(expect.objectContaining({ cluster: 'prod' })),
-    );
-    await userEvent.click(screen.getByLabelText('Entity'));
-    await userEvent.paste('component:default/payments-api');
-    await waitFor(() =>
-      expect(api.listRequests).toHaveBeenLastCalledWith(
-        expect.objectContaining({ entityRef: 'component:default/payments-api', cluster: 'prod' }),
-      ),
-    );
-    await userEvent.selectOptions(screen.getByLabelText('Risk'), 'wildcard');
-    expect(await screen.findByRole('button', { name: '*.example.com' })).toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: 'api.stripe.com' })).not.toBeInTheDocument();
+    const table = await screen.findByRole('region', { name: 'Pending requests' });
+    await within(table).findByRole('button', { name: 'api.github.com' });
+    expect(within(table).queryByText('Not on allow-list')).not.toBeInTheDocument();
+    expect(within(table).getByText('None')).toBeInTheDocument();
   });
 
-  it('keeps the filter labels above their values and lists every host of a request', async () => {
-    const twoHosts = { ...wildcardHttp, id: 'req-3', hosts: ['hooks.slack.com', 'api.pagerduty.com'] };
-    const api = fakeEgressApi({ listRequests: async () => ({ items: [twoHosts] }) });
+  it('gives the approver the decision context: justification, entity and owner, requester, age, expiry, mesh mode', async () => {
+    const api = fakeEgressApi({ listRequests: async () => ({ items: [{ ...pendingRequest, clusters: ['dev', 'prod'] }] }) });
     await renderWithApis(<ApprovalsPage />, { api });
-    const table = await screen.findByRole('table', { name: 'Pending requests' });
-    for (const label of ['Cluster', 'Entity', 'Risk']) {
-      expect(screen.getByText(label, { selector: 'label' })).toHaveAttribute('data-shrink', 'true');
-    }
-    expect(within(table).getByRole('button', { name: 'hooks.slack.com, api.pagerduty.com' })).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: 'payments-team' })).toHaveAttribute('href', '/catalog/default/group/payments-team');
+    const table = screen.getByRole('region', { name: 'Pending requests' });
+    expect(within(table).getByText('Card payments via Stripe')).toBeInTheDocument();
+    expect(within(table).getByRole('link', { name: 'payments-api' })).toHaveAttribute('href', '/catalog/default/component/payments-api');
+    expect(within(table).getByText('by jane')).toBeInTheDocument();
+    expect(within(table).getByText(/days ago|h ago|min ago/)).toBeInTheDocument();
+    expect(within(table).getByText('expires never')).toBeInTheDocument();
+    expect(within(table).getByText('(allows any host)')).toBeInTheDocument();
+    expect(within(table).getByText('(blocks unregistered hosts)')).toBeInTheDocument();
   });
 
-  it('shows decided requests on the History tab', async () => {
+  it('takes a plain entity name in the entity filter', async () => {
     const api = fakeEgressApi();
     await renderWithApis(<ApprovalsPage />, { api });
-    await userEvent.click(screen.getByRole('tab', { name: 'History' }));
+    await screen.findByRole('region', { name: 'Pending requests' });
+    await userEvent.click(screen.getByLabelText('Entity'));
+    await userEvent.paste('payments-api');
     await waitFor(() =>
-      expect(api.listRequests).toHaveBeenLastCalledWith(
-        expect.objectContaining({ status: expect.arrayContaining(['approved', 'rejected', 'revoked']) }),
-      ),
+      expect(api.listRequests).toHaveBeenLastCalledWith(expect.objectContaining({ entityRef: 'component:default/payments-api' })),
     );
+  });
+
+  it('shows a new request without reload when the backend signals it', async () => {
+    let items = [pendingRequest];
+    const api = fakeEgressApi({ listRequests: async () => ({ items }) });
+    const signals = fakeSignals();
+    await renderWithApis(<ApprovalsPage />, { api, signals });
+    const table = await screen.findByRole('region', { name: 'Pending requests' });
+    await within(table).findByRole('button', { name: 'api.stripe.com' });
+    items = [wildcardHttp, pendingRequest];
+    act(() => signals.send({ requestId: wildcardHttp.id, entityRef: wildcardHttp.entityRef, status: 'pending', action: 'created' }));
+    // The table re-creates its rows as data arrives: assert on the current DOM.
+    await waitFor(() => expect(screen.getByRole('button', { name: '*.example.com' })).toBeInTheDocument());
+    expect(api.listRequests).toHaveBeenCalledTimes(2);
+    expect(screen.getByTestId('last-updated')).toHaveTextContent(/^Updated \S+/);
+    expect(screen.getByTestId('last-updated')).not.toHaveTextContent('refreshes');
+  });
+
+  it('says it polls when the app has no signals', async () => {
+    await renderWithApis(<ApprovalsPage />, { api: fakeEgressApi() });
+    expect(await screen.findByTestId('last-updated')).toHaveTextContent(/^Updated \S+.*\(refreshes every few seconds\)$/);
   });
 
   it('opens a request with its YAML and approves it with the comment', async () => {
@@ -81,7 +106,7 @@ describe('ApprovalsPage', () => {
 
     expect(await within(dialog).findByLabelText('YAML for cluster dev')).toHaveTextContent('kind: ServiceEntry');
     expect(within(dialog).getByText('cluster dev: webhook denied')).toBeInTheDocument();
-    expect(within(dialog).getByRole('table', { name: 'Audit trail' })).toHaveTextContent('jane');
+    expect(within(dialog).getByRole('region', { name: 'Audit trail' })).toHaveTextContent('jane');
     await userEvent.click(within(dialog).getByLabelText('Comment'));
     await userEvent.paste('Stripe is fine');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Approve' }));
@@ -122,7 +147,7 @@ describe('ApprovalsPage', () => {
   it('shows an empty queue', async () => {
     const api = fakeEgressApi({ listRequests: async () => ({ items: [] }) });
     await renderWithApis(<ApprovalsPage />, { api });
-    expect(await screen.findByText('No requests waiting for a decision')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByText(/No requests waiting for a decision/)).toBeInTheDocument());
   });
 
   it('shows the error when the queue cannot be read', async () => {

@@ -4,15 +4,24 @@ import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
+import { EGRESS_SCOPE, useAccessibleStyles } from '../common/accessibleStyles';
+import { useSearchParams } from 'react-router-dom';
+import { EgressCluster } from '../../api/types';
 import { useClusters } from '../../hooks/useClusters';
 import { ApprovalQueue } from './ApprovalQueue';
 
+const NO_CLUSTERS: EgressCluster[] = [];
+
 /** The platform team's page for deciding egress requests. */
 export const ApprovalsPage = () => {
+  useAccessibleStyles();
   const [view, setView] = useState<'pending' | 'history'>('pending');
   // The cluster filter degrades to "all clusters" when the list cannot be read.
   const { value: clusters } = useClusters();
+  // A notification links here with ?request=<id>: open that request.
+  const [params] = useSearchParams();
   return (
+    <main className={EGRESS_SCOPE}>
     <Content>
       <ContentHeader title="Egress approvals" />
       <Typography variant="body1" paragraph>
@@ -33,8 +42,14 @@ export const ApprovalsPage = () => {
         id={`egress-panel-${view}`}
         aria-labelledby={`egress-tab-${view}`}
       >
-        <ApprovalQueue key={view} view={view} clusters={clusters ?? []} />
+        <ApprovalQueue
+          key={view}
+          view={view}
+          clusters={clusters ?? NO_CLUSTERS}
+          initialRequest={view === 'pending' ? params.get('request') ?? undefined : undefined}
+        />
       </Box>
     </Content>
+    </main>
   );
 };

@@ -54,7 +54,7 @@ describe('EgressRequestForm', () => {
     await fill('Hosts', '*');
     expect(
       await screen.findByText(
-        'hosts[0]: "*" would allow every host on the internet; name a domain such as "*.example.com"',
+        '"*" would allow every host on the internet; name a domain such as "*.example.com"',
       ),
     ).toBeInTheDocument();
     // The preview is debounced (300 ms): wait past it, or "not called" proves nothing.
@@ -65,17 +65,89 @@ describe('EgressRequestForm', () => {
   it('shows the validator message for port 70000', async () => {
     await renderForm(fakeEgressApi());
     await fill('Port', '70000');
-    expect(await screen.findByText('ports[0].number: 70000 is not a port (1-65535)')).toBeInTheDocument();
+    expect(await screen.findByText('70000 is not a port (1-65535)')).toBeInTheDocument();
   });
 
-  it('reveals every message when submitting an incomplete form, without sending it', async () => {
+  it('disables Submit on an incomplete form and says why, in plain words', async () => {
     const api = fakeEgressApi();
     await renderForm(api);
-    await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
-    expect(await screen.findByText('hosts: give at least one host (or IP ranges in addresses)')).toBeInTheDocument();
-    expect(screen.getByText('clusters: choose at least one cluster')).toBeInTheDocument();
-    expect(screen.getByText('justification: say why the workloads need this access')).toBeInTheDocument();
+    const submit = screen.getByRole('button', { name: 'Submit request' });
+    expect(submit).toBeDisabled();
+    expect(submit).toHaveAccessibleDescription(
+      'Submit is available once these 3 are fixed: choose at least one cluster; give at least one host (or IP ranges); say why the workloads need this access',
+    );
     expect(api.createRequest).not.toHaveBeenCalled();
+  });
+
+  it('shows the wildcard-through-the-gateway error next to the gateway before any submit', async () => {
+    const api = fakeEgressApi();
+    await renderForm(api);
+    await fill('Hosts', '*.stripe.com');
+    // The gateway checkbox was never touched: its error shows all the same.
+    const gateway = screen.getByLabelText('Route through the egress gateway');
+    expect(gateway).toHaveAccessibleDescription(/"\*\.stripe\.com" is a wildcard; the gateway would need resolution NONE/);
+    expect(screen.getByRole('button', { name: 'Submit request' })).toBeDisabled();
+  });
+
+  it('shows the preview\'s warnings and conflicts next to Hosts, with a link to the covering request', async () => {
+    const covering = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    const api = fakeEgressApi({
+      preview: async () => ({
+        valid: false,
+        errors: [
+          {
+            path: 'hosts[0]',
+            code: 'host-already-covered',
+            message: `hosts[0]: api.stripe.com in namespace payments on cluster dev is already covered by request ${covering} (active)`,
+          },
+        ],
+        warnings: [
+          {
+            path: 'hosts[0]',
+            code: 'host-declared-unmanaged',
+            message: 'hosts[0]: api.stripe.com is already declared by ServiceEntry payments/stripe on cluster dev, which is not managed by backstage-egress',
+          },
+        ],
+        riskFlags: [],
+        manifests: [],
+      }),
+    });
+    await renderForm(api);
+    await fillValidDraft();
+    const link = await screen.findByRole('button', { name: `request ${covering.slice(0, 8)}` });
+    const hosts = screen.getByLabelText('Hosts');
+    expect(hosts).toHaveAttribute('aria-invalid', 'true');
+    expect(hosts).toHaveAccessibleDescription(/is already covered by request 0f8fad5b \(active\)/);
+    expect(hosts).toHaveAccessibleDescription(/Warning: api.stripe.com is already declared by ServiceEntry payments\/stripe/);
+    expect(screen.getByRole('button', { name: 'Submit request' })).toBeDisabled();
+    await userEvent.click(link);
+    expect(api.getRequest).toHaveBeenCalledWith(covering);
+  });
+
+  it('shows no YAML for a denied draft, and the denial next to its field', async () => {
+    const api = fakeEgressApi({ preview: async () => preview('denied') });
+    await renderForm(api);
+    await fillValidDraft();
+    await screen.findByText('Denied: api.stripe.com is on the deny-list');
+    expect(screen.queryByText('What will be applied')).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Hosts')).toHaveAccessibleDescription(
+      "Not allowed by the platform's policy: api.stripe.com is on the deny-list",
+    );
+  });
+
+  it('offers only the protocols the policy allows, from GET /policy', async () => {
+    const api = fakeEgressApi({
+      getPolicy: async () => ({ allowedProtocols: ['HTTPS', 'TLS'], requireJustification: false, allowWildcards: false, allowCidrs: false, requireEgressGateway: false }),
+    });
+    await renderForm(api);
+    await waitFor(() =>
+      expect(Array.from((screen.getByLabelText('Protocol') as HTMLSelectElement).options).map(o => o.value)).toEqual(['HTTPS', 'TLS']),
+    );
+    // No justification needed by this policy: hosts and a cluster are enough.
+    await fill('Hosts', 'api.stripe.com');
+    await userEvent.click(screen.getByLabelText('Development'));
+    await screen.findByText('Needs platform approval');
+    expect(screen.getByRole('button', { name: 'Submit request' })).toBeEnabled();
   });
 
   it.each([
@@ -113,7 +185,7 @@ describe('EgressRequestForm', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
     await waitFor(() => expect(onCreated).toHaveBeenCalled());
     expect(api.createRequest.mock.calls[0][0].expiresAt).toMatch(/^2099-0[12]-\d\dT.*Z$/);
-  });
+  }, 20_000);
 
   it('shows why the backend refused the request', async () => {
     const api = fakeEgressApi({
@@ -169,7 +241,7 @@ describe('EgressRequestForm', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Add port' }));
     await fill('Port 2', '443');
     expect(
-      await screen.findByText('ports[1].number: port 443 is already listed as ports[0]; one protocol per port'),
+      await screen.findByText('port 443 is already listed as port row 1; one protocol per port'),
     ).toBeInTheDocument();
   });
 
@@ -204,7 +276,7 @@ describe('EgressRequestForm', () => {
     await fill('Addresses', '203.0.113.7/24');
     expect(
       await screen.findByText(
-        'addresses[0]: "203.0.113.7/24" has bits set beyond the /24 prefix; did you mean 203.0.113.0/24?',
+        '"203.0.113.7/24" has bits set beyond the /24 prefix; did you mean 203.0.113.0/24?',
       ),
     ).toBeInTheDocument();
   });
@@ -212,10 +284,8 @@ describe('EgressRequestForm', () => {
   it('asks for IP ranges when none are given', async () => {
     await renderForm(fakeEgressApi());
     await userEvent.click(screen.getByLabelText('IP ranges (CIDR)'));
-    await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
-    expect(
-      await screen.findByText('hosts: give at least one host (or IP ranges in addresses)'),
-    ).toBeInTheDocument();
+    await fill('Addresses', ' ');
+    expect(await screen.findByText('give at least one host (or IP ranges)')).toBeInTheDocument();
   });
 
   it('sends the namespace lockdown only when asked for', async () => {

@@ -12,16 +12,18 @@ import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { ReactNode, useState } from 'react';
+import { ReactNode, useMemo, useState } from 'react';
 import { egressApiRef } from '../../api/EgressApi';
 import { EgressRequest } from '../../api/types';
-import { useEgressPolicy } from '../../hooks/useEgressPolicy';
+import { usePolicySummary } from '../../hooks/usePolicySummary';
+import { RequestDetailDialog } from '../RequestDetail/RequestDetailDialog';
 import { DraftField, useRequestDraft } from '../../hooks/useRequestDraft';
 import { usePreview } from '../../hooks/usePreview';
 import { RiskFlagChips } from '../common/RiskFlagChips';
 import { YamlBlock } from '../common/YamlBlock';
 import { DestinationFields } from './DestinationFields';
-import { fieldMessages } from './FieldMessages';
+import { fieldMessages, plainMessage } from './FieldMessages';
+import { serverIssuesOf } from './serverIssues';
 import { PolicyVerdict } from './PolicyVerdict';
 import { PortRows } from './PortRows';
 
@@ -76,26 +78,45 @@ export const EgressRequestForm = (props: {
   const { entityRef, namespace, clusters, onCreated, onCancel } = props;
   const classes = useStyles();
   const egressApi = useApi(egressApiRef);
-  const policy = useEgressPolicy();
+  const policy = usePolicySummary();
+  // The preview of the last valid draft: its findings stay next to their
+  // fields until the next preview answers.
+  const [draftValid, setDraftValid] = useState(false);
+  const [draftKey, setDraftKey] = useState('');
+  const preview = usePreview(JSON.parse(draftKey || '{}'), draftValid);
+  const serverIssues = useMemo(() => serverIssuesOf(preview.value), [preview.value]);
   const form = useRequestDraft({
     entityRef,
     namespace,
     knownClusters: clusters.map(c => c.name),
-    policy,
+    requireJustification: policy?.requireJustification,
+    serverIssues,
   });
-  const preview = usePreview(form.draft, form.valid);
+  const key = JSON.stringify(form.draft);
+  if (key !== draftKey) setDraftKey(key);
+  if (form.valid !== draftValid) setDraftValid(form.valid);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<Error>();
+  const [openRequest, setOpenRequest] = useState<string>();
   const { fields, update } = form;
 
-  const text = (field: DraftField) => fieldMessages(form.errorsOf(field), form.warningsOf(field));
+  const text = (field: DraftField) => fieldMessages(form.errorsOf(field), form.warningsOf(field), setOpenRequest);
   const hasError = (field: DraftField) => form.errorsOf(field).length > 0;
-  const protocols = (policy.allowedProtocols ?? PROTOCOLS) as Protocol[];
+  const protocols = (policy?.allowedProtocols ?? PROTOCOLS) as Protocol[];
   const denied = preview.value?.policy?.verdict === 'denied';
-  const serverErrors = preview.value && !preview.value.valid ? preview.value.errors : [];
+  // Why Submit is disabled: every problem, in plain words, before anything is sent.
+  const blockers = form.allErrors.map(e => plainMessage(e.message));
+  const waiting = form.valid && (preview.loading || !preview.value);
+  let submitReason: string | undefined;
+  if (blockers.length > 0) {
+    const count = blockers.length === 1 ? 'this is' : `these ${blockers.length} are`;
+    submitReason = `Submit is available once ${count} fixed: ${blockers.join('; ')}`;
+  } else if (waiting) {
+    submitReason = 'Checking the request against the policy…';
+  }
 
   const submit = async () => {
-    if (!form.valid) {
+    if (!form.valid || blockers.length > 0) {
       form.revealAll();
       return;
     }
@@ -179,6 +200,7 @@ export const EgressRequestForm = (props: {
             checked={fields.viaEgressGateway}
             onChange={checked => update('viaEgressGateway', checked)}
             error={hasError('viaEgressGateway')}
+            helperId="egress-gateway-help"
             helperText={text('viaEgressGateway')}
           />
         </Grid>
@@ -234,20 +256,20 @@ export const EgressRequestForm = (props: {
       <div className={classes.section} aria-live="polite">
         {preview.loading && <Progress />}
         {preview.error && <ResponseErrorPanel error={preview.error} title="Preview failed" />}
-        {serverErrors.map(issue => (
-          <Typography key={issue.message} color="error" variant="body2">
-            {issue.message}
-          </Typography>
-        ))}
-        {!preview.loading && preview.value?.policy && (
+        {form.valid && !preview.loading && preview.value?.policy && (
           <>
             <PolicyVerdict policy={preview.value.policy} />
+            {!denied && (
+            <>
             <div className={classes.section}>
-              <Typography variant="subtitle2">Risk flags</Typography>
+              <Typography variant="subtitle2" component="h3">Risk flags</Typography>
               <RiskFlagChips flags={preview.value.riskFlags} />
             </div>
             <div className={classes.section}>
-              <Typography variant="subtitle2">What will be applied</Typography>
+              <Typography variant="subtitle2" component="h3">What will be applied</Typography>
+              <Typography variant="body2" color="textSecondary">
+                Exactly what approval applies, including the annotations naming who asked and who approved.
+              </Typography>
               {preview.value.manifests.map(m => (
                 <div key={m.cluster} className={classes.yaml}>
                   <YamlBlock
@@ -258,6 +280,8 @@ export const EgressRequestForm = (props: {
                 </div>
               ))}
             </div>
+            </>
+            )}
           </>
         )}
       </div>
@@ -273,7 +297,8 @@ export const EgressRequestForm = (props: {
           type="submit"
           variant="contained"
           color="primary"
-          disabled={submitting || denied}
+          disabled={submitting || denied || Boolean(submitReason)}
+          aria-describedby={submitReason ? 'egress-submit-reason' : undefined}
         >
           Submit request
         </Button>
@@ -282,7 +307,13 @@ export const EgressRequestForm = (props: {
             Close
           </Button>
         )}
+        {submitReason && (
+          <Typography id="egress-submit-reason" variant="body2" color="textSecondary" style={{ marginTop: 8 }}>
+            {submitReason}
+          </Typography>
+        )}
       </div>
+      <RequestDetailDialog requestId={openRequest} onClose={() => setOpenRequest(undefined)} />
     </form>
   );
 };

@@ -1,6 +1,7 @@
 import { egressRequestCreatePermission } from '@backstage-egress/plugin-egress-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
+import { EGRESS_SCOPE } from '../common/accessibleStyles';
 import Dialog from '@material-ui/core/Dialog';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
@@ -31,6 +32,7 @@ export const RequestAccessButton = (props: {
         Request outbound access
       </Button>
       <Dialog
+        className={EGRESS_SCOPE}
         open={open}
         onClose={() => setOpen(false)}
         fullWidth

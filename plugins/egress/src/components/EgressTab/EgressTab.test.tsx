@@ -1,7 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { createExtensionTester } from '@backstage/frontend-test-utils';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { egressEntityContent } from '../../alpha';
 import {
@@ -10,6 +10,7 @@ import {
   entityEgress,
   entityRef,
   fakeEgressApi,
+  fakeSignals,
   pendingRequest,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
@@ -50,7 +51,7 @@ describe('EgressTab', () => {
       getEntity: async () => ({ ...entityEgress, requests: [pendingRequest] }),
     });
     await renderWithApis(<EgressTab />, { api });
-    const history = await screen.findByRole('table', { name: 'Request history' });
+    const history = await screen.findByRole('region', { name: 'Request history' });
     expect(within(history).getByRole('button', { name: 'api.stripe.com' })).toBeInTheDocument();
     expect(api.listRequests).not.toHaveBeenCalled();
   });
@@ -64,7 +65,7 @@ describe('EgressTab', () => {
       }),
     });
     await renderWithApis(<EgressTab />, { api });
-    const history = await screen.findByRole('table', { name: 'Request history' });
+    const history = await screen.findByRole('region', { name: 'Request history' });
     expect(within(history).getByText(/dev: failed — cluster dev: quota exceeded/)).toBeInTheDocument();
     expect(api.getRequest).not.toHaveBeenCalled();
     expect(api.listRequests).not.toHaveBeenCalled();
@@ -112,7 +113,7 @@ describe('EgressTab', () => {
   it('lists the requests with status and per-cluster apply errors', async () => {
     await renderWithApis(<EgressTab />, { api: fakeEgressApi() });
 
-    const history = await screen.findByRole('table', { name: 'Request history' });
+    const history = await screen.findByRole('region', { name: 'Request history' });
     expect(within(history).getByText('Pending')).toBeInTheDocument();
     expect(within(history).getByText('Active')).toBeInTheDocument();
     expect(within(history).getByText(/dev: failed — cluster dev: webhook denied/)).toBeInTheDocument();
@@ -124,7 +125,7 @@ describe('EgressTab', () => {
     expect(screen.queryByRole('button', { name: 'Request outbound access' })).not.toBeInTheDocument();
   });
 
-  it('shows "Request outbound access" with the create permission and refreshes after submit', async () => {
+  it('shows "Request outbound access" with the create permission, confirms a submit and refreshes', async () => {
     const api = fakeEgressApi();
     await renderWithApis(<EgressTab />, { api });
     await userEvent.click(await screen.findByRole('button', { name: 'Request outbound access' }));
@@ -138,6 +139,9 @@ describe('EgressTab', () => {
     await userEvent.click(within(dialog).getByRole('button', { name: 'Submit request' }));
 
     await waitFor(() => expect(api.createRequest).toHaveBeenCalledTimes(1));
+    expect(
+      await screen.findByText('Request for api.stripe.com sent: it waits for a platform-team decision. You will be notified.'),
+    ).toBeInTheDocument();
     expect(api.createRequest.mock.calls[0][0]).toMatchObject({
       entityRef,
       clusters: ['dev'],
@@ -160,6 +164,32 @@ describe('EgressTab', () => {
     expect(
       await screen.findByText('Error: egress backend unavailable', { selector: 'h6' }),
     ).toBeInTheDocument();
+  });
+
+  it('turns a request Active without reload when the backend signals its change, and says when it updated', async () => {
+    let requests = [pendingRequest];
+    const api = fakeEgressApi({ getEntity: async () => ({ ...entityEgress, requests }) });
+    const signals = fakeSignals();
+    await renderWithApis(<EgressTab />, { api, signals });
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Request history' })).getByText('Pending')).toBeInTheDocument());
+    requests = [{ ...pendingRequest, status: 'active' }];
+    // Another entity's change does not reload this tab.
+    act(() => signals.send({ requestId: 'other', entityRef: 'component:default/other', status: 'active', action: 'transition' }));
+    expect(api.getEntity).toHaveBeenCalledTimes(1);
+    act(() => signals.send({ requestId: pendingRequest.id, entityRef, status: 'active', action: 'transition' }));
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Request history' })).getByText('Active')).toBeInTheDocument());
+    expect(api.getEntity).toHaveBeenCalledTimes(2);
+    expect(screen.getByTestId('last-updated')).toHaveTextContent(/^Updated \d[^(]*$/);
+  });
+
+  it('shows the state the backend derives from the clusters, with its explanation', async () => {
+    const degraded = {
+      ...activeRequest,
+      displayState: { status: 'degraded' as const, message: 'Applied on dev; prod failed: connection refused' },
+    };
+    await renderWithApis(<EgressTab />, { api: fakeEgressApi({ getEntity: async () => ({ ...entityEgress, requests: [degraded] }) }) });
+    await waitFor(() => expect(screen.getByText('Degraded')).toBeInTheDocument());
+    expect(screen.getByText('Degraded').closest('[title]')).toHaveAttribute('title', 'Applied on dev; prod failed: connection refused');
   });
 
   it('explains the missing annotation instead of calling the backend', async () => {

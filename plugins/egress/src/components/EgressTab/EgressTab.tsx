@@ -10,11 +10,18 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
+import { EGRESS_SCOPE, useAccessibleStyles } from '../common/accessibleStyles';
 import {
   isEgressAvailable,
   KUBERNETES_NAMESPACE_ANNOTATION,
 } from '../../annotations';
+import { EgressRequest } from '../../api/types';
 import { useEntityEgress } from '../../hooks/useEntityEgress';
+import { useLiveUpdates, useUpdatedAt } from '../../hooks/useLiveUpdates';
+import { LastUpdated } from '../common/LastUpdated';
+import Snackbar from '@material-ui/core/Snackbar';
+import Alert from '@material-ui/lab/Alert';
+import { destinationsOf } from '../common/Destinations';
 import { RequestAccessButton } from '../EgressRequestForm/RequestAccessButton';
 import { RequestDetailDialog } from '../RequestDetail/RequestDetailDialog';
 import { ClusterEgressCard } from './ClusterEgressCard';
@@ -29,13 +36,25 @@ export const MissingNamespaceAnnotation = () => (
   />
 );
 
+/** The confirmation after a submit: what was requested and what happens next. */
+export function submittedText(request: EgressRequest): string {
+  const what = destinationsOf(request).join(', ');
+  return request.status === 'pending'
+    ? `Request for ${what} sent: it waits for a platform-team decision. You will be notified.`
+    : `Request for ${what} approved by policy: it is being applied to ${request.clusters.join(', ')}.`;
+}
+
 const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
+  useAccessibleStyles();
   const { entityRef, namespace } = props;
   const { value, loading, error, retry } = useEntityEgress(entityRef);
+  const { live } = useLiveUpdates(retry, { concerns: change => change.entityRef === entityRef });
+  const updatedAt = useUpdatedAt(value);
   const [openRequest, setOpenRequest] = useState<string>();
+  const [created, setCreated] = useState<EgressRequest>();
 
   if (loading && !value) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error && !value) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
 
   const choices = value.entity.clusters.map(name => ({
@@ -45,14 +64,28 @@ const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
 
   return (
     <Content>
+      <div id="egress-tab" className={EGRESS_SCOPE}>
       <ContentHeader title="Egress">
         <RequestAccessButton
           entityRef={entityRef}
           namespace={namespace}
           clusters={choices}
-          onCreated={() => retry()}
+          onCreated={request => {
+            setCreated(request);
+            retry();
+          }}
         />
       </ContentHeader>
+      <LastUpdated at={updatedAt} live={live} />
+      <Snackbar
+        open={Boolean(created)}
+        autoHideDuration={10_000}
+        onClose={(_e, reason) => reason !== 'clickaway' && setCreated(undefined)}
+      >
+        <Alert severity="success" onClose={() => setCreated(undefined)} role="status">
+          {created && submittedText(created)}
+        </Alert>
+      </Snackbar>
       <Typography variant="body1" paragraph>
         Outbound access for workloads in namespace <code>{value.entity.namespace}</code>.
       </Typography>
@@ -76,9 +109,7 @@ const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
           ))}
         </Grid>
       )}
-      <Typography variant="h5" component="h2" style={{ marginTop: 24 }} gutterBottom>
-        Requests
-      </Typography>
+      <div style={{ marginTop: 24 }} />
       <RequestHistory
         requests={value.requests}
         targets={value.targets}
@@ -89,6 +120,7 @@ const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
         onClose={() => setOpenRequest(undefined)}
         onChanged={() => retry()}
       />
+      </div>
     </Content>
   );
 };

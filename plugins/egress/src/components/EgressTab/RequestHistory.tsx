@@ -1,13 +1,7 @@
-import Link from '@material-ui/core/Link';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
+import { EmptyState, Table, TableColumn } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
-import { EmptyState } from '@backstage/core-components';
 import { EgressRequest, RequestTarget } from '../../api/types';
-import { Destinations } from '../common/Destinations';
+import { destinationColumn } from '../common/Destinations';
 import { formatPorts, formatTime, shortRef } from '../common/format';
 import { RequestStatusChip } from '../common/RequestStatusChip';
 import { IstioVerdict, istioReportsError } from '../common/IstioVerdict';
@@ -30,7 +24,10 @@ const ApplyState = (props: { targets?: RequestTarget[] }) => {
   );
 };
 
-/** The service's egress requests, newest first; a host opens the request. */
+/**
+ * The service's egress requests in a Backstage table: search, a status
+ * filter, sortable columns and pages, newest first; a host opens the request.
+ */
 export const RequestHistory = (props: {
   requests: EgressRequest[];
   targets: Map<string, RequestTarget[]>;
@@ -46,44 +43,35 @@ export const RequestHistory = (props: {
       />
     );
   }
+  const columns: TableColumn<EgressRequest>[] = [
+    destinationColumn('Hosts', onOpenRequest),
+    { title: 'Ports', field: 'ports', sorting: false, render: r => formatPorts(r.ports) },
+    { title: 'Clusters', field: 'clusters', sorting: false, render: r => r.clusters.join(', ') },
+    { title: 'Status', field: 'status', render: r => (
+        <RequestStatusChip
+          status={r.status}
+          displayState={r.displayState}
+          istioError={istioReportsError(targets.get(r.id))}
+        />
+      ),
+    },
+    { title: 'Applied', sorting: false, render: r => <ApplyState targets={targets.get(r.id)} /> },
+    {
+      title: 'Requested',
+      field: 'requestedAt',
+      defaultSort: 'desc',
+      render: r => `${formatTime(r.requestedAt)} by ${shortRef(r.requestedBy)}`,
+    },
+  ];
   return (
-    <Table size="small" aria-label="Request history">
-      <TableHead>
-        <TableRow>
-          <TableCell>Hosts</TableCell>
-          <TableCell>Ports</TableCell>
-          <TableCell>Clusters</TableCell>
-          <TableCell>Status</TableCell>
-          <TableCell>Applied</TableCell>
-          <TableCell>Requested</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {requests.map(request => (
-          <TableRow key={request.id}>
-            <TableCell>
-              <Link component="button" variant="body2" style={{ textAlign: 'left' }} onClick={() => onOpenRequest(request.id)}>
-                <Destinations request={request} />
-              </Link>
-            </TableCell>
-            <TableCell style={{ whiteSpace: 'nowrap' }}>
-              {request.ports.map(p => (
-                <div key={p.number}>{formatPorts([p])}</div>
-              ))}
-            </TableCell>
-            <TableCell>{request.clusters.join(', ')}</TableCell>
-            <TableCell>
-              <RequestStatusChip status={request.status} istioError={istioReportsError(targets.get(request.id))} />
-            </TableCell>
-            <TableCell>
-              <ApplyState targets={targets.get(request.id)} />
-            </TableCell>
-            <TableCell>
-              {formatTime(request.requestedAt)} by {shortRef(request.requestedBy)}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <section aria-label="Request history">
+    <Table<EgressRequest>
+      title="Requests"
+      columns={columns}
+      data={requests}
+      filters={[{ column: 'Status', type: 'multiple-select' }]}
+      options={{ paging: requests.length > 10, pageSize: 10, pageSizeOptions: [10, 25, 50], search: true, padding: 'dense', draggable: false }}
+    />
+    </section>
   );
 };

@@ -8,6 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { egressApiRef } from '../../api/EgressApi';
 import { EgressRequest } from '../../api/types';
+import { actionFor } from '../common/actions';
 import { useCurrentUserRef } from '../../hooks/useCurrentUser';
 
 /** Shown when the approver opened their own request. */
@@ -32,8 +33,25 @@ export const DecisionPanel = (props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
 
-  if (loading || !allowed || request.status !== 'pending') return null;
-  const own = me !== undefined && me === request.requestedBy;
+  const approveAction = actionFor(request, 'approve');
+  const rejectAction = actionFor(request, 'reject');
+  let own: boolean;
+  let reason: string | undefined;
+  let canApprove: boolean;
+  let canReject: boolean;
+  if (approveAction && rejectAction) {
+    // The backend decides for the caller and says why not.
+    if (!approveAction.shown && !rejectAction.shown) return null;
+    canApprove = approveAction.allowed;
+    canReject = rejectAction.allowed;
+    reason = approveAction.reason ?? rejectAction.reason;
+    own = !canApprove && !canReject;
+  } else {
+    if (loading || !allowed || request.status !== 'pending') return null;
+    own = me !== undefined && me === request.requestedBy;
+    reason = own ? OWN_REQUEST_REASON : undefined;
+    canApprove = canReject = !own && me !== undefined;
+  }
 
   const decide = async (decision: 'approve' | 'reject') => {
     if (decision === 'reject' && comment.trim() === '') {
@@ -73,9 +91,9 @@ export const DecisionPanel = (props: {
         error={commentMissing}
         helperText={commentMissing ? REJECT_NEEDS_COMMENT : 'Required to reject; shown to the requester.'}
       />
-      {own && (
-        <Typography variant="body2" color="textSecondary" role="note" style={{ marginTop: 8 }}>
-          {OWN_REQUEST_REASON}
+      {reason && (
+        <Typography variant="body2" color="textSecondary" role="note" id={`egress-decision-reason-${request.id}`} style={{ marginTop: 8 }}>
+          {reason}
         </Typography>
       )}
       {error && <ResponseErrorPanel error={error} title="The decision was not saved" />}
@@ -83,14 +101,16 @@ export const DecisionPanel = (props: {
         <Button
           variant="contained"
           color="primary"
-          disabled={own || busy || me === undefined}
+          disabled={!canApprove || busy}
+          aria-describedby={reason ? `egress-decision-reason-${request.id}` : undefined}
           onClick={() => decide('approve')}
         >
           Approve
         </Button>{' '}
         <Button
           variant="outlined"
-          disabled={own || busy || me === undefined}
+          disabled={!canReject || busy}
+          aria-describedby={reason ? `egress-decision-reason-${request.id}` : undefined}
           onClick={() => decide('reject')}
         >
           Reject

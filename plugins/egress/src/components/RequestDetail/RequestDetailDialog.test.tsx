@@ -1,6 +1,6 @@
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { activeRequest, detailOf, fakeEgressApi, pendingRequest } from '../../__testUtils__/fixtures';
+import { activeRequest, detailOf, fakeEgressApi, fakeSignals, pendingRequest } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
 import { RequestDetailDialog } from './RequestDetailDialog';
 
@@ -122,5 +122,40 @@ describe('RequestDetailDialog', () => {
     expect(screen.getByRole('link', { name: 'IST0101' })).toHaveAttribute('href', 'https://istio.io/latest/docs/reference/config/analysis/ist0101/');
     expect(screen.getByText('Active — Istio reports errors')).toBeInTheDocument();
     expect(screen.queryByText('Active', { exact: true })).not.toBeInTheDocument();
+  });
+
+  it('follows the actions the backend allows, and says why one is not', async () => {
+    const withActions = {
+      ...activeRequest,
+      actions: [
+        { name: 'approve' as const, allowed: false, reason: 'The request is active' },
+        { name: 'reject' as const, allowed: false, reason: 'The request is active' },
+        { name: 'cancel' as const, allowed: false, reason: 'Only pending requests can be cancelled' },
+        { name: 'revoke' as const, allowed: false, reason: 'Only the owners of payments-api or the platform team may revoke' },
+      ],
+    };
+    // The permission API would allow revoking: the backend's answer wins.
+    await renderWithApis(<RequestDetailDialog requestId="req-0" allowDecision onClose={jest.fn()} />, {
+      api: fakeEgressApi({ getRequest: async () => detailOf(withActions) }),
+    });
+    expect(await screen.findByRole('button', { name: 'Revoke access' })).toBeDisabled();
+    expect(screen.getByText('Only the owners of payments-api or the platform team may revoke')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Cancel request' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Approve' })).not.toBeInTheDocument();
+  });
+
+  it('shows the backend\'s risk flags and refreshes on a signal about this request', async () => {
+    let request = { ...pendingRequest, riskFlags: [{ code: 'wildcard' as const, message: 'wildcard host' }] };
+    const api = fakeEgressApi({ getRequest: async () => detailOf(request) });
+    const signals = fakeSignals();
+    await renderWithApis(<RequestDetailDialog requestId="req-1" onClose={jest.fn()} />, { api, signals });
+    expect(await screen.findByText('Wildcard host')).toBeInTheDocument();
+    expect(screen.getByText('Pending')).toBeInTheDocument();
+    request = { ...request, status: 'active' };
+    act(() => signals.send({ requestId: 'someone-else', entityRef: 'x', status: 'active', action: 'transition' }));
+    expect(api.getRequest).toHaveBeenCalledTimes(1);
+    act(() => signals.send({ requestId: 'req-1', entityRef: 'x', status: 'active', action: 'transition' }));
+    expect(await screen.findByText('Active')).toBeInTheDocument();
+    expect(screen.getByTestId('last-updated')).toHaveTextContent(/^Updated /);
   });
 });

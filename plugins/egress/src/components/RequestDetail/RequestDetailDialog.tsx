@@ -1,6 +1,7 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { riskFlags } from '@backstage-egress/plugin-egress-common';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
+import { EGRESS_SCOPE } from '../common/accessibleStyles';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
@@ -8,8 +9,9 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { RequestDetail } from '../../api/types';
-import { useEgressPolicy } from '../../hooks/useEgressPolicy';
+import { useLiveUpdates, useUpdatedAt } from '../../hooks/useLiveUpdates';
 import { useRequestDetail } from '../../hooks/useRequestDetail';
+import { LastUpdated } from '../common/LastUpdated';
 import { formatDate, formatPorts, formatTime, shortRef } from '../common/format';
 import { RequestStatusChip } from '../common/RequestStatusChip';
 import { istioReportsError } from '../common/IstioVerdict';
@@ -54,17 +56,25 @@ const RequestDetailContent = (props: {
   const { detail, allowDecision, onChanged } = props;
   const { request } = detail;
   const classes = useStyles();
-  const policy = useEgressPolicy();
-  const flags = riskFlags(request, policy);
   return (
     <>
       <dl className={classes.facts}>
         <dt>Status</dt>
         <dd>
-          <RequestStatusChip status={request.status} istioError={istioReportsError(detail.targets)} />
+          <RequestStatusChip status={request.status} displayState={request.displayState}
+            istioError={istioReportsError(detail.targets)}
+          />
+          {request.displayState?.message && (
+            <Typography variant="body2" component="span">
+              {' '}
+              {request.displayState.message}
+            </Typography>
+          )}
         </dd>
         <dt>Entity</dt>
-        <dd>{request.entityRef}</dd>
+        <dd>
+          <EntityRefLink entityRef={request.entityRef} defaultKind="component" />
+        </dd>
         <dt>Namespace</dt>
         <dd>{request.namespace}</dd>
         {(request.hosts ?? []).length > 0 && (
@@ -116,7 +126,7 @@ const RequestDetailContent = (props: {
         )}
         <dt>Risk flags</dt>
         <dd>
-          <RiskFlagChips flags={flags} />
+          {request.riskFlags ? <RiskFlagChips flags={request.riskFlags} /> : '—'}
         </dd>
       </dl>
       <div className={classes.section}>
@@ -144,10 +154,14 @@ const RequestDetailLoader = (props: {
   onChanged: () => void;
 }) => {
   const { value, loading, error, retry } = useRequestDetail(props.requestId);
+  const { live } = useLiveUpdates(retry, { concerns: change => change.requestId === props.requestId });
+  const updatedAt = useUpdatedAt(value);
   if (loading && !value) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error && !value) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
   return (
+    <>
+    <LastUpdated at={updatedAt} live={live} />
     <RequestDetailContent
       detail={value}
       allowDecision={props.allowDecision}
@@ -156,6 +170,7 @@ const RequestDetailLoader = (props: {
         props.onChanged();
       }}
     />
+    </>
   );
 };
 
@@ -172,7 +187,7 @@ export const RequestDetailDialog = (props: {
 }) => {
   const { requestId, onClose, onChanged, allowDecision = false } = props;
   return (
-    <Dialog open={Boolean(requestId)} onClose={onClose} fullWidth maxWidth="md" aria-labelledby="egress-request-detail-title">
+    <Dialog open={Boolean(requestId)} className={EGRESS_SCOPE} onClose={onClose} fullWidth maxWidth="md" aria-labelledby="egress-request-detail-title">
       <DialogTitle id="egress-request-detail-title">Egress request</DialogTitle>
       <DialogContent dividers>
         {requestId && (

@@ -8,6 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { egressApiRef } from '../../api/EgressApi';
 import { EgressRequest } from '../../api/types';
+import { actionFor } from '../common/actions';
 import { useCurrentUserRef } from '../../hooks/useCurrentUser';
 
 type Action = 'cancel' | 'revoke';
@@ -41,10 +42,19 @@ export const RequesterActions = (props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
 
-  const canCancel = request.status === 'pending' && me === request.requestedBy;
-  const canRevoke =
-    revoke.allowed && (request.status === 'active' || request.status === 'approved');
+  // The backend's actions when it sends them; otherwise the rules as they were.
+  const cancelAction = actionFor(request, 'cancel') ?? {
+    shown: request.status === 'pending' && me === request.requestedBy,
+    allowed: true,
+  };
+  const revokeAction = actionFor(request, 'revoke') ?? {
+    shown: revoke.allowed && (request.status === 'active' || request.status === 'approved'),
+    allowed: true,
+  };
+  const canCancel = cancelAction.shown;
+  const canRevoke = revokeAction.shown;
   if (!canCancel && !canRevoke) return null;
+  const reasons = [cancelAction, revokeAction].filter(a => a.shown && !a.allowed && a.reason).map(a => a.reason!);
 
   const run = async (action: Action) => {
     setBusy(true);
@@ -68,15 +78,20 @@ export const RequesterActions = (props: {
       {!confirming && (
         <>
           {canCancel && (
-            <Button variant="outlined" onClick={() => setConfirming('cancel')}>
+            <Button variant="outlined" disabled={!cancelAction.allowed} onClick={() => setConfirming('cancel')}>
               Cancel request
             </Button>
           )}{' '}
           {canRevoke && (
-            <Button variant="outlined" color="secondary" onClick={() => setConfirming('revoke')}>
+            <Button variant="outlined" color="secondary" disabled={!revokeAction.allowed} onClick={() => setConfirming('revoke')}>
               Revoke access
             </Button>
           )}
+          {reasons.map(r => (
+            <Typography key={r} variant="body2" color="textSecondary" role="note">
+              {r}
+            </Typography>
+          ))}
         </>
       )}
       {confirming && (

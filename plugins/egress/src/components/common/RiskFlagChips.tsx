@@ -11,11 +11,23 @@ export const RISK_FLAG_LABELS: Record<RiskFlagCode, string> = {
   cidr: 'IP range',
   'no-gateway': 'No gateway',
   'long-expiry': 'Long expiry',
+  'no-expiry': 'No expiry',
   'not-allow-listed': 'Not on allow-list',
 };
 
 const useStyles = makeStyles(theme => ({
-  chip: { marginRight: theme.spacing(0.5), marginBottom: theme.spacing(0.5) },
+  chip: {
+    marginRight: theme.spacing(0.5),
+    marginBottom: theme.spacing(0.5),
+    // Dark red with white text: 8:1, where the theme's secondary pink gave 4.2:1.
+    backgroundColor: '#a3002f',
+    color: '#ffffff',
+    '&:focus, &:focus-visible': {
+      backgroundColor: '#7a0023',
+      outline: `3px solid ${theme.palette.primary.main}`,
+      outlineOffset: 2,
+    },
+  },
 }));
 
 /** Risk flags an approver should notice, each with its full sentence as a tooltip. */
@@ -31,7 +43,6 @@ export const RiskFlagChips = (props: { flags: RiskFlag[] }) => {
             tabIndex={0}
             className={classes.chip}
             size="small"
-            color="secondary"
             label={RISK_FLAG_LABELS[flag.code] ?? flag.code}
           />
         </Tooltip>

@@ -12,6 +12,8 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.text.primary,
     border: `1px solid ${theme.palette.divider}`,
     borderRadius: theme.shape.borderRadius,
+    // Scrollable, so keyboard users must be able to focus (and scroll) it.
+    '&:focus-visible': { outline: `3px solid ${theme.palette.primary.main}`, outlineOffset: 2 },
   },
 }));
 
@@ -26,6 +28,9 @@ export const YamlBlock = (props: { cluster: string; title?: string; yaml: string
       <pre
         className={classes.pre}
         role="region"
+        // A scrolling region must take keyboard focus to be scrolled (WCAG 2.1.1, axe scrollable-region-focusable).
+        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+        tabIndex={0}
         aria-label={`YAML for cluster ${props.cluster}`}
       >
         {props.yaml}

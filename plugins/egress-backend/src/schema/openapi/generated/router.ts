@@ -276,6 +276,12 @@ export const spec = {
           },
           "updatedAt": {
             "type": "string"
+          },
+          "riskFlags": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/RiskFlag"
+            }
           }
         },
         "required": [
@@ -292,6 +298,72 @@ export const spec = {
           "updatedAt"
         ],
         "additionalProperties": {}
+      },
+      "RiskFlag": {
+        "type": "object",
+        "description": "What an approver should notice, computed by the backend against the policy.",
+        "properties": {
+          "code": {
+            "type": "string",
+            "enum": [
+              "wildcard",
+              "plain-http",
+              "plain-tcp",
+              "cidr",
+              "no-gateway",
+              "long-expiry",
+              "no-expiry",
+              "not-allow-listed"
+            ]
+          },
+          "message": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "code",
+          "message"
+        ]
+      },
+      "PolicySummary": {
+        "type": "object",
+        "description": "The platform's policy as the browser may see it (never the host lists).",
+        "properties": {
+          "allowedProtocols": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "allowedPorts": {
+            "type": "array",
+            "items": {
+              "type": "integer"
+            }
+          },
+          "requireJustification": {
+            "type": "boolean"
+          },
+          "maxTtlDays": {
+            "type": "number"
+          },
+          "allowWildcards": {
+            "type": "boolean"
+          },
+          "allowCidrs": {
+            "type": "boolean"
+          },
+          "requireEgressGateway": {
+            "type": "boolean"
+          }
+        },
+        "required": [
+          "allowedProtocols",
+          "requireJustification",
+          "allowWildcards",
+          "allowCidrs",
+          "requireEgressGateway"
+        ]
       },
       "Target": {
         "type": "object",
@@ -769,6 +841,27 @@ export const spec = {
         }
       }
     },
+    "/policy": {
+      "get": {
+        "operationId": "GetPolicy",
+        "description": "The policy summary the request form guides with.",
+        "responses": {
+          "200": {
+            "description": "Ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PolicySummary"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
     "/entity": {
       "get": {
         "operationId": "GetEntity",
@@ -886,8 +979,7 @@ export const spec = {
                     "riskFlags": {
                       "type": "array",
                       "items": {
-                        "type": "object",
-                        "additionalProperties": {}
+                        "$ref": "#/components/schemas/RiskFlag"
                       }
                     },
                     "manifests": {

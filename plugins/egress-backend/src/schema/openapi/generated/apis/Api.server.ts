@@ -11,6 +11,7 @@ import { GetEntity200Response } from '../models/GetEntity200Response.model';
 import { GetHealth200Response } from '../models/GetHealth200Response.model';
 import { GetRequest200Response } from '../models/GetRequest200Response.model';
 import { ListRequests200Response } from '../models/ListRequests200Response.model';
+import { PolicySummary } from '../models/PolicySummary.model';
 import { PreviewRequest200Response } from '../models/PreviewRequest200Response.model';
 import { Rejection } from '../models/Rejection.model';
 import { RequestDraft } from '../models/RequestDraft.model';
@@ -63,6 +64,12 @@ export type GetEntity = {
   */
 export type GetHealth = {
     response:  GetHealth200Response  
+}
+/**
+  * @public
+  */
+export type GetPolicy = {
+    response:  PolicySummary  |   Error  
 }
 /**
   * @public
@@ -133,6 +140,9 @@ export type EndpointMap = {
     
     
     '#get|/health': GetHealth,
+    
+    
+    '#get|/policy': GetPolicy,
     
     
     '#get|/requests/{id}': GetRequest,

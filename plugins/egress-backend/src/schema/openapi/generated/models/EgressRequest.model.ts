@@ -6,6 +6,7 @@
 import { Endpoint } from '../models/Endpoint.model';
 import { Port } from '../models/Port.model';
 import { RequestStatus } from '../models/RequestStatus.model';
+import { RiskFlag } from '../models/RiskFlag.model';
 
 
 
@@ -36,6 +37,7 @@ export interface EgressRequest  {
     'decisionComment'?: string;
     'ending'?: string;
     'updatedAt': string;
+    'riskFlags'?: Array<RiskFlag>;
 }
 
 

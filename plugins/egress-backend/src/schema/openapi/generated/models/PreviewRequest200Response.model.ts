@@ -5,6 +5,7 @@
 // ******************************************************************
 import { ClusterManifests } from '../models/ClusterManifests.model';
 import { FieldIssue } from '../models/FieldIssue.model';
+import { RiskFlag } from '../models/RiskFlag.model';
 
 
 
@@ -17,7 +18,7 @@ export interface PreviewRequest200Response  {
     'errors': Array<FieldIssue>;
     'warnings': Array<FieldIssue>;
     'policy'?: { [key: string]: any; };
-    'riskFlags': Array<{ [key: string]: any; }>;
+    'riskFlags': Array<RiskFlag>;
     'manifests': Array<ClusterManifests>;
 }
 
