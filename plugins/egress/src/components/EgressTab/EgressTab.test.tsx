@@ -95,7 +95,7 @@ describe('EgressTab', () => {
       }),
     });
     await renderWithApis(<EgressTab />, { api });
-    const history = await screen.findByRole('table', { name: 'Request history' });
+    const history = await screen.findByRole('region', { name: 'Request history' });
     expect(within(history).getByText('Istio: accepted')).toBeInTheDocument();
     expect(within(history).getByText(/Istio error: .*on Gateway payments\/gw/)).toBeInTheDocument();
     expect(within(history).getByRole('link', { name: 'IST0145' })).toHaveAttribute('href', gatewayError.resources[0].messages[0].docUrl);
