@@ -10,6 +10,8 @@
 const { ensureBinaries, versions } = require('./lib/binaries');
 const { startCluster, stopCluster, stopAllClusters, getClusterInfo, clusterStatus, clusterNames } = require('./lib/cluster');
 const { freePort, waitFor } = require('./lib/net');
+const { startPrometheus } = require('./lib/prometheus');
+const { TrafficSimulator, istioLabels } = require('./lib/trafficSimulator');
 
 module.exports = {
   ensureBinaries,
@@ -22,4 +24,7 @@ module.exports = {
   versions,
   freePort,
   waitFor,
+  startPrometheus,
+  TrafficSimulator,
+  istioLabels,
 };
