@@ -10,6 +10,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { DefaultClusterService } from './kubernetes';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createEgressWorkflow } from './workflow/createWorkflow';
+import { TrafficService } from './traffic/TrafficService';
 
 /**
  * The egress backend plugin: requests, approvals, and egress resources in the
@@ -33,6 +34,7 @@ export const egressPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         auditor: coreServices.auditor,
         notifications: notificationService,
+        cache: coreServices.cache,
       },
       async init({
         config,
@@ -47,6 +49,7 @@ export const egressPlugin = createBackendPlugin({
         scheduler,
         auditor,
         notifications,
+        cache,
       }) {
         permissionsRegistry.addPermissions(egressPermissions);
         const clusters = ClusterDirectory.fromConfig(config, {
@@ -74,8 +77,16 @@ export const egressPlugin = createBackendPlugin({
           clusters,
           clusterClients: clusterService,
         });
+        const traffic = new TrafficService({
+          clusters,
+          cache,
+          settings: {
+            unusedAfterDays: config.getOptionalNumber('egress.traffic.unusedAfterDays') ?? 30,
+            cacheSeconds: Math.max(15, config.getOptionalNumber('egress.traffic.cacheSeconds') ?? 15),
+          },
+        });
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, clusters, logger, clusterService, catalog, requests: workflow.service }),
+          await createRouter({ httpAuth, permissions, clusters, logger, clusterService, catalog, requests: workflow.service, traffic }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

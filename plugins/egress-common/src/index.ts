@@ -24,6 +24,12 @@ export type {
   PreviewResult,
   RequestDetail,
   EgressRequestPage,
+  TrafficWindow,
+  HostTraffic,
+  BlockedAttempts,
+  UnusedGrant,
+  ClusterTraffic,
+  EntityTraffic,
 } from './api';
 export { egressRequestDraftSchema } from './schema';
 export type { EgressRequestDraftShape } from './schema';

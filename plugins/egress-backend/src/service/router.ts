@@ -9,6 +9,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
 import { ClusterService } from '../kubernetes/types';
 import { addKubernetesRoutes } from './kubernetesRoutes';
+import { addTrafficRoutes } from './trafficRoutes';
+import { TrafficService } from '../traffic/TrafficService';
 import { createOpenApiRouter } from '../schema/openapi';
 import { EgressRequestService } from '../workflow/EgressRequestService';
 
@@ -22,6 +24,8 @@ export interface RouterOptions {
   requests?: EgressRequestService;
   clusterService: ClusterService;
   catalog: CatalogService;
+  /** The traffic view; without it `GET /traffic` is not served. */
+  traffic?: TrafficService;
 }
 
 /**
@@ -32,7 +36,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, requests, clusterService, catalog } = options;
+  const { httpAuth, permissions, requests, clusterService, catalog, traffic } = options;
   const router = await createOpenApiRouter();
 
   router.get('/health', (_req, res) => {
@@ -46,6 +50,10 @@ export async function createRouter(
     catalog,
     requests,
   });
+
+  if (traffic) {
+    addTrafficRoutes(router, { httpAuth, permissions, clusterService, catalog, traffic, requests });
+  }
 
   if (requests) {
     const user = (req: express.Request) =>
