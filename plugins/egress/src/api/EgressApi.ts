@@ -3,6 +3,8 @@ import {
   EgressCluster,
   EgressRequest,
   EntityEgress,
+  EntityTraffic,
+  TrafficWindow,
   PreviewResult,
   RequestDetail,
   RequestDraftInput,
@@ -18,6 +20,8 @@ export interface EgressApi {
   listClusters(): Promise<EgressCluster[]>;
   /** The entity's namespace in each of its target clusters: inventory, mesh mode, Sidecar override. */
   getEntity(entityRef: string): Promise<EntityEgress>;
+  /** Per target cluster, from its Prometheus: traffic per host, blocked and unregistered attempts, unused grants. */
+  getTraffic(entityRef: string, window: TrafficWindow): Promise<EntityTraffic>;
   /**
    * Validation, policy verdict, risk flags and manifests of a draft; stores
    * nothing. With the draft's `id`, the manifests carry the names and labels

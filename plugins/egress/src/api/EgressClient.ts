@@ -5,6 +5,8 @@ import {
   EgressCluster,
   EgressRequest,
   EntityEgress,
+  EntityTraffic,
+  TrafficWindow,
   PreviewResult,
   RequestDetail,
   RequestDraftInput,
@@ -29,6 +31,10 @@ export class EgressClient implements EgressApi {
 
   getEntity(entityRef: string): Promise<EntityEgress> {
     return this.call('GET', `/entity?${new URLSearchParams({ entityRef })}`);
+  }
+
+  getTraffic(entityRef: string, window: TrafficWindow): Promise<EntityTraffic> {
+    return this.call('GET', `/traffic?${new URLSearchParams({ entityRef, window })}`);
   }
 
   preview(draft: RequestDraftInput): Promise<PreviewResult> {

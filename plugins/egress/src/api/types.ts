@@ -24,6 +24,12 @@ export type {
   PreviewResult,
   RequestDetail,
   RequestTarget,
+  TrafficWindow,
+  EntityTraffic,
+  ClusterTraffic,
+  HostTraffic,
+  BlockedAttempts,
+  UnusedGrant,
 } from '@backstage-egress/plugin-egress-common';
 
 /** A target cluster and its state (GET /clusters). Never credentials. @public */

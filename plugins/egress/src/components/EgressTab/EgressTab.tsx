@@ -15,6 +15,9 @@ import {
   KUBERNETES_NAMESPACE_ANNOTATION,
 } from '../../annotations';
 import { useEntityEgress } from '../../hooks/useEntityEgress';
+import { useEntityTraffic } from '../../hooks/useEntityTraffic';
+import type { TrafficWindow } from '../../api/types';
+import { ClusterTrafficPanel } from '../Traffic/ClusterTrafficPanel';
 import { RequestAccessButton } from '../EgressRequestForm/RequestAccessButton';
 import { RequestDetailDialog } from '../RequestDetail/RequestDetailDialog';
 import { ClusterEgressCard } from './ClusterEgressCard';
@@ -33,6 +36,8 @@ const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
   const { entityRef, namespace } = props;
   const { value, loading, error, retry } = useEntityEgress(entityRef);
   const [openRequest, setOpenRequest] = useState<string>();
+  const [trafficWindow, setTrafficWindow] = useState<TrafficWindow>('1h');
+  const traffic = useEntityTraffic(entityRef, trafficWindow);
 
   if (loading && !value) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
@@ -71,7 +76,20 @@ const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
                 cluster={value.clusters.get(inventory.cluster)}
                 requests={value.requests}
                 onOpenRequest={setOpenRequest}
-              />
+              >
+                <ClusterTrafficPanel
+                  cluster={value.clusters.get(inventory.cluster)?.title ?? inventory.cluster}
+                  namespace={inventory.namespace}
+                  traffic={traffic.value?.clusters.find(c => c.cluster === inventory.cluster)}
+                  error={traffic.error}
+                  loading={traffic.loading}
+                  window={trafficWindow}
+                  onWindowChange={setTrafficWindow}
+                  unusedAfterDays={traffic.value?.unusedAfterDays}
+                  kialiUrl={value.clusters.get(inventory.cluster)?.kialiUrl}
+                  onOpenRequest={setOpenRequest}
+                />
+              </ClusterEgressCard>
             </Grid>
           ))}
         </Grid>
