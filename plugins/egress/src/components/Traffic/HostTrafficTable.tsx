@@ -5,6 +5,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { useTheme } from '@material-ui/core/styles';
 import type { HostTraffic } from '../../api/types';
 import { formatTime } from '../common/format';
 import { formatBytes, formatPercent, formatRate } from './format';
@@ -17,6 +18,7 @@ export const HostTrafficTable = (props: {
   kialiUrl?: string;
 }) => {
   const { hosts, namespace, kialiUrl } = props;
+  const theme = useTheme();
   if (hosts.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -50,7 +52,15 @@ export const HostTrafficTable = (props: {
             </TableCell>
             <TableCell style={{ width: 140 }}>
               {h.series.some(v => v > 0) ? (
-                <TrendLine data={h.series} title={`Traffic to ${h.host}`} min={0} width={120} height={24} />
+                <TrendLine
+                  data={h.series}
+                  title={`Traffic to ${h.host}`}
+                  min={0}
+                  max={Math.max(...h.series)}
+                  width={120}
+                  height={24}
+                  color={theme.palette.primary.main}
+                />
               ) : (
                 <Typography variant="caption" color="textSecondary">no traffic</Typography>
               )}
