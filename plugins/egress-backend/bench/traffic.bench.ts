@@ -13,7 +13,7 @@ import type { NamespaceInventory } from '@backstage-egress/plugin-egress-common'
 import { PrometheusInstance, TrafficSimulator, startPrometheus } from '@backstage-egress/testenv';
 import os from 'node:os';
 import { ClusterDirectory } from '../src/clusters/ClusterDirectory';
-import { ScriptedSeries, playTimeline } from '../src/__testUtils__/traffic';
+import { ScriptedSeries, memoryCache, playTimeline } from '../src/__testUtils__/traffic';
 import { TrafficService } from '../src/traffic/TrafficService';
 
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 50);
@@ -72,15 +72,8 @@ async function main() {
     }));
     const scope = { entityRef: 'component:default/payments-api', namespace: 'payments', inventory };
     const settings = { unusedAfterDays: 30, cacheSeconds: 15 };
-    const store = new Map<string, unknown>();
-    const cache = {
-      get: async (k: string) => store.get(k),
-      set: async (k: string, v: unknown) => void store.set(k, v),
-      delete: async (k: string) => void store.delete(k),
-      withOptions: () => cache,
-    } as never;
     const uncached = new TrafficService({ clusters, settings });
-    const cached = new TrafficService({ clusters, settings, cache });
+    const cached = new TrafficService({ clusters, settings, cache: memoryCache() });
 
     const check = await uncached.entityTraffic(scope, '1h');
     const shown = check.clusters.map(c => `${c.cluster}: ${c.hosts.filter(h => h.requests > 0).length} hosts with traffic${c.error ? `, error ${c.error}` : ''}`);

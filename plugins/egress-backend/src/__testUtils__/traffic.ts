@@ -1,3 +1,4 @@
+import type { CacheService } from '@backstage/backend-plugin-api';
 import type { Flow, IstioCounter, TrafficSimulator } from '@backstage-egress/testenv';
 
 /** One counter of one flow, with its value at each timeline point (oldest first; start at 0). */
@@ -28,4 +29,16 @@ export async function playTimeline(
     const seen = sim.scrapes;
     while (sim.scrapes < seen + 2) await new Promise(r => setTimeout(r, 50));
   }
+}
+
+/** A CacheService in a Map, without expiry: enough to see what the traffic service caches. */
+export function memoryCache(): CacheService {
+  const store = new Map<string, unknown>();
+  const cache = {
+    get: async (k: string) => store.get(k),
+    set: async (k: string, v: unknown) => void store.set(k, v),
+    delete: async (k: string) => void store.delete(k),
+    withOptions: () => cache,
+  };
+  return cache as CacheService;
 }

@@ -11,7 +11,7 @@ import {
   startPrometheus,
 } from '@backstage-egress/testenv';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
-import { ScriptedSeries, playTimeline } from '../__testUtils__/traffic';
+import { ScriptedSeries, memoryCache, playTimeline } from '../__testUtils__/traffic';
 import { TrafficService } from './TrafficService';
 
 jest.setTimeout(120_000);
@@ -102,14 +102,7 @@ describe('TrafficService against a real Prometheus', () => {
       }),
       { defaultClusterName: () => 'unused' },
     );
-    const store = new Map<string, unknown>();
-    const cache = {
-      get: async (k: string) => store.get(k),
-      set: async (k: string, v: unknown) => void store.set(k, v),
-      delete: async (k: string) => void store.delete(k),
-      withOptions: () => cache,
-    };
-    return new TrafficService({ clusters, settings: { unusedAfterDays: 30, cacheSeconds }, cache: cache as never, now });
+    return new TrafficService({ clusters, settings: { unusedAfterDays: 30, cacheSeconds }, cache: memoryCache(), now });
   }
 
   const daysAgo = (d: number) => new Date((end - d * 86400) * 1000).toISOString();
