@@ -2,7 +2,9 @@
 /**
  * The portal stack used by `npm run dev` and the end-to-end tests: a local
  * test cluster, the backend (talking to that cluster as the plugin's
- * least-privilege identity) and the app dev server.
+ * least-privilege identity), the app dev server, and with the test cluster a real
+ * Prometheus scraping a traffic simulator (tools/testenv) that sends a gentle synthetic
+ * load of Istio-shaped metrics for the demo namespaces.
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -23,6 +25,7 @@ const cli = path.join(root, 'node_modules/@backstage/cli/bin/backstage-cli');
  * @property {number} [appPort]
  * @property {string[]} [extraConfig]    additional app-config YAML texts
  * @property {boolean} [app]              also start the app dev server (default true)
+ * @property {boolean} [traffic]          with the test cluster: start Prometheus and the traffic simulator (default true)
  * @property {(line: string) => void} [log]
  * @property {AbortSignal} [signal]       aborting stops whatever has started so far and rejects
  */
@@ -37,6 +40,7 @@ async function startStack(options = {}) {
     appPort = 3000,
     extraConfig = [],
     app = true,
+    traffic = true,
     log: userLog = line => console.log(line),
     signal,
   } = options;
@@ -58,12 +62,18 @@ async function startStack(options = {}) {
   /** @type {import('node:child_process').ChildProcess[]} */
   const children = [];
   let clusterInfo;
+  /** @type {{ prometheus: import('@backstage-egress/testenv').PrometheusInstance, simulator: import('@backstage-egress/testenv').TrafficSimulator } | undefined} */
+  let metrics;
   let stopped = false;
 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     await Promise.all(children.map(child => terminate(child)));
+    if (metrics) {
+      await metrics.prometheus.stop();
+      await metrics.simulator.close();
+    }
     if (cluster) {
       await require('@backstage-egress/testenv').stopCluster(cluster);
     }
@@ -94,6 +104,11 @@ async function startStack(options = {}) {
       checkAborted();
       env.KUBECONFIG = writePluginKubeconfig(clusterInfo);
       log(`[stack] cluster ${cluster}: ${clusterInfo.server} (${clusterInfo.version}, mesh ${clusterInfo.meshMode}); kubectl: export KUBECONFIG=${clusterInfo.kubeconfigPath}`);
+      if (traffic) {
+        checkAborted();
+        metrics = await startDemoMetrics(cluster);
+        log(`[stack] Prometheus ${metrics.prometheus.url} scrapes synthetic Istio metrics for the demo namespaces`);
+      }
     }
 
     const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-stack-'));
@@ -113,11 +128,10 @@ async function startStack(options = {}) {
       `    origin: ${appUrl}`,
       '',
     ].join('\n');
-    // The test cluster through KUBECONFIG (the plugin's identity); with istiod, Istio's verdict on.
-    const clusterConfig = cluster
-      ? ['egress:', '  clusters:', `    - name: ${cluster}`, '      authProvider: kubeconfig', `      istioAnalysis: ${istiod}`, ''].join('\n')
-      : '';
-    [ports, clusterConfig, ...extraConfig].filter(Boolean).forEach((text, i) => {
+    // The test cluster through KUBECONFIG (the plugin's identity); with istiod, Istio's verdict
+    // on; with the demo metrics, its Prometheus.
+    const clusterConfig = cluster ? [demoClusterConfig(String(cluster), { istioAnalysis: istiod, prometheusUrl: metrics?.prometheus.url })] : [];
+    [ports, ...clusterConfig, ...extraConfig].forEach((text, i) => {
       const file = path.join(configDir, `app-config.${i}.yaml`);
       fs.writeFileSync(file, text);
       configArgs.push('--config', file);
@@ -138,6 +152,46 @@ async function startStack(options = {}) {
     signal?.removeEventListener('abort', onAbort);
   }
   return { appUrl, backendUrl, cluster: clusterInfo, children, stop };
+}
+
+/** Demo workloads and the hosts they call (the seeded ServiceEntries and the demo's usual requests). */
+const DEMO_LOAD = [
+  { namespace: 'payments', workload: 'payments-api', hosts: ['api.github.com', '*.googleapis.com', 'api.stripe.com'] },
+  { namespace: 'checkout', workload: 'checkout', hosts: ['api.stripe.com'] },
+  { namespace: 'search', workload: 'search-indexer', hosts: ['api.github.com'] },
+];
+
+/** The traffic simulator with a gentle load, and a Prometheus scraping it every 5 s. */
+async function startDemoMetrics(name) {
+  const { TrafficSimulator, startPrometheus } = require('@backstage-egress/testenv');
+  const simulator = new TrafficSimulator();
+  const target = await simulator.listen();
+  simulator.startLoad(DEMO_LOAD, 5000);
+  const prometheus = await startPrometheus({ name: `stack-${name}`, targets: [target], scrapeIntervalSeconds: 5 });
+  return { prometheus, simulator };
+}
+
+/**
+ * The test cluster as the single egress cluster, with the demo Prometheus, and a Kiali link
+ * to where `istioctl dashboard kiali` serves it (no Kiali runs here: the links show their shape).
+ */
+/**
+ * The test cluster's entry under egress.clusters.
+ * @param {string} name
+ * @param {{ istioAnalysis: boolean, prometheusUrl?: string }} o
+ */
+function demoClusterConfig(name, o) {
+  return [
+    'egress:',
+    '  clusters:',
+    `    - name: ${name}`,
+    `      title: ${name}`,
+    '      authProvider: kubeconfig',
+    `      istioAnalysis: ${o.istioAnalysis}`,
+    ...(o.prometheusUrl ? [`      prometheusUrl: ${o.prometheusUrl}`] : []),
+    '      kialiUrl: http://localhost:20001/kiali',
+    '',
+  ].join('\n');
 }
 
 /** A kubeconfig whose current context is the plugin's least-privilege identity. */

@@ -45,8 +45,20 @@ export interface Config {
         /** Service host of the gateway. Defaults to istio-egressgateway.<istioNamespace>.svc.cluster.local. */
         serviceHost?: string;
       };
-      /** Prometheus with Istio's metrics for this cluster. */
+      /** Prometheus with Istio's metrics for this cluster (the Egress tab's traffic view). */
       prometheusUrl?: string;
+      /**
+       * Bearer token sent to Prometheus.
+       * @visibility secret
+       */
+      prometheusToken?: string;
+      /**
+       * Extra headers sent to Prometheus, e.g. a tenant id or an API key.
+       * @visibility secret
+       */
+      prometheusHeaders?: { [name: string]: string };
+      /** Timeout of one Prometheus query in milliseconds. Default 5000. */
+      prometheusTimeoutMs?: number;
       /**
        * Kiali for this cluster, linked from the entity tab.
        * @visibility frontend
@@ -92,5 +104,12 @@ export interface Config {
     approvers?: string[];
     /** Seconds between reconciler passes (retries, drift, expiry). Default 30. */
     reconcileIntervalSeconds?: number;
+    /** The traffic view of the Egress tab (GET /traffic), read from each cluster's Prometheus. */
+    traffic?: {
+      /** Days without traffic after which an active grant is flagged unused. Default 30. */
+      unusedAfterDays?: number;
+      /** How long answers are cached, in seconds; at least 15. Default 15. */
+      cacheSeconds?: number;
+    };
   };
 }

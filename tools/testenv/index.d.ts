@@ -182,3 +182,62 @@ export interface XdsSnapshot {
 
 /** Runs tools/istioctl/xds-check against the cluster's istiod. */
 export function xdsSnapshot(cluster: { istiod?: IstiodInfo }, query: XdsQuery): Promise<XdsSnapshot>;
+
+/** A flow of traffic as one of Istio's sidecars reports it (see lib/trafficSimulator.js). */
+export interface Flow {
+  /** source_workload_namespace */
+  namespace: string;
+  /** source_workload */
+  workload: string;
+  /** destination_service; "unknown" when omitted (blocked or unregistered TLS/TCP) */
+  host?: string;
+  /** The catch-all cluster the sidecar used. */
+  cluster?: 'BlackHoleCluster' | 'PassthroughCluster';
+  protocol: 'http' | 'tcp';
+  /** HTTP response code; 200 by default, 502 for BlackHoleCluster. */
+  responseCode?: string;
+  /** "-" by default, "UH" for BlackHoleCluster TCP. */
+  responseFlags?: string;
+}
+
+/** Istio's standard counters the simulator exposes. */
+export type IstioCounter =
+  | 'istio_requests_total'
+  | 'istio_tcp_connections_opened_total'
+  | 'istio_tcp_connections_closed_total'
+  | 'istio_tcp_sent_bytes_total'
+  | 'istio_tcp_received_bytes_total';
+
+/** Serves counters shaped like Istio's standard metrics for Prometheus to scrape. */
+export declare class TrafficSimulator {
+  /** Number of scrapes served so far. */
+  scrapes: number;
+  /** Sets a counter; with `timestampMs` the sample carries that timestamp. */
+  set(metric: IstioCounter, flow: Flow, value: number, timestampMs?: number): void;
+  add(metric: IstioCounter, flow: Flow, delta: number): void;
+  clear(): void;
+  metricsText(): string;
+  /** Resolves to the scrape target `127.0.0.1:PORT`. */
+  listen(port?: number): Promise<string>;
+  startLoad(workloads: Array<{ namespace: string; workload: string; hosts: string[] }>, intervalMs?: number): void;
+  close(): Promise<void>;
+}
+
+/** The full Istio label set of a flow. */
+export declare function istioLabels(flow: Flow): Record<string, string>;
+
+export interface PrometheusInstance {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts Debian's Prometheus binary with its own config and data folder under the cache. */
+export declare function startPrometheus(options: {
+  name: string;
+  targets: string[];
+  scrapeIntervalSeconds?: number;
+  port?: number;
+  keepData?: boolean;
+}): Promise<PrometheusInstance>;

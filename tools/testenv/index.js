@@ -12,6 +12,8 @@ const { startCluster, stopCluster, stopAllClusters, getClusterInfo, clusterStatu
 const { stopApiserver, startApiserver, compactCluster, deleteFromEtcd } = require('./lib/control');
 const { freePort, waitFor } = require('./lib/net');
 const { xdsSnapshot } = require('./lib/xds');
+const { startPrometheus } = require('./lib/prometheus');
+const { TrafficSimulator, istioLabels } = require('./lib/trafficSimulator');
 
 module.exports = {
   ensureBinaries,
@@ -29,4 +31,7 @@ module.exports = {
   freePort,
   waitFor,
   xdsSnapshot,
+  startPrometheus,
+  TrafficSimulator,
+  istioLabels,
 };

@@ -13,6 +13,7 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { createEgressWorkflow } from './workflow/createWorkflow';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { registerEgressActions } from './actions/egressActions';
+import { TrafficService } from './traffic/TrafficService';
 
 /**
  * The egress backend plugin: requests, approvals, and egress resources in the
@@ -39,6 +40,7 @@ export const egressPlugin = createBackendPlugin({
         auth: coreServices.auth,
         actionsRegistry: actionsRegistryServiceRef,
         signals: signalsServiceRef,
+        cache: coreServices.cache,
       },
       async init({
         config,
@@ -56,6 +58,7 @@ export const egressPlugin = createBackendPlugin({
         auth,
         actionsRegistry,
         signals,
+        cache,
       }) {
         permissionsRegistry.addPermissions(egressPermissions);
         const clusters = ClusterDirectory.fromConfig(config, {
@@ -84,6 +87,14 @@ export const egressPlugin = createBackendPlugin({
           clusters,
           clusterClients: clusterService,
         });
+        const traffic = new TrafficService({
+          clusters,
+          cache,
+          settings: {
+            unusedAfterDays: config.getOptionalNumber('egress.traffic.unusedAfterDays') ?? 30,
+            cacheSeconds: Math.max(15, config.getOptionalNumber('egress.traffic.cacheSeconds') ?? 15),
+          },
+        });
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -94,6 +105,7 @@ export const egressPlugin = createBackendPlugin({
             catalog,
             requests: workflow.service,
             policy: workflow.policy,
+            traffic,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -301,3 +301,82 @@ export type RequestChangedSignal = {
   /** The audit action that changed it: `created`, `transition`, `applied`, `apply-failed`, ... */
   action: string;
 };
+
+/** Time window of `GET /traffic`. @public */
+export type TrafficWindow = '1h' | '24h' | '7d';
+
+/** Traffic of the entity's namespace to one host it may reach, in one cluster. @public */
+export interface HostTraffic {
+  /** The host as Istio reports it in `destination_service` (the ServiceEntry host). */
+  host: string;
+  /**
+   * `sidecars`: the namespace's own sidecars reported it. `egress-gateway`: the
+   * egress gateway's series, which count every namespace sending through it.
+   */
+  source: 'sidecars' | 'egress-gateway';
+  /** HTTP requests in the window. */
+  requests: number;
+  /** HTTP requests per second over the window. */
+  requestRate: number;
+  /** HTTP requests answered 5xx. */
+  errors: number;
+  /** errors / requests; absent without requests. */
+  errorRatio?: number;
+  /** TCP connections opened in the window (TLS and TCP traffic). */
+  connections: number;
+  /** Connections per second over the window. */
+  connectionRate: number;
+  /** TCP bytes sent plus received. */
+  bytes: number;
+  /** End of the last bucket of `series` with traffic, ISO-8601; absent when none in the window. */
+  lastSeen?: string;
+  /** Requests plus connections per bucket (see {@link EntityTraffic.step}), oldest first. */
+  series: number[];
+}
+
+/** Attempts of one workload that no registered host served. @public */
+export interface BlockedAttempts {
+  workload: string;
+  /** `blocked`: BlackHoleCluster (REGISTRY_ONLY). `unregistered`: PassthroughCluster (ALLOW_ANY). */
+  kind: 'blocked' | 'unregistered';
+  /** `http`: requests (the host is known). `tcp`: closed TLS/TCP connections (Istio cannot name the host). */
+  protocol: 'http' | 'tcp';
+  /** The HTTP host, when Istio reported one. */
+  host?: string;
+  count: number;
+}
+
+/** An active grant with no traffic to any of its hosts for `unusedAfterDays`: a candidate for revoke. @public */
+export interface UnusedGrant {
+  requestId: string;
+  hosts: string[];
+  /** When the grant was applied to this cluster. */
+  appliedAt: string;
+}
+
+/** Traffic of the entity's namespace in one target cluster. @public */
+export interface ClusterTraffic {
+  cluster: string;
+  /** Why no traffic could be read (Prometheus down, not configured, ...); the other fields are then empty. */
+  error?: string;
+  meshMode?: MeshMode;
+  /** One sentence on what blocked and unregistered attempts mean under this mesh mode. */
+  attemptsNote?: string;
+  hosts: HostTraffic[];
+  attempts: BlockedAttempts[];
+  unusedGrants: UnusedGrant[];
+}
+
+/** Answer of `GET /traffic`. @public */
+export interface EntityTraffic {
+  entityRef: string;
+  namespace: string;
+  window: TrafficWindow;
+  /** Window end (ISO-8601), aligned to the minute. */
+  end: string;
+  /** Seconds per bucket of the host series. */
+  step: number;
+  /** Days without traffic after which a grant is flagged unused. */
+  unusedAfterDays: number;
+  clusters: ClusterTraffic[];
+}

@@ -32,6 +32,12 @@ export type {
   RequestDisplayState,
   PolicySummary,
   RequestChangedSignal,
+  TrafficWindow,
+  HostTraffic,
+  BlockedAttempts,
+  UnusedGrant,
+  ClusterTraffic,
+  EntityTraffic,
 } from './api';
 export { EGRESS_SIGNAL_CHANNEL } from './api';
 export { egressRequestDraftSchema } from './schema';

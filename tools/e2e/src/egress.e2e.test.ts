@@ -298,6 +298,33 @@ describe('egress portal end to end', () => {
     await platform.context.close();
   });
 
+  it('the Egress tab shows traffic from Prometheus, blocked attempts and Kiali links', async () => {
+    const owner = await signIn('alice');
+    const table = owner.page.getByRole('table', { name: 'Traffic per host' });
+    const github = table.getByRole('row').filter({ hasText: 'api.github.com' });
+    // The stack's simulator sends load from the start; Prometheus needs a couple of scrapes.
+    const deadline = Date.now() + 120_000;
+    let seen = false;
+    while (!seen && Date.now() < deadline) {
+      await openEntityTab(owner.page, 'payments-api');
+      await table.waitFor();
+      seen = /req\/(s|min|h)/.test((await github.textContent()) ?? '');
+      if (!seen) await owner.page.waitForTimeout(3000);
+    }
+    expect(seen).toBe(true);
+    expect(await github.getByRole('link', { name: /^api\.github\.com/ }).getAttribute('href')).toBe(
+      'http://localhost:20001/kiali/console/namespaces/payments/services/api.github.com',
+    );
+    expect(await owner.page.getByRole('link', { name: /^Namespace payments in Kiali/ }).getAttribute('href')).toBe(
+      'http://localhost:20001/kiali/console/graph/namespaces/?namespaces=payments',
+    );
+    await owner.page.getByRole('region', { name: 'Blocked and unregistered attempts' }).waitFor();
+    if (process.env.EGRESS_SCREENSHOTS === '1') {
+      await table.scrollIntoViewIfNeeded();
+      await owner.page.screenshot({ path: path.join(screenshots, 'entity-traffic.png'), fullPage: true });
+    }
+  });
+
   it('a platform engineer cannot approve their own request', async () => {
     // dave is in platform-team and search-team, so he may request for search-indexer.
     const dave = await signIn('dave');

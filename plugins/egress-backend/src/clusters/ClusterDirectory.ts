@@ -15,6 +15,12 @@ export interface ClusterSettings {
   istioNamespace: string;
   egressGateway: { selector: Record<string, string>; serviceHost: string };
   prometheusUrl?: string;
+  /** Bearer token for Prometheus (secret). */
+  prometheusToken?: string;
+  /** Extra headers sent to Prometheus (secret). */
+  prometheusHeaders?: Record<string, string>;
+  /** Timeout of one Prometheus query in ms (filled with 5000 from config). */
+  prometheusTimeoutMs?: number;
   kialiUrl?: string;
   /** istiod runs analysis here (PILOT_ENABLE_ANALYSIS): the status it writes is Istio's verdict. */
   istioAnalysis?: boolean;
@@ -107,11 +113,7 @@ function readCluster(c: Config, index: number): ClusterSettings {
     }
   }
   const selectorConfig = c.getOptionalConfig('egressGateway.selector');
-  const selector: Record<string, string> | undefined = selectorConfig
-    ? Object.fromEntries(
-        selectorConfig.keys().map(k => [k, selectorConfig.getString(k)]),
-      )
-    : undefined;
+  const selector = readStringMap(selectorConfig);
   return fillDefaults({
     name,
     title: c.getOptionalString('title') ?? name,
@@ -126,6 +128,9 @@ function readCluster(c: Config, index: number): ClusterSettings {
     selector,
     serviceHost: c.getOptionalString('egressGateway.serviceHost'),
     prometheusUrl: c.getOptionalString('prometheusUrl'),
+    prometheusToken: c.getOptionalString('prometheusToken'),
+    prometheusHeaders: readStringMap(c.getOptionalConfig('prometheusHeaders')),
+    prometheusTimeoutMs: c.getOptionalNumber('prometheusTimeoutMs'),
     kialiUrl: c.getOptionalString('kialiUrl'),
     istioAnalysis: c.getOptionalBoolean('istioAnalysis'),
   });
@@ -145,6 +150,9 @@ function fillDefaults(c: {
   selector?: Record<string, string>;
   serviceHost?: string;
   prometheusUrl?: string;
+  prometheusToken?: string;
+  prometheusHeaders?: Record<string, string>;
+  prometheusTimeoutMs?: number;
   kialiUrl?: string;
   istioAnalysis?: boolean;
 }): ClusterSettings {
@@ -167,7 +175,16 @@ function fillDefaults(c: {
         `istio-egressgateway.${istioNamespace}.svc.cluster.local`,
     },
     prometheusUrl: c.prometheusUrl,
+    prometheusToken: c.prometheusToken,
+    prometheusHeaders: c.prometheusHeaders,
+    prometheusTimeoutMs: c.prometheusTimeoutMs ?? 5000,
     kialiUrl: c.kialiUrl,
     istioAnalysis: c.istioAnalysis ?? false,
   };
+}
+
+function readStringMap(config: Config | undefined): Record<string, string> | undefined {
+  return config
+    ? Object.fromEntries(config.keys().map(k => [k, config.getString(k)]))
+    : undefined;
 }

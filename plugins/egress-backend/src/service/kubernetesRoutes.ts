@@ -44,17 +44,7 @@ export function addKubernetesRoutes(
 ): void {
   const { httpAuth, permissions, clusterService, catalog, requests } = options;
 
-  async function authorizeRead(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize(
-      [{ permission: egressRequestReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You are not allowed to read egress data');
-    }
-    return credentials;
-  }
+  const authorizeRead = (req: express.Request) => authorizeEgressRead(httpAuth, permissions, req);
 
   router.get('/clusters', async (req, res) => {
     await authorizeRead(req);
@@ -63,25 +53,7 @@ export function addKubernetesRoutes(
 
   router.get('/entity', async (req, res) => {
     const credentials = await authorizeRead(req);
-    const raw = req.query.entityRef;
-    if (typeof raw !== 'string' || raw.trim() === '') {
-      throw new InputError('entityRef query parameter is required');
-    }
-    let entityRef: string;
-    try {
-      entityRef = stringifyEntityRef(parseEntityRef(raw.trim(), { defaultKind: 'component', defaultNamespace: 'default' }));
-    } catch (e) {
-      throw new InputError(`Invalid entityRef '${raw}': ${(e as Error).message}`);
-    }
-    const entity = await catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) throw new NotFoundError(`Entity ${entityRef} not found`);
-    const namespace = entityNamespace(entity);
-    if (!namespace) {
-      throw new InputError(`Entity ${entityRef} has no ${NAMESPACE_ANNOTATION} annotation`);
-    }
-    const configured = clusterService.listClusters().map(c => c.name);
-    const listed = annotatedClusters(entity);
-    const clusters = listed && listed.length > 0 ? [...new Set(listed)] : configured;
+    const { entityRef, namespace, clusters } = await resolveEntityScope(catalog, clusterService, req.query.entityRef, credentials);
     res.json({
       entityRef,
       namespace,
@@ -90,4 +62,52 @@ export function addKubernetesRoutes(
       ...(requests ? await requests.entityRequests(entityRef, credentials) : {}),
     });
   });
+}
+
+/** The caller's credentials, when they may read egress data (egress.request.read); NotAllowedError otherwise. */
+export async function authorizeEgressRead(
+  httpAuth: HttpAuthService,
+  permissions: PermissionsService,
+  req: express.Request,
+) {
+  const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+  const [decision] = await permissions.authorize(
+    [{ permission: egressRequestReadPermission }],
+    { credentials },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError('You are not allowed to read egress data');
+  }
+  return credentials;
+}
+
+/**
+ * The entity named by an `entityRef` query parameter, its namespace (annotation) and its
+ * target clusters (the clusters annotation, else every configured cluster).
+ */
+export async function resolveEntityScope(
+  catalog: CatalogService,
+  clusterService: ClusterService,
+  raw: unknown,
+  credentials: BackstageCredentials,
+) {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    throw new InputError('entityRef query parameter is required');
+  }
+  let entityRef: string;
+  try {
+    entityRef = stringifyEntityRef(parseEntityRef(raw.trim(), { defaultKind: 'component', defaultNamespace: 'default' }));
+  } catch (e) {
+    throw new InputError(`Invalid entityRef '${raw}': ${(e as Error).message}`);
+  }
+  const entity = await catalog.getEntityByRef(entityRef, { credentials });
+  if (!entity) throw new NotFoundError(`Entity ${entityRef} not found`);
+  const namespace = entityNamespace(entity);
+  if (!namespace) {
+    throw new InputError(`Entity ${entityRef} has no ${NAMESPACE_ANNOTATION} annotation`);
+  }
+  const configured = clusterService.listClusters().map(c => c.name);
+  const listed = annotatedClusters(entity);
+  const clusters = listed && listed.length > 0 ? [...new Set(listed)] : configured;
+  return { entityRef, namespace, clusters };
 }

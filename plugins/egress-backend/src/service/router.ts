@@ -17,6 +17,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
 import { ClusterService } from '../kubernetes/types';
 import { addKubernetesRoutes } from './kubernetesRoutes';
+import { addTrafficRoutes } from './trafficRoutes';
+import { TrafficService } from '../traffic/TrafficService';
 import { createOpenApiRouter } from '../schema/openapi';
 import { EgressRequestService } from '../workflow/EgressRequestService';
 import { riskFlagger } from './riskFlags';
@@ -33,6 +35,8 @@ export interface RouterOptions {
   catalog: CatalogService;
   /** The platform's policy: its summary is served, and it decides the risk flags. */
   policy?: EgressPolicy;
+  /** The traffic view; without it `GET /traffic` is not served. */
+  traffic?: TrafficService;
 }
 
 /**
@@ -43,7 +47,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, requests, clusterService, catalog } = options;
+  const { httpAuth, permissions, requests, clusterService, catalog, traffic } = options;
   const policy = options.policy ?? DEFAULT_EGRESS_POLICY;
   const flagged = riskFlagger(policy);
   const router = await createOpenApiRouter();
@@ -77,6 +81,10 @@ export async function createRouter(
       },
     },
   });
+
+  if (traffic) {
+    addTrafficRoutes(router, { httpAuth, permissions, clusterService, catalog, traffic, requests });
+  }
 
   if (requests) {
     router.post('/preview', async (req, res) => {

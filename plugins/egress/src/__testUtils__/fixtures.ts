@@ -5,6 +5,7 @@ import {
   EgressRequest,
   EntityEgress,
   PolicySummary,
+  EntityTraffic,
   PreviewResult,
   RequestDetail,
 } from '../api/types';
@@ -166,12 +167,39 @@ export const detailOf = (request: EgressRequest): RequestDetail => ({
   manifests: [{ cluster: 'dev', manifests: [], yaml: 'kind: ServiceEntry\nmetadata:\n  name: egress-api-stripe-com\n' }],
 });
 
+/** GET /traffic of payments-api: traffic to one host and one blocked attempt in cluster dev. */
+export const entityTraffic: EntityTraffic = {
+  entityRef: 'component:default/payments-api',
+  namespace: 'payments',
+  window: '1h',
+  end: '2026-11-30T12:00:00.000Z',
+  step: 60,
+  unusedAfterDays: 30,
+  clusters: [
+    {
+      cluster: 'dev',
+      meshMode: 'REGISTRY_ONLY',
+      attemptsNote: 'Mesh mode REGISTRY_ONLY: calls to hosts without a ServiceEntry are blocked (BlackHoleCluster).',
+      hosts: [
+        {
+          host: 'api.github.com', source: 'sidecars', requests: 360, requestRate: 0.1, errors: 18, errorRatio: 0.05,
+          connections: 0, connectionRate: 0, bytes: 2048, lastSeen: '2026-11-30T12:00:00.000Z',
+          series: Array.from({ length: 60 }, (_, i) => i % 7),
+        },
+      ],
+      attempts: [{ workload: 'payments-api', kind: 'blocked', protocol: 'tcp', count: 3 }],
+      unusedGrants: [],
+    },
+  ],
+};
+
 /** An EgressApi whose every method is a jest mock with a sensible default. */
 export function fakeEgressApi(overrides: Partial<EgressApi> = {}): jest.Mocked<EgressApi> {
   const api: EgressApi = {
     listClusters: async () => clusters,
     getPolicy: async () => policySummary,
     getEntity: async () => entityEgress,
+    getTraffic: async () => entityTraffic,
     preview: async () => preview('needs-approval'),
     createRequest: async () => pendingRequest,
     listRequests: async () => ({ items: [pendingRequest, activeRequest] }),

@@ -4,6 +4,8 @@ import {
   EgressRequest,
   EntityEgress,
   PolicySummary,
+  EntityTraffic,
+  TrafficWindow,
   PreviewResult,
   RequestDetail,
   RequestDraftInput,
@@ -21,6 +23,8 @@ export interface EgressApi {
   getPolicy(): Promise<PolicySummary>;
   /** The entity's namespace in each of its target clusters: inventory, mesh mode, Sidecar override. */
   getEntity(entityRef: string): Promise<EntityEgress>;
+  /** Per target cluster, from its Prometheus: traffic per host, blocked and unregistered attempts, unused grants. */
+  getTraffic(entityRef: string, window: TrafficWindow): Promise<EntityTraffic>;
   /**
    * Validation, policy verdict, risk flags and manifests of a draft; stores
    * nothing. With the draft's `id`, the manifests carry the names and labels

@@ -6,6 +6,8 @@ import {
   EgressRequest,
   EntityEgress,
   PolicySummary,
+  EntityTraffic,
+  TrafficWindow,
   PreviewResult,
   RequestDetail,
   RequestDraftInput,
@@ -34,6 +36,10 @@ export class EgressClient implements EgressApi {
 
   getEntity(entityRef: string): Promise<EntityEgress> {
     return this.call('GET', `/entity?${new URLSearchParams({ entityRef })}`);
+  }
+
+  getTraffic(entityRef: string, window: TrafficWindow): Promise<EntityTraffic> {
+    return this.call('GET', `/traffic?${new URLSearchParams({ entityRef, window })}`);
   }
 
   preview(draft: RequestDraftInput): Promise<PreviewResult> {

@@ -28,6 +28,12 @@ export type {
   RequestDetail,
   RequestTarget,
   TargetIstioVerdict,
+  TrafficWindow,
+  EntityTraffic,
+  ClusterTraffic,
+  HostTraffic,
+  BlockedAttempts,
+  UnusedGrant,
 } from '@backstage-egress/plugin-egress-common';
 
 /** A target cluster and its state (GET /clusters). Never credentials. @public */

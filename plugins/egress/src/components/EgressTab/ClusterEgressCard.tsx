@@ -1,5 +1,6 @@
-import { InfoCard, Link, WarningPanel } from '@backstage/core-components';
+import { InfoCard, WarningPanel } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
+import type { ReactNode } from 'react';
 import { EgressCluster, EgressRequest, NamespaceInventory } from '../../api/types';
 import { formatTime } from '../common/format';
 import { AllowedHostsTable, allowedHosts } from './AllowedHostsTable';
@@ -33,6 +34,8 @@ export const ClusterEgressCard = (props: {
   cluster?: EgressCluster;
   requests: EgressRequest[];
   onOpenRequest: (id: string) => void;
+  /** Shown below the allowed hosts (the traffic panel). */
+  children?: ReactNode;
 }) => {
   const { inventory, cluster, requests, onOpenRequest } = props;
   const title = cluster?.title ?? inventory.cluster;
@@ -56,11 +59,7 @@ export const ClusterEgressCard = (props: {
         hosts={allowedHosts(inventory.resources, requests)}
         onOpenRequest={onOpenRequest}
       />
-      {cluster?.kialiUrl && (
-        <Typography variant="body2" style={{ marginTop: 8 }}>
-          <Link to={cluster.kialiUrl}>Open Kiali</Link>
-        </Typography>
-      )}
+      {props.children}
     </InfoCard>
   );
 };

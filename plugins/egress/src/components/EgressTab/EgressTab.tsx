@@ -22,6 +22,9 @@ import { LastUpdated } from '../common/LastUpdated';
 import Snackbar from '@material-ui/core/Snackbar';
 import Alert from '@material-ui/lab/Alert';
 import { destinationsOf } from '../common/Destinations';
+import { useEntityTraffic } from '../../hooks/useEntityTraffic';
+import type { TrafficWindow } from '../../api/types';
+import { ClusterTrafficPanel } from '../Traffic/ClusterTrafficPanel';
 import { RequestAccessButton } from '../EgressRequestForm/RequestAccessButton';
 import { RequestDetailDialog } from '../RequestDetail/RequestDetailDialog';
 import { ClusterEgressCard } from './ClusterEgressCard';
@@ -52,6 +55,8 @@ const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
   const updatedAt = useUpdatedAt(value);
   const [openRequest, setOpenRequest] = useState<string>();
   const [created, setCreated] = useState<EgressRequest>();
+  const [trafficWindow, setTrafficWindow] = useState<TrafficWindow>('1h');
+  const traffic = useEntityTraffic(entityRef, trafficWindow);
 
   if (loading && !value) return <Progress />;
   if (error && !value) return <ResponseErrorPanel error={error} />;
@@ -104,7 +109,20 @@ const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
                 cluster={value.clusters.get(inventory.cluster)}
                 requests={value.requests}
                 onOpenRequest={setOpenRequest}
-              />
+              >
+                <ClusterTrafficPanel
+                  cluster={value.clusters.get(inventory.cluster)?.title ?? inventory.cluster}
+                  namespace={inventory.namespace}
+                  traffic={traffic.value?.clusters.find(c => c.cluster === inventory.cluster)}
+                  error={traffic.error}
+                  loading={traffic.loading}
+                  window={trafficWindow}
+                  onWindowChange={setTrafficWindow}
+                  unusedAfterDays={traffic.value?.unusedAfterDays}
+                  kialiUrl={value.clusters.get(inventory.cluster)?.kialiUrl}
+                  onOpenRequest={setOpenRequest}
+                />
+              </ClusterEgressCard>
             </Grid>
           ))}
         </Grid>

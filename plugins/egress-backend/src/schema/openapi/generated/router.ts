@@ -756,6 +756,165 @@ export const spec = {
         ],
         "additionalProperties": {}
       },
+      "HostTraffic": {
+        "description": "Traffic of the entity's namespace to one host it may reach, in one cluster.",
+        "type": "object",
+        "properties": {
+          "host": {
+            "type": "string"
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "sidecars",
+              "egress-gateway"
+            ]
+          },
+          "requests": {
+            "type": "number"
+          },
+          "requestRate": {
+            "type": "number"
+          },
+          "errors": {
+            "type": "number"
+          },
+          "errorRatio": {
+            "type": "number"
+          },
+          "connections": {
+            "type": "number"
+          },
+          "connectionRate": {
+            "type": "number"
+          },
+          "bytes": {
+            "type": "number"
+          },
+          "lastSeen": {
+            "type": "string"
+          },
+          "series": {
+            "type": "array",
+            "items": {
+              "type": "number"
+            }
+          }
+        },
+        "required": [
+          "host",
+          "source",
+          "requests",
+          "requestRate",
+          "errors",
+          "connections",
+          "connectionRate",
+          "bytes",
+          "series"
+        ],
+        "additionalProperties": {}
+      },
+      "BlockedAttempts": {
+        "description": "Attempts of one workload that went to Istio's BlackHoleCluster or PassthroughCluster.",
+        "type": "object",
+        "properties": {
+          "workload": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "blocked",
+              "unregistered"
+            ]
+          },
+          "protocol": {
+            "type": "string",
+            "enum": [
+              "http",
+              "tcp"
+            ]
+          },
+          "host": {
+            "type": "string"
+          },
+          "count": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "workload",
+          "kind",
+          "protocol",
+          "count"
+        ],
+        "additionalProperties": {}
+      },
+      "UnusedGrant": {
+        "type": "object",
+        "properties": {
+          "requestId": {
+            "type": "string"
+          },
+          "hosts": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "appliedAt": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "requestId",
+          "hosts",
+          "appliedAt"
+        ],
+        "additionalProperties": {}
+      },
+      "ClusterTraffic": {
+        "type": "object",
+        "properties": {
+          "cluster": {
+            "type": "string"
+          },
+          "error": {
+            "type": "string"
+          },
+          "meshMode": {
+            "$ref": "#/components/schemas/MeshMode"
+          },
+          "attemptsNote": {
+            "type": "string"
+          },
+          "hosts": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/HostTraffic"
+            }
+          },
+          "attempts": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/BlockedAttempts"
+            }
+          },
+          "unusedGrants": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/UnusedGrant"
+            }
+          }
+        },
+        "required": [
+          "cluster",
+          "hosts",
+          "attempts",
+          "unusedGrants"
+        ],
+        "additionalProperties": {}
+      },
       "Decision": {
         "type": "object",
         "properties": {
@@ -924,6 +1083,92 @@ export const spec = {
                     "namespace",
                     "clusters",
                     "inventory"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/traffic": {
+      "get": {
+        "operationId": "GetTraffic",
+        "description": "Per target cluster of the entity, from that cluster's Prometheus (Istio's standard metrics): traffic to each host its namespace may reach, blocked (BlackHoleCluster) and unregistered (PassthroughCluster) attempts per workload, and active grants without traffic for egress.traffic.unusedAfterDays. A cluster whose Prometheus fails carries an error; the others are answered.",
+        "parameters": [
+          {
+            "name": "entityRef",
+            "in": "query",
+            "required": true,
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "window",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "1h",
+                "24h",
+                "7d"
+              ],
+              "default": "1h"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "entityRef": {
+                      "type": "string"
+                    },
+                    "namespace": {
+                      "type": "string"
+                    },
+                    "window": {
+                      "type": "string",
+                      "enum": [
+                        "1h",
+                        "24h",
+                        "7d"
+                      ]
+                    },
+                    "end": {
+                      "type": "string"
+                    },
+                    "step": {
+                      "type": "number"
+                    },
+                    "unusedAfterDays": {
+                      "type": "number"
+                    },
+                    "clusters": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/ClusterTraffic"
+                      }
+                    }
+                  },
+                  "required": [
+                    "entityRef",
+                    "namespace",
+                    "window",
+                    "end",
+                    "step",
+                    "unusedAfterDays",
+                    "clusters"
                   ]
                 }
               }

@@ -10,6 +10,7 @@ import { GetClusters200Response } from "../models/GetClusters200Response.model";
 import { GetEntity200Response } from "../models/GetEntity200Response.model";
 import { GetHealth200Response } from "../models/GetHealth200Response.model";
 import { GetRequest200Response } from "../models/GetRequest200Response.model";
+import { GetTraffic200Response } from "../models/GetTraffic200Response.model";
 import { ListRequests200Response } from "../models/ListRequests200Response.model";
 import { PolicySummary } from "../models/PolicySummary.model";
 import { PreviewRequest200Response } from "../models/PreviewRequest200Response.model";
@@ -82,6 +83,16 @@ export type GetRequest = {
 /**
  * @public
  */
+export type GetTraffic = {
+  query: {
+    entityRef: string;
+    window?: "1h" | "24h" | "7d";
+  };
+  response: GetTraffic200Response | Error;
+};
+/**
+ * @public
+ */
 export type ListRequests = {
   query: {
     status?: string;
@@ -137,6 +148,8 @@ export type EndpointMap = {
   "#get|/policy": GetPolicy;
 
   "#get|/requests/{id}": GetRequest;
+
+  "#get|/traffic": GetTraffic;
 
   "#get|/requests": ListRequests;
 

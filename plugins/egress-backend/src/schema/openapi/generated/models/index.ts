@@ -1,9 +1,11 @@
 //
 
 export * from "../models/AuditEvent.model";
+export * from "../models/BlockedAttempts.model";
 export * from "../models/ClusterManifests.model";
 export * from "../models/ClusterStatus.model";
 export * from "../models/ClusterStatusEgressGateway.model";
+export * from "../models/ClusterTraffic.model";
 export * from "../models/Decision.model";
 export * from "../models/EgressRequest.model";
 export * from "../models/Endpoint.model";
@@ -13,6 +15,8 @@ export * from "../models/GetClusters200Response.model";
 export * from "../models/GetEntity200Response.model";
 export * from "../models/GetHealth200Response.model";
 export * from "../models/GetRequest200Response.model";
+export * from "../models/GetTraffic200Response.model";
+export * from "../models/HostTraffic.model";
 export * from "../models/InventoryResource.model";
 export * from "../models/IstioVerdict.model";
 export * from "../models/ListRequests200Response.model";
@@ -30,3 +34,4 @@ export * from "../models/Target.model";
 export * from "../models/TargetIstioVerdict.model";
 export * from "../models/TargetIstioVerdictResourcesInner.model";
 export * from "../models/TargetIstioVerdictResourcesInnerMessagesInner.model";
+export * from "../models/UnusedGrant.model";
