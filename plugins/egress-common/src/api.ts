@@ -97,12 +97,49 @@ export interface NamespaceInventory extends CacheFreshness {
   resources: InventoryResource[];
 }
 
+/** What a caller can do with a request. @public */
+export type RequestActionName = 'approve' | 'reject' | 'cancel' | 'revoke';
+
+/** One action on a request, computed by the backend for the caller. @public */
+export interface RequestAction {
+  name: RequestActionName;
+  allowed: boolean;
+  /** Why it is not allowed (the caller, or the request's status). */
+  reason?: string;
+}
+
+/** A request's state as shown to people, derived from its status and targets. @public */
+export type RequestDisplayStatus =
+  | 'pending'
+  | 'progressing'
+  | 'active'
+  | 'degraded'
+  | 'unknown'
+  | 'rejected'
+  | 'cancelled'
+  | 'revoking'
+  | 'revoked'
+  | 'expired';
+
+/** @public */
+export interface RequestDisplayState {
+  status: RequestDisplayStatus;
+  /** E.g. "Degraded: 1 of 2 clusters failing: <reason>, retrying at <time>". */
+  message: string;
+  /** ISO-8601 instant of the earliest next attempt of a failing target. */
+  nextAttemptAt?: string;
+}
+
 /** A request as the backend stores and returns it. @public */
 export interface EgressRequestRecord extends EgressRequest {
   /** While `revoking`: the status the request ends in once removed everywhere. */
   ending?: 'revoked' | 'expired';
   /** ISO-8601 instant of the last change. */
   updatedAt: string;
+  /** What the caller may do now (answers of the backend's routes; absent from older backends). */
+  actions?: RequestAction[];
+  /** Where the request stands across its clusters (absent from older backends). */
+  displayState?: RequestDisplayState;
 }
 
 /** Answer of `GET /entity`: the entity's namespace in its target clusters. @public */
@@ -130,7 +167,15 @@ export interface RequestTarget {
   appliedAt?: string;
   /** Earliest time of the next retry of a failed target. */
   nextAttemptAt?: string;
+  /**
+   * Whether the cluster holds what was applied, from its watch-fed cache:
+   * `unknown` while the cache is not synced (never read as drift).
+   */
+  sync?: TargetSync;
 }
+
+/** Observed state of a target's resources against what it should hold. @public */
+export type TargetSync = 'in-sync' | 'drifted' | 'unknown';
 
 /** What an audit event records. @public */
 export type AuditAction =

@@ -24,6 +24,11 @@ export type {
   PreviewResult,
   RequestDetail,
   EgressRequestPage,
+  RequestAction,
+  RequestActionName,
+  RequestDisplayState,
+  RequestDisplayStatus,
+  TargetSync,
 } from './api';
 export { egressRequestDraftSchema } from './schema';
 export type { EgressRequestDraftShape } from './schema';

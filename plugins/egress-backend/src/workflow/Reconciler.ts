@@ -15,7 +15,7 @@ import { EgressAuditor } from './audit';
 import { BundleResult, ClusterClients } from '../kubernetes/types';
 import { desiredHash, renderable } from './hashing';
 import { EgressNotifier } from './notifier';
-import { GRANTED_STATUSES } from './stateMachine';
+import { GRANTED_STATUSES } from '../lifecycle';
 
 /** Actor of the audit events the reconciler writes. */
 export const RECONCILER_ACTOR = 'reconciler';

@@ -10,16 +10,14 @@
  * the gateway or they share a port.
  */
 import {
-  EgressRequestStatus,
   FieldIssue,
   NamespaceInventory,
   NormalizedDraft,
   hostOverlapsPattern,
 } from '@backstage-egress/plugin-egress-common';
 import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
+import { LIVE_STATUSES } from '../lifecycle';
 
-/** Statuses in which a request holds (or is about to hold, or still holds) its routes. */
-export const LIVE_STATUSES: EgressRequestStatus[] = ['pending', 'approved', 'active', 'revoking'];
 
 /** Kinds whose hosts declare a destination or route for it. */
 const DECLARING_KINDS = new Set(['ServiceEntry', 'VirtualService', 'DestinationRule']);
@@ -43,7 +41,7 @@ export async function overlappingRequests(
 ): Promise<FieldIssue[]> {
   const hosts = draft.hosts ?? [];
   if (hosts.length === 0) return [];
-  const { items } = await store.listRequests({ namespace: draft.namespace, status: LIVE_STATUSES, limit: 1000 });
+  const { items } = await store.listRequests({ namespace: draft.namespace, status: [...LIVE_STATUSES], limit: 1000 });
   const issues: FieldIssue[] = [];
   hosts.forEach((host, i) => {
     for (const other of items) {

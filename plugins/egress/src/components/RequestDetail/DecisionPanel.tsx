@@ -32,8 +32,15 @@ export const DecisionPanel = (props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
 
-  if (loading || !allowed || request.status !== 'pending') return null;
+  // The backend's verdict for this caller when it sends one; older backends don't.
+  const approve = request.actions?.find(a => a.name === 'approve');
   const own = me !== undefined && me === request.requestedBy;
+  if (approve) {
+    // Shown when allowed, and disabled (with the reason) on one's own pending request.
+    if (!approve.allowed && !(own && allowed && request.status === 'pending')) return null;
+  } else if (loading || !allowed || request.status !== 'pending') {
+    return null;
+  }
 
   const decide = async (decision: 'approve' | 'reject') => {
     if (decision === 'reject' && comment.trim() === '') {

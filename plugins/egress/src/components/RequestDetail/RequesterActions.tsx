@@ -41,9 +41,13 @@ export const RequesterActions = (props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
 
-  const canCancel = request.status === 'pending' && me === request.requestedBy;
+  // The backend's verdict for this caller when it sends one; older backends don't.
+  const action = (name: Action) => request.actions?.find(a => a.name === name);
+  const canCancel =
+    action('cancel')?.allowed ?? (request.status === 'pending' && me === request.requestedBy);
   const canRevoke =
-    revoke.allowed && (request.status === 'active' || request.status === 'approved');
+    action('revoke')?.allowed ??
+    (revoke.allowed && (request.status === 'active' || request.status === 'approved'));
   if (!canCancel && !canRevoke) return null;
 
   const run = async (action: Action) => {

@@ -276,6 +276,16 @@ export const spec = {
           },
           "updatedAt": {
             "type": "string"
+          },
+          "actions": {
+            "type": "array",
+            "description": "What the caller may do with the request now, each with the reason when not allowed.",
+            "items": {
+              "$ref": "#/components/schemas/RequestAction"
+            }
+          },
+          "displayState": {
+            "$ref": "#/components/schemas/DisplayState"
           }
         },
         "required": [
@@ -292,6 +302,63 @@ export const spec = {
           "updatedAt"
         ],
         "additionalProperties": {}
+      },
+      "RequestAction": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string",
+            "enum": [
+              "approve",
+              "reject",
+              "cancel",
+              "revoke"
+            ]
+          },
+          "allowed": {
+            "type": "boolean"
+          },
+          "reason": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "name",
+          "allowed"
+        ],
+        "additionalProperties": false
+      },
+      "DisplayState": {
+        "type": "object",
+        "description": "Where the request stands across its clusters, derived from its targets.",
+        "properties": {
+          "status": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "progressing",
+              "active",
+              "degraded",
+              "unknown",
+              "rejected",
+              "cancelled",
+              "revoking",
+              "revoked",
+              "expired"
+            ]
+          },
+          "message": {
+            "type": "string"
+          },
+          "nextAttemptAt": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "status",
+          "message"
+        ],
+        "additionalProperties": false
       },
       "Target": {
         "type": "object",
@@ -325,6 +392,15 @@ export const spec = {
           },
           "nextAttemptAt": {
             "type": "string"
+          },
+          "sync": {
+            "type": "string",
+            "enum": [
+              "in-sync",
+              "drifted",
+              "unknown"
+            ],
+            "description": "Whether the cluster holds what was applied, from its watch-fed cache; unknown while the cache is not synced."
           }
         },
         "required": [

@@ -20,6 +20,10 @@ export interface Target  {
     'appliedHash'?: string;
     'appliedAt'?: string;
     'nextAttemptAt'?: string;
+    /**
+    * Whether the cluster holds what was applied, from its watch-fed cache; unknown while the cache is not synced.
+    */
+    'sync'?: TargetSyncEnum;
 }
 
 
@@ -27,5 +31,9 @@ export interface Target  {
   * @public
   */
 export type TargetStatusEnum = "pending" | "applied" | "failed" | "removed" ;
+/**
+  * @public
+  */
+export type TargetSyncEnum = "in-sync" | "drifted" | "unknown" ;
 
 
