@@ -8,6 +8,8 @@
  */
 export * from './permissions';
 export * from './model';
+export { RESOURCE_KINDS, KIND_ORDER, resourceKind, renderedApiVersion } from './kinds';
+export type { ResourceKindInfo } from './kinds';
 export type {
   MeshMode,
   CacheFreshness,

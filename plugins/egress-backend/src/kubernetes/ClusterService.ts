@@ -5,8 +5,8 @@ import { ClusterClient } from './applyBundle';
 import { ClusterCache, ClusterCacheOptions } from './ClusterCache';
 import { buildNamespaceInventory } from './inventory';
 import { KubeHttp, kubeConfigFor } from './KubeClients';
-import { ISTIO_KINDS } from './resources';
-import { ClusterService, ClusterStatus, EgressClusterClient, IstioKind, NamespaceInventory } from './types';
+import { KIND_ORDER } from './kinds';
+import { ClusterService, ClusterStatus, EgressClusterClient, NamespaceInventory } from './types';
 
 export interface DefaultClusterServiceOptions extends ClusterCacheOptions {
   clusters: ClusterDirectory;
@@ -99,7 +99,7 @@ export class DefaultClusterService implements ClusterService {
         };
       }
       const objects = Object.fromEntries(
-        (Object.keys(ISTIO_KINDS) as IstioKind[]).map(kind => [kind, cache.reflectors[kind].namespace(namespace)]),
+        KIND_ORDER.map(kind => [kind, cache.reflectors[kind].namespace(namespace)]),
       );
       return {
         ...buildNamespaceInventory({ cluster: name, namespace, meshMode: cache.meshMode().mode, objects }),
