@@ -72,7 +72,7 @@ export const egressPlugin = createBackendPlugin({
           permissions,
           catalog,
           clusters,
-          clusterClients: clusterService,
+          clusterWriters: clusterService,
         });
         httpRouter.use(
           await createRouter({ httpAuth, permissions, clusters, logger, clusterService, catalog, requests: workflow.service }),

@@ -47,7 +47,7 @@ import { EgressNotifier } from './notifier';
 import { Reconciler } from './Reconciler';
 import { renderable } from './hashing';
 import { overlappingRequests, unmanagedOverlaps } from './overlaps';
-import { actionCallers, withViews } from './requestViews';
+import { actionCallers, withSync, withViews } from './requestViews';
 import { assertAction } from '../lifecycle';
 
 /** Actor of decisions made by the policy. */
@@ -214,17 +214,14 @@ export class EgressRequestService {
   ) {
     await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
     const page = await this.options.store.listRequests({ ...filter, limit: Math.min(Math.max(filter.limit ?? 50, 1), 200) });
-    const targets = await this.options.store.getTargetsOf(page.items.map(r => r.id));
+    const targets = await this.targetsOf(page.items);
     return { ...page, items: await withViews(this.options.permissions, credentials, page.items, targets) };
   }
 
   async get(id: string, credentials: UserCredentials): Promise<RequestDetail> {
     await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
     const request = await this.load(id);
-    const [targets, events] = await Promise.all([
-      this.options.store.getTargets(id),
-      this.options.store.listEvents(id),
-    ]);
+    const [targets, events] = await Promise.all([this.targetsOf([request]), this.options.store.listEvents(id)]);
     const [view] = await withViews(this.options.permissions, credentials, [request], targets);
     return { request: view, targets, events, manifests: this.render(request) };
   }
@@ -257,8 +254,14 @@ export class EgressRequestService {
 
   /** The request as the API answers it: with the caller's actions and its displayed state. */
   async view(request: StoredEgressRequest, credentials: UserCredentials): Promise<StoredEgressRequest> {
-    const targets = await this.options.store.getTargets(request.id);
+    const targets = await this.targetsOf([request]);
     return (await withViews(this.options.permissions, credentials, [request], targets))[0];
+  }
+
+  /** The requests' targets, each applied one with whether its cluster holds it (`sync`). */
+  private async targetsOf(requests: StoredEgressRequest[]) {
+    const targets = await this.options.store.getTargetsOf(requests.map(r => r.id));
+    return withSync(requests, targets, (r, cluster) => this.options.reconciler.observe(r, cluster));
   }
 
   /**
@@ -269,7 +272,7 @@ export class EgressRequestService {
     await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
     const ref = this.parseRef(entityRef);
     const requests = (await this.options.store.listRequests({ entityRef: ref, limit: 200 })).items;
-    const targets = await this.options.store.getTargetsOf(requests.map(r => r.id));
+    const targets = await this.targetsOf(requests);
     return { requests: await withViews(this.options.permissions, credentials, requests, targets), targets };
   }
 

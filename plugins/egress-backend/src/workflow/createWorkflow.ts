@@ -12,7 +12,7 @@ import { parseEgressPolicy } from '@backstage-egress/plugin-egress-common';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
 import { DatabaseEgressStore } from '../database/DatabaseEgressStore';
 import { EgressAuditor } from './audit';
-import { ClusterClients } from '../kubernetes/types';
+import { ClusterWriters } from '../kubernetes/types';
 import { EgressNotifier } from './notifier';
 import { EgressRequestService } from './EgressRequestService';
 import { Reconciler } from './Reconciler';
@@ -35,7 +35,7 @@ export async function createEgressWorkflow(deps: {
   permissions: PermissionsService;
   catalog: CatalogService;
   clusters: ClusterDirectory;
-  clusterClients: ClusterClients;
+  clusterWriters: ClusterWriters;
 }) {
   const { config, logger, clusters } = deps;
   const policy = parseEgressPolicy(config.getOptional('egress.policy'));
@@ -50,7 +50,7 @@ export async function createEgressWorkflow(deps: {
   };
   const reconciler = new Reconciler({
     store,
-    clusters: deps.clusterClients,
+    clusters: deps.clusterWriters,
     clusterSettings,
     logger,
     auditor,
@@ -63,7 +63,7 @@ export async function createEgressWorkflow(deps: {
     catalog: deps.catalog,
     clusterNames: () => clusters.list().map(c => c.name),
     clusterSettings,
-    inventory: (namespace, names) => deps.clusterClients.inventory?.(namespace, names) ?? [],
+    inventory: (namespace, names) => deps.clusterWriters.inventory?.(namespace, names) ?? [],
     policy,
     auditor,
     notifier,

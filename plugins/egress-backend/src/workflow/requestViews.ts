@@ -7,10 +7,11 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   EgressRequestRecord,
   RequestTarget,
+  TargetSync,
   egressRequestApprovePermission,
   egressRequestRevokePermission,
 } from '@backstage-egress/plugin-egress-common';
-import { ActionCaller, displayState, requestActions } from '../lifecycle';
+import { ActionCaller, GRANTED_STATUSES, displayState, requestActions } from '../lifecycle';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -37,9 +38,33 @@ export async function actionCallers(
   return entityRef => ({ userEntityRef, mayApprove, mayRevoke: mayRevoke.get(entityRef) ?? false });
 }
 
+/** Whether a target's cluster holds what its request renders (the reconciler's observation). */
+export type ObserveTarget = (request: EgressRequestRecord, cluster: string) => Promise<{ sync: TargetSync }>;
+
+/**
+ * The targets with `sync` filled for applied targets of granted requests,
+ * from the clusters' caches (`unknown` while a cache has not synced).
+ */
+export async function withSync(
+  requests: EgressRequestRecord[],
+  targets: RequestTarget[],
+  observe?: ObserveTarget,
+): Promise<RequestTarget[]> {
+  if (!observe) return targets;
+  const byId = new Map(requests.map(r => [r.id, r]));
+  return Promise.all(
+    targets.map(async target => {
+      const request = byId.get(target.requestId);
+      if (!request || !GRANTED_STATUSES.includes(request.status) || target.status !== 'applied') return target;
+      return { ...target, sync: (await observe(request, target.cluster)).sync };
+    }),
+  );
+}
+
 /**
  * Requests as the API answers them: each with the caller's `actions` and the
- * `displayState` derived from its targets.
+ * `displayState` derived from its targets (pass them through
+ * {@link withSync} first).
  */
 export async function withViews(
   permissions: PermissionsService,

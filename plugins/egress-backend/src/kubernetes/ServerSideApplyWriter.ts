@@ -10,7 +10,7 @@ import { statusCodeOf, toClusterError } from './errors';
 import { compareCodeUnits } from './inventory';
 import { CachedObject } from './Reflector';
 import { apiVersionOf, collectionPath, isManagedKind, KIND_ORDER, objectPath, renderedApiVersion, resourceKind } from './kinds';
-import { ApplyOutcome, BundleResult, EgressClusterClient, IstioKind } from './types';
+import { ApplyOutcome, BundleResult, EgressWriter, IstioKind, ObservedBundle } from './types';
 
 /** Field manager of every server-side apply. */
 export const FIELD_MANAGER = 'backstage-egress';
@@ -24,8 +24,11 @@ function result(cluster: string, outcomes: ApplyOutcome[]): BundleResult {
   return { cluster, ok: !failed, outcomes, ...(failed ? { error: failed.error } : {}) };
 }
 
-/** The write side of one cluster; reads for drift come from its cache. */
-export class ClusterClient implements EgressClusterClient {
+/**
+ * The direct writer: server-side apply (field manager `backstage-egress`) and
+ * deletes through the cluster's API; observations come from its cache.
+ */
+export class ServerSideApplyWriter implements EgressWriter {
   constructor(private readonly cache: ClusterCache) {}
 
   get name(): string {
@@ -186,8 +189,9 @@ export class ClusterClient implements EgressClusterClient {
     }
   }
 
-  async listManaged(options: { namespace: string; requestId: string }): Promise<KubernetesManifest[]> {
+  async observe(options: { namespace: string; requestId: string }): Promise<ObservedBundle> {
     const out: KubernetesManifest[] = [];
+    const synced = KIND_ORDER.every(kind => this.cache.reflectors[kind].synced && !this.cache.reflectors[kind].error);
     for (const kind of KIND_ORDER) {
       const objs = this.cache.reflectors[kind]
         .namespace(this.namespaceOf(kind, options.namespace))
@@ -210,6 +214,6 @@ export class ClusterClient implements EgressClusterClient {
         });
       }
     }
-    return out;
+    return { synced, manifests: out };
   }
 }
