@@ -17,7 +17,7 @@ import { DefaultClusterService } from '../src/kubernetes/ClusterService';
 import { buildNamespaceInventory } from '../src/kubernetes/inventory';
 import { KubeHttp, kubeConfigFor } from '../src/kubernetes/KubeClients';
 import { ClusterSettings } from '../src/clusters/ClusterDirectory';
-import { ISTIO_KINDS, collectionPath } from '../src/kubernetes/resources';
+import { KIND_ORDER, collectionPath } from '../src/kubernetes/kinds';
 import { IstioKind } from '../src/kubernetes/types';
 import { parseMeshMode } from '../src/kubernetes/ClusterCache';
 
@@ -50,7 +50,7 @@ const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.to
  * namespace and read the mesh ConfigMap as the plugin's identity.
  */
 async function listInventory(live: KubeHttp, versions: Record<IstioKind, string>, ns: string) {
-  const kinds = Object.keys(ISTIO_KINDS) as IstioKind[];
+  const kinds = [...KIND_ORDER];
   const [cm, ...lists] = await Promise.all([
     live.request('GET', '/api/v1/namespaces/istio-system/configmaps/istio'),
     ...kinds.map(k => live.request('GET', collectionPath(k, versions[k], ns))),
@@ -74,7 +74,7 @@ async function main() {
         Array.from({ length: Math.min(BATCH, ENTRIES - i) }, (_, j) => {
           const n = i + j;
           const ns = namespaces[n % NAMESPACES];
-          return admin.request('POST', `/apis/networking.istio.io/v1/namespaces/${ns}/serviceentries`, {
+          return admin.request('POST', collectionPath('ServiceEntry', 'v1', ns), {
             body: {
               apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry',
               metadata: { name: `se-${n}`, namespace: ns, labels: n % 2 ? { 'app.kubernetes.io/managed-by': 'backstage-egress', 'egress.backstage.io/request-id': `r${n}` } : {} },
@@ -101,7 +101,7 @@ async function main() {
     // The uncached alternative: per page view, list the five kinds in the
     // namespace and read the mesh ConfigMap as the plugin's identity.
     const live = new KubeHttp(CLUSTER, kubeConfigFor(settings(info, info.tokens['backstage-egress'])));
-    const versions = await cached.istioVersions();
+    const versions = await cached.servedVersions();
     const uncachedInventory = (ns: string) => listInventory(live, versions, ns);
 
     const pick = (i: number) => namespaces[(i * 7) % NAMESPACES];

@@ -85,7 +85,7 @@ export const egressPlugin = createBackendPlugin({
           permissions,
           catalog,
           clusters,
-          clusterClients: clusterService,
+          clusterWriters: clusterService,
         });
         const traffic = new TrafficService({
           clusters,

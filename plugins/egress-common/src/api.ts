@@ -97,32 +97,36 @@ export interface NamespaceInventory extends CacheFreshness {
   resources: InventoryResource[];
 }
 
-/** Something a user may do to a request; the backend decides for the caller. @public */
+/** What a caller can do with a request. @public */
 export type RequestActionName = 'approve' | 'reject' | 'cancel' | 'revoke';
 
-/** Whether the caller may take an action on a request, and why not. @public */
+/** One action on a request, computed by the backend for the caller. @public */
 export interface RequestAction {
   name: RequestActionName;
   allowed: boolean;
-  /** Why the action is not allowed, in plain words. */
+  /** Why it is not allowed (the caller, or the request's status). */
   reason?: string;
 }
 
-/** A request's state as shown to people, derived from its per-cluster targets. @public */
+/** A request's state as shown to people, derived from its status and targets. @public */
+export type RequestDisplayStatus =
+  | 'pending'
+  | 'progressing'
+  | 'active'
+  | 'degraded'
+  | 'unknown'
+  | 'rejected'
+  | 'cancelled'
+  | 'revoking'
+  | 'revoked'
+  | 'expired';
+
+/** @public */
 export interface RequestDisplayState {
-  status:
-    | 'pending'
-    | 'progressing'
-    | 'active'
-    | 'degraded'
-    | 'unknown'
-    | 'rejected'
-    | 'cancelled'
-    | 'revoking'
-    | 'revoked'
-    | 'expired';
+  status: RequestDisplayStatus;
+  /** E.g. "Degraded: 1 of 2 clusters failing: <reason>, retrying at <time>". */
   message: string;
-  /** Earliest next attempt of a failed cluster. */
+  /** ISO-8601 instant of the earliest next attempt of a failing target. */
   nextAttemptAt?: string;
 }
 
@@ -187,8 +191,11 @@ export interface RequestTarget {
   appliedAt?: string;
   /** Earliest time of the next retry of a failed target. */
   nextAttemptAt?: string;
-  /** Whether the cluster holds what was applied. */
-  sync?: 'in-sync' | 'drifted' | 'unknown';
+  /**
+   * Whether the cluster holds what was applied, from its watch-fed cache:
+   * `unknown` while the cache is not synced (never read as drift).
+   */
+  sync?: TargetSync;
   /**
    * Istio's own verdict on the applied resources, from the status istiod
    * writes on them (analysis messages, conditions). Present for applied
@@ -225,6 +232,9 @@ export interface TargetIstioVerdict {
     messages: IstioMessage[];
   }>;
 }
+
+/** Observed state of a target's resources against what it should hold. @public */
+export type TargetSync = 'in-sync' | 'drifted' | 'unknown';
 
 /** What an audit event records. @public */
 export type AuditAction =

@@ -8,6 +8,8 @@
  */
 export * from './permissions';
 export * from './model';
+export { RESOURCE_KINDS, KIND_ORDER, resourceKind, renderedApiVersion } from './kinds';
+export type { ResourceKindInfo } from './kinds';
 export type {
   MeshMode,
   CacheFreshness,
@@ -38,6 +40,8 @@ export type {
   UnusedGrant,
   ClusterTraffic,
   EntityTraffic,
+  RequestDisplayStatus,
+  TargetSync,
 } from './api';
 export { EGRESS_SIGNAL_CHANNEL } from './api';
 export { egressRequestDraftSchema } from './schema';

@@ -26,11 +26,13 @@ import {
   REQUEST_ID_LABEL,
   SHARED_LABEL,
 } from './manifests';
+import type { IstioKind } from './api';
+import { KIND_ORDER, renderedApiVersion } from './kinds';
 import { resourceName } from './names';
 import { validateDraft } from './validation';
 
-/** API version of every rendered Istio resource. @public */
-export const ISTIO_API_VERSION = 'networking.istio.io/v1';
+/** API version of every rendered Istio resource (the kind registry's networking.istio.io entries). @public */
+export const ISTIO_API_VERSION = renderedApiVersion('ServiceEntry');
 
 /**
  * Name of the namespace-wide lockdown Sidecar. One per namespace (Istio
@@ -65,7 +67,6 @@ const IRRELEVANT_TO_RENDERING = new Set([
 ]);
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const KIND_ORDER = ['ServiceEntry', 'Gateway', 'DestinationRule', 'VirtualService', 'Sidecar'];
 
 /**
  * Renders the Istio manifests of one request for one cluster, in a fixed
@@ -116,9 +117,14 @@ export function buildManifests(
 
   return manifests.sort(
     (a, b) =>
-      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      kindIndex(a.kind) - kindIndex(b.kind) ||
       compareCodeUnits(a.metadata.name, b.metadata.name),
   );
+}
+
+/** Position of a kind in the registry's dependency order. */
+function kindIndex(kind: string): number {
+  return (KIND_ORDER as readonly string[]).indexOf(kind);
 }
 
 /** Orders strings by UTF-16 code units, like `<`, independent of locale. */
@@ -141,7 +147,7 @@ function metadataFactory(
   if (people.decidedBy && approved) annotations[EGRESS_ANNOTATIONS.approvedBy] = people.decidedBy;
   if (draft.expiresAt) annotations[EGRESS_ANNOTATIONS.expiresAt] = draft.expiresAt;
   return (kind, name) => ({
-    apiVersion: ISTIO_API_VERSION,
+    apiVersion: renderedApiVersion(kind as IstioKind),
     kind,
     metadata: {
       name,
@@ -247,7 +253,7 @@ function gatewayRoute(
 
 function lockdownSidecar(namespace: string): KubernetesManifest {
   return {
-    apiVersion: ISTIO_API_VERSION,
+    apiVersion: renderedApiVersion('Sidecar'),
     kind: 'Sidecar',
     metadata: {
       name: LOCKDOWN_SIDECAR_NAME,

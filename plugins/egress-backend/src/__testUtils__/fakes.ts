@@ -15,10 +15,10 @@ import {
   egressRequestReadPermission,
   egressRequestRevokePermission,
 } from '@backstage-egress/plugin-egress-common';
-import { BundleResult, ClusterClients, EgressClusterClient } from '../kubernetes/types';
+import { BundleResult, ClusterWriters, EgressWriter } from '../kubernetes/types';
 
 /** An in-memory cluster: what was applied, how often, and whether it is reachable. */
-export class FakeCluster implements EgressClusterClient {
+export class FakeCluster implements EgressWriter {
   readonly objects = new Map<string, KubernetesManifest>();
   applyCalls = 0;
   removeCalls = 0;
@@ -29,9 +29,16 @@ export class FakeCluster implements EgressClusterClient {
 
   constructor(readonly name: string) {}
 
+  /** Applies that fail (the API server refuses them) while the cluster stays readable. */
+  failNextApplies = 0;
+
   async apply(manifests: KubernetesManifest[]): Promise<BundleResult> {
     this.applyCalls++;
     await this.pause();
+    if (this.failNextApplies > 0) {
+      this.failNextApplies--;
+      return { cluster: this.name, ok: false, outcomes: [], error: `Cluster '${this.name}': the API server refused the apply` };
+    }
     if (this.down) {
       throw new Error(`connect ECONNREFUSED 127.0.0.1:6443 (cluster ${this.name})`);
     }
@@ -75,9 +82,11 @@ export class FakeCluster implements EgressClusterClient {
     return { cluster: this.name, ok: true, outcomes: [{ ...id, action: 'deleted' }] };
   }
 
-  async listManaged(options: { namespace: string; requestId: string }) {
-    if (this.down) throw new Error(`Cluster '${this.name}': unreachable`);
-    return this.ownedBy(options);
+  /** False models a cache that has not synced (the cluster was down when it started). */
+  synced = true;
+
+  async observe(options: { namespace: string; requestId: string }) {
+    return { synced: this.synced && !this.down, manifests: this.ownedBy(options) };
   }
 
   ownedBy(options: { namespace: string; requestId: string }) {
@@ -100,7 +109,7 @@ function keyOf(m: KubernetesManifest) {
 
 export function fakeClusters(...names: string[]) {
   const clusters = Object.fromEntries(names.map(n => [n, new FakeCluster(n)]));
-  const clients: ClusterClients = { client: name => clusters[name] };
+  const clients: ClusterWriters = { writer: name => clusters[name] };
   return { clusters, clients };
 }
 

@@ -4,7 +4,7 @@ import { DEFAULT_EGRESS_POLICY, EgressPolicy } from '@backstage-egress/plugin-eg
 import { Knex } from 'knex';
 import { DatabaseEgressStore } from '../database/DatabaseEgressStore';
 import { EgressAuditor } from '../workflow/audit';
-import { ClusterClients } from '../kubernetes/types';
+import { ClusterWriters } from '../kubernetes/types';
 import { EgressNotifier } from '../workflow/notifier';
 import { EgressRequestService } from '../workflow/EgressRequestService';
 import { Reconciler } from '../workflow/Reconciler';
@@ -22,7 +22,7 @@ export class Clock {
 /** The workflow wired as in plugin.ts, with fakes at our own interfaces. */
 export async function createWorkflow(
   knex: Knex,
-  options: { clients: ClusterClients; clock?: Clock; policy?: EgressPolicy; skipMigrations?: boolean },
+  options: { clients: ClusterWriters; clock?: Clock; policy?: EgressPolicy; skipMigrations?: boolean },
 ) {
   const clock = options.clock ?? new Clock();
   const logger = mockServices.logger.mock();

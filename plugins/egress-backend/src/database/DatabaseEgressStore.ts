@@ -19,6 +19,7 @@ import {
   TargetUpdate,
   TransitionInput,
 } from './EgressStore';
+import { assertTransition } from '../lifecycle';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-egress/plugin-egress-backend',
@@ -167,6 +168,7 @@ export class DatabaseEgressStore implements EgressStore {
   async transition(
     input: TransitionInput,
   ): Promise<StoredEgressRequest | undefined> {
+    assertTransition(input.from, input.to, input.id);
     const won = await this.db.transaction(async tx => {
       const count = await tx(REQUESTS)
         .where({ id: input.id, status: input.from })

@@ -78,7 +78,11 @@ export interface EgressStore {
   /** Newest first. */
   listRequests(filter: RequestFilter): Promise<EgressRequestPage>;
 
-  /** Changes the status if it still is `from`; returns the updated request, or undefined if another caller won. */
+  /**
+   * Changes the status if it still is `from`; returns the updated request, or
+   * undefined if another caller won. Throws a ConflictError for a transition
+   * the lifecycle's table does not allow.
+   */
   transition(input: TransitionInput): Promise<StoredEgressRequest | undefined>;
 
   getTargets(requestId: string): Promise<RequestTarget[]>;

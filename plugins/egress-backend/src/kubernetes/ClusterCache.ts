@@ -4,7 +4,7 @@ import { KubeHttp } from './KubeClients';
 import { toClusterError } from './errors';
 import { KubeListWatch } from './ListWatch';
 import { Reflector } from './Reflector';
-import { collectionPath, discoverIstioVersions, ISTIO_KINDS } from './resources';
+import { collectionPath, discoverVersions, KIND_ORDER, ServedVersions } from './kinds';
 import { CacheFreshness, ClusterStatus, IstioKind, MeshMode } from './types';
 
 export interface ClusterCacheOptions {
@@ -21,7 +21,7 @@ export interface ClusterCacheOptions {
 export class ClusterCache {
   readonly reflectors: Record<IstioKind, Reflector>;
   readonly meshConfig: Reflector;
-  private versions?: Promise<Record<IstioKind, string>>;
+  private versions?: Promise<ServedVersions>;
   private probeTimer?: NodeJS.Timeout;
   private probeRunning?: Promise<void>;
   private probe: {
@@ -41,11 +41,11 @@ export class ClusterCache {
     private readonly options: ClusterCacheOptions = {},
   ) {
     const istioPath = (kind: IstioKind) => async () => {
-      const versions = await this.istioVersions();
+      const versions = await this.servedVersions();
       return collectionPath(kind, versions[kind]);
     };
     this.reflectors = Object.fromEntries(
-      (Object.keys(ISTIO_KINDS) as IstioKind[]).map(kind => [
+      KIND_ORDER.map(kind => [
         kind,
         new Reflector({
           listWatch: new KubeListWatch(api, istioPath(kind)),
@@ -65,10 +65,10 @@ export class ClusterCache {
     });
   }
 
-  /** Served version per Istio kind; rediscovered after a failure. */
-  istioVersions(): Promise<Record<IstioKind, string>> {
+  /** Served version per managed kind; rediscovered after a failure. */
+  servedVersions(): Promise<ServedVersions> {
     if (!this.versions) {
-      this.versions = discoverIstioVersions(this.api, this.abort.signal);
+      this.versions = discoverVersions(this.api, this.abort.signal);
       this.versions.catch(() => {
         this.versions = undefined;
       });

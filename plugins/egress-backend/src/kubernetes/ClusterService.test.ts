@@ -114,7 +114,7 @@ describe('DefaultClusterService against real clusters', () => {
   });
 
   it('lists managed and unmanaged resources of a namespace from the cache', async () => {
-    const result = await service.client(A).apply(renderManifests(draft('payments', 'req-inv'), { name: A }));
+    const result = await service.writer(A).apply(renderManifests(draft('payments', 'req-inv'), { name: A }));
     expect(result.ok).toBe(true);
     const [inv] = await eventually(() => {
       const r = service.inventory('payments', [A]);
@@ -154,7 +154,7 @@ describe('DefaultClusterService against real clusters', () => {
 
   it('applies, re-applies as a no-op, drifts and removes a bundle', async () => {
     const manifests = renderManifests(draft('egress-rt', 'req-rt'), { name: A });
-    const client = service.client(A);
+    const client = service.writer(A);
     const first = await client.apply(manifests);
     expect(first).toMatchObject({ cluster: A, ok: true });
     expect(first.outcomes.map(o => o.action)).toEqual(manifests.map(() => 'created'));
@@ -164,7 +164,9 @@ describe('DefaultClusterService against real clusters', () => {
     expect(again.outcomes.map(o => o.action)).toEqual(manifests.map(() => 'unchanged'));
 
     const managed = await eventuallyAsync(async () => {
-      const m = await client.listManaged({ namespace: 'egress-rt', requestId: 'req-rt' });
+      const observed = await client.observe({ namespace: 'egress-rt', requestId: 'req-rt' });
+      expect(observed.synced).toBe(true);
+      const m = observed.manifests;
       return m.length === manifests.length ? m : undefined;
     });
     expect(managed.map(m => `${m.kind}/${m.metadata.name}`)).toEqual(manifests.map(m => `${m.kind}/${m.metadata.name}`));
@@ -179,7 +181,7 @@ describe('DefaultClusterService against real clusters', () => {
     expect(removed.outcomes.map(o => o.action)).toEqual(manifests.map(() => 'deleted'));
     const removedAgain = await client.remove({ namespace: 'egress-rt', requestId: 'req-rt' });
     expect(removedAgain).toEqual({ cluster: A, ok: true, outcomes: [] });
-    await eventuallyAsync(async () => (await client.listManaged({ namespace: 'egress-rt', requestId: 'req-rt' })).length === 0);
+    await eventuallyAsync(async () => (await client.observe({ namespace: 'egress-rt', requestId: 'req-rt' })).manifests.length === 0);
   });
 
   it('never changes or deletes an unmanaged resource of the same name', async () => {
@@ -196,7 +198,7 @@ describe('DefaultClusterService against real clusters', () => {
     });
     const before = await kube.request('GET', `${path}/${se.metadata.name}`);
 
-    const result = await service.client(A).apply(manifests);
+    const result = await service.writer(A).apply(manifests);
     expect(result.ok).toBe(false);
     const outcome = result.outcomes.find(o => o.kind === 'ServiceEntry')!;
     expect(outcome.action).toBe('failed');
@@ -208,7 +210,7 @@ describe('DefaultClusterService against real clusters', () => {
     expect(result.outcomes.filter(o => o.kind !== 'ServiceEntry').every(o => o.action === 'created')).toBe(true);
 
     // Remove selects by request id and managed-by label: it must still leave the stranger alone.
-    await service.client(A).remove({ namespace: 'egress-conflict', requestId: 'req-c' });
+    await service.writer(A).remove({ namespace: 'egress-conflict', requestId: 'req-c' });
     const after = await kube.request('GET', `${path}/${se.metadata.name}`);
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     expect(after.spec).toEqual(before.spec);
@@ -218,7 +220,7 @@ describe('DefaultClusterService against real clusters', () => {
   it("surfaces the API server's rejection with its causes and converges on retry", async () => {
     const good = renderManifests(draft('egress-invalid', 'req-i', 'api.twilio.com'), { name: A });
     const bad = good.map(m => m.kind === 'ServiceEntry' ? { ...m, spec: { ...m.spec, hosts: ['*'] } } : m);
-    const result = await service.client(A).apply(bad);
+    const result = await service.writer(A).apply(bad);
     expect(result.ok).toBe(false);
     const failed = result.outcomes.find(o => o.action === 'failed')!;
     expect(failed.kind).toBe('ServiceEntry');
@@ -226,7 +228,7 @@ describe('DefaultClusterService against real clusters', () => {
     expect(failed.errorType).toBe('InputError');
     expect(failed.error).toMatch(/spec.hosts/);
     expect(result.outcomes.filter(o => o.action === 'created')).toHaveLength(good.length - 1);
-    const retry = await service.client(A).apply(good);
+    const retry = await service.writer(A).apply(good);
     expect(retry.ok).toBe(true);
     expect(retry.outcomes.map(o => o.action)).toEqual(good.map(m => m.kind === 'ServiceEntry' ? 'created' : 'unchanged'));
   });
@@ -234,7 +236,7 @@ describe('DefaultClusterService against real clusters', () => {
   it('gives a clear 403 naming the cluster when the identity may not write', async () => {
     const viewer = makeService([clusterConfig(a, 'viewer')]);
     try {
-      const result = await viewer.client(A).apply(renderManifests(draft('egress-rt', 'req-v'), { name: A }));
+      const result = await viewer.writer(A).apply(renderManifests(draft('egress-rt', 'req-v'), { name: A }));
       expect(result.ok).toBe(false);
       expect(result.error).toContain(`Cluster '${A}'`);
       expect(result.error).toMatch(/forbidden/);

@@ -1,26 +1,28 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
-import { ClusterClient } from './applyBundle';
+import { ServerSideApplyWriter } from './ServerSideApplyWriter';
 import { ClusterCache, ClusterCacheOptions } from './ClusterCache';
 import { buildNamespaceInventory } from './inventory';
 import { istioVerdict } from './istioStatus';
 import { KubeHttp, kubeConfigFor } from './KubeClients';
-import { ISTIO_KINDS, isIstioKind } from './resources';
-import { ClusterService, ClusterStatus, EgressClusterClient, IstioKind, NamespaceInventory } from './types';
+import { KIND_ORDER, isManagedKind } from './kinds';
+import { ClusterService, ClusterStatus, EgressWriter, NamespaceInventory } from './types';
 import type { KubernetesManifest, TargetIstioVerdict } from '@backstage-egress/plugin-egress-common';
 
 export interface DefaultClusterServiceOptions extends ClusterCacheOptions {
   clusters: ClusterDirectory;
   logger: LoggerService;
+  /** The writer of each cluster; default the direct server-side-apply writer. */
+  writer?: (cache: ClusterCache) => EgressWriter;
   /** How long start() waits for the first list of every cluster; default 10 s. */
   startTimeoutMs?: number;
 }
 
-/** One watch-fed cache and one client per configured cluster. */
+/** One watch-fed cache and one writer per configured cluster. */
 export class DefaultClusterService implements ClusterService {
   private readonly caches = new Map<string, ClusterCache>();
-  private readonly clients = new Map<string, ClusterClient>();
+  private readonly writers = new Map<string, EgressWriter>();
   private readonly broken = new Map<string, string>();
 
   constructor(private readonly options: DefaultClusterServiceOptions) {
@@ -29,7 +31,7 @@ export class DefaultClusterService implements ClusterService {
         const api = new KubeHttp(settings.name, kubeConfigFor(settings));
         const cache = new ClusterCache(settings, api, options);
         this.caches.set(settings.name, cache);
-        this.clients.set(settings.name, new ClusterClient(cache));
+        this.writers.set(settings.name, (options.writer ?? (c => new ServerSideApplyWriter(c)))(cache));
       } catch (e) {
         // A cluster whose credentials can't even be loaded is reported, not fatal.
         this.broken.set(settings.name, `Cluster '${settings.name}': ${(e as Error).message}`);
@@ -73,14 +75,14 @@ export class DefaultClusterService implements ClusterService {
     });
   }
 
-  client(name: string): EgressClusterClient {
-    const client = this.clients.get(name);
-    if (!client) {
+  writer(name: string): EgressWriter {
+    const writer = this.writers.get(name);
+    if (!writer) {
       throw new NotFoundError(
         this.broken.get(name) ?? `Cluster '${name}' is not configured in egress.clusters`,
       );
     }
-    return client;
+    return writer;
   }
 
   /** The cache of a cluster (tests and the benchmark). */
@@ -101,7 +103,7 @@ export class DefaultClusterService implements ClusterService {
         };
       }
       const objects = Object.fromEntries(
-        (Object.keys(ISTIO_KINDS) as IstioKind[]).map(kind => [kind, cache.reflectors[kind].namespace(namespace)]),
+        KIND_ORDER.map(kind => [kind, cache.reflectors[kind].namespace(namespace)]),
       );
       return {
         ...buildNamespaceInventory({ cluster: name, namespace, meshMode: cache.meshMode().mode, objects }),
@@ -114,7 +116,7 @@ export class DefaultClusterService implements ClusterService {
     const cache = this.caches.get(cluster);
     if (!cache?.settings.istioAnalysis) return undefined;
     const lookup = (m: KubernetesManifest) =>
-      isIstioKind(m.kind)
+      isManagedKind(m.kind)
         ? cache.reflectors[m.kind].namespace(m.metadata.namespace ?? '').find(o => o.metadata.name === m.metadata.name)
         : undefined;
     return istioVerdict(manifests, lookup, cache.freshness().synced);

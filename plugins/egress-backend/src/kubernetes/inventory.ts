@@ -1,8 +1,7 @@
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REQUEST_ID_LABEL } from '@backstage-egress/plugin-egress-common';
 import { CachedObject } from './Reflector';
+import { KIND_ORDER } from './kinds';
 import { InventoryResource, IstioKind, MeshMode, NamespaceInventory } from './types';
-
-const KIND_ORDER: IstioKind[] = ['ServiceEntry', 'Gateway', 'DestinationRule', 'VirtualService', 'Sidecar'];
 
 /** Orders strings by UTF-16 code units, like `<`, independent of locale. */
 export function compareCodeUnits(a: string, b: string): number {
@@ -123,4 +122,3 @@ export function buildNamespaceInventory(options: {
   };
 }
 
-export { KIND_ORDER };

@@ -42,8 +42,24 @@ export interface BundleResult {
   error?: string;
 }
 
-/** One target cluster's write side, used by the request workflow. */
-export interface EgressClusterClient {
+/** What a writer observes of a request's resources in one cluster. */
+export interface ObservedBundle {
+  /**
+   * Whether the observation is trustworthy: the cluster's watch-fed cache has
+   * synced and its watches are healthy. When false the resources' state is
+   * unknown, never "deleted".
+   */
+  synced: boolean;
+  /** The request's resources as last seen (rendered form: apiVersion as rendered, our labels). */
+  manifests: KubernetesManifest[];
+}
+
+/**
+ * How the request workflow changes one target cluster: apply a bundle,
+ * remove by request, observe. The direct server-side-apply writer is the
+ * first implementation; a GitOps writer can plug in here.
+ */
+export interface EgressWriter {
   readonly name: string;
   /**
    * Server-side applies the manifests (field manager `backstage-egress`). A
@@ -61,8 +77,8 @@ export interface EgressClusterClient {
    * with a conflict message (errorType ConflictError).
    */
   removeLockdown(options: { namespace: string }): Promise<BundleResult>;
-  /** Resources of a request as currently in the cluster (from the cache), for drift detection. */
-  listManaged(options: { namespace: string; requestId: string }): Promise<KubernetesManifest[]>;
+  /** The request's resources as the cluster holds them now (from the cache), for drift detection. */
+  observe(options: { namespace: string; requestId: string }): Promise<ObservedBundle>;
 }
 
 /** The configured target clusters: status, inventory from the cache, and per-cluster clients. */
@@ -70,7 +86,7 @@ export interface ClusterService {
   /** From the cache; never waits on the network. */
   listClusters(): ClusterStatus[];
   /** Throws NotFoundError for an unknown cluster name. */
-  client(name: string): EgressClusterClient;
+  writer(name: string): EgressWriter;
   /** From the cache; unknown or unreachable clusters yield an entry with `error`. */
   inventory(namespace: string, clusterNames: string[]): NamespaceInventory[];
   /**
@@ -88,5 +104,5 @@ export interface ClusterService {
  * The part of the {@link ClusterService} the request workflow uses; test fakes
  * may leave out the inventory.
  */
-export type ClusterClients = Pick<ClusterService, 'client'> &
+export type ClusterWriters = Pick<ClusterService, 'writer'> &
   Partial<Pick<ClusterService, 'inventory' | 'istioVerdict'>>;

@@ -92,9 +92,10 @@ export async function createRouter(
     });
 
     router.post('/requests', async (req, res) => {
-      const { request, created } = await requests.submit(req.body, await user(req), req);
+      const credentials = await user(req);
+      const { request, created } = await requests.submit(req.body, credentials, req);
       // A repeated submit (same id, requester and draft) answers 200 with the stored request.
-      res.status(created ? 201 : 200).json(flagged(request));
+      res.status(created ? 201 : 200).json(flagged(await requests.view(request, credentials)));
     });
 
     router.get('/requests', async (req, res) => {

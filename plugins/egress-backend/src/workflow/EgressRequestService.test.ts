@@ -410,6 +410,16 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     });
   });
 
+  it('refuses a status change outside the lifecycle table in the store itself', async () => {
+    const { service, store } = await setup();
+    const created = await service.create(draft(), owner);
+    await expect(
+      store.transition({ id: created.id, from: 'pending', to: 'active', actor: 'x', at: new Date().toISOString() }),
+    ).rejects.toMatchObject({ name: 'ConflictError' });
+    expect((await store.getRequest(created.id))!.status).toBe('pending');
+    expect((await store.listEvents(created.id)).map(e => e.action)).toEqual(['created']);
+  });
+
   it('two backend instances on one database with reconcilers running apply once', async () => {
     const knexA = await databases.init(databaseId);
     // On PostgreSQL the second instance has its own connection pool, like a replica.

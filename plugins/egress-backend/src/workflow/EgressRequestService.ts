@@ -22,11 +22,10 @@ import {
   NamespaceInventory,
   NormalizedDraft,
   PreviewResult,
+  RequestActionName,
   RequestDetail,
-  egressRequestApprovePermission,
   egressRequestCreatePermission,
   egressRequestReadPermission,
-  egressRequestRevokePermission,
   evaluatePolicy,
   isRequestId,
   manifestsToYaml,
@@ -49,6 +48,8 @@ import { Reconciler } from './Reconciler';
 import { renderable } from './hashing';
 import { overlappingRequests, unmanagedOverlaps } from './overlaps';
 import { IstioVerdictSource, withIstioVerdicts } from './istioVerdicts';
+import { actionCallers, withSync, withViews } from './requestViews';
+import { assertAction } from '../lifecycle';
 
 /** Actor of decisions made by the policy. */
 export const POLICY_ACTOR = 'policy';
@@ -227,60 +228,61 @@ export class EgressRequestService {
     credentials: UserCredentials,
   ) {
     await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
-    return this.options.store.listRequests({ ...filter, limit: Math.min(Math.max(filter.limit ?? 50, 1), 200) });
+    const page = await this.options.store.listRequests({ ...filter, limit: Math.min(Math.max(filter.limit ?? 50, 1), 200) });
+    const targets = await this.targetsOf(page.items);
+    return { ...page, items: await withViews(this.options.permissions, credentials, page.items, targets) };
   }
 
   async get(id: string, credentials: UserCredentials): Promise<RequestDetail> {
     await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
     const request = await this.load(id);
-    const [targets, events] = await Promise.all([
-      this.options.store.getTargets(id),
-      this.options.store.listEvents(id),
-    ]);
-    const manifests = this.render(request);
-    return {
-      request,
-      targets: withIstioVerdicts(targets, () => manifests, this.options.istioVerdict),
-      events,
-      manifests,
-    };
+    const [targets, events] = await Promise.all([this.targetsOf([request]), this.options.store.listEvents(id)]);
+    const [view] = await withViews(this.options.permissions, credentials, [request], targets);
+    return { request: view, targets, events, manifests: this.render(request) };
   }
 
   async approve(id: string, comment: string | undefined, credentials: UserCredentials, httpRequest?: Request) {
-    const request = await this.decide(id, 'approved', comment, credentials, httpRequest);
+    const request = await this.act('approve', id, comment, credentials, httpRequest);
     this.options.notifier.toRequester(request, 'was approved');
     await this.options.reconciler.reconcile(id);
-    return (await this.options.store.getRequest(id))!;
+    return this.view((await this.options.store.getRequest(id))!, credentials);
   }
 
   async reject(id: string, comment: string, credentials: UserCredentials, httpRequest?: Request) {
     if (!comment || comment.trim() === '') {
       throw new InputError('comment: a comment is required to reject a request');
     }
-    const request = await this.decide(id, 'rejected', comment.trim(), credentials, httpRequest);
+    const request = await this.act('reject', id, comment.trim(), credentials, httpRequest);
     this.options.notifier.toRequester(request, 'was rejected');
-    return request;
+    return this.view(request, credentials);
   }
 
   async cancel(id: string, credentials: UserCredentials, httpRequest?: Request) {
-    const user = credentials.principal.userEntityRef;
-    const request = await this.load(id);
-    if (request.requestedBy !== user) {
-      throw new NotAllowedError('Only the requester can cancel a request');
-    }
-    return this.change(request, 'pending', 'cancelled', user, undefined, httpRequest);
+    return this.view(await this.act('cancel', id, undefined, credentials, httpRequest), credentials);
   }
 
   async revoke(id: string, comment: string | undefined, credentials: UserCredentials, httpRequest?: Request) {
-    const request = await this.load(id);
-    await this.authorizeEntity(egressRequestRevokePermission, request.entityRef, credentials, 'revoke egress of');
-    if (request.status !== 'approved' && request.status !== 'active') {
-      throw new ConflictError(`Request ${id} is ${request.status}; only approved or active requests can be revoked`);
-    }
-    const user = credentials.principal.userEntityRef;
-    const revoking = await this.change(request, request.status, 'revoking', user, comment, httpRequest, { ending: 'revoked' });
+    await this.act('revoke', id, comment, credentials, httpRequest);
     await this.options.reconciler.reconcile(id);
-    return (await this.options.store.getRequest(revoking.id))!;
+    return this.view((await this.options.store.getRequest(id))!, credentials);
+  }
+
+  /** The request as the API answers it: with the caller's actions and its displayed state. */
+  async view(request: StoredEgressRequest, credentials: UserCredentials): Promise<StoredEgressRequest> {
+    const targets = await this.targetsOf([request]);
+    return (await withViews(this.options.permissions, credentials, [request], targets))[0];
+  }
+
+  /**
+   * The requests' targets, each applied one with whether its cluster holds it (`sync`) and
+   * Istio's verdict on its resources where the cluster's istiod runs analysis.
+   */
+  private async targetsOf(requests: StoredEgressRequest[]) {
+    const stored = await this.options.store.getTargetsOf(requests.map(r => r.id));
+    const targets = await withSync(requests, stored, (r, cluster) => this.options.reconciler.observe(r, cluster));
+    return requests.flatMap(r =>
+      withIstioVerdicts(targets.filter(t => t.requestId === r.id), () => this.render(r), this.options.istioVerdict),
+    );
   }
 
   /**
@@ -291,50 +293,41 @@ export class EgressRequestService {
     await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
     const ref = this.parseRef(entityRef);
     const requests = (await this.options.store.listRequests({ entityRef: ref, limit: 200 })).items;
-    const targets = await this.options.store.getTargetsOf(requests.map(r => r.id));
-    return {
-      requests,
-      targets: requests.flatMap(r =>
-        withIstioVerdicts(targets.filter(t => t.requestId === r.id), () => this.render(r), this.options.istioVerdict),
-      ),
-    };
+    const targets = await this.targetsOf(requests);
+    return { requests: await withViews(this.options.permissions, credentials, requests, targets), targets };
   }
 
-  private async decide(
+  /**
+   * One user action: checked against the lifecycle's rules for this caller
+   * (NotAllowedError, or ConflictError for the status), then made as one
+   * compare-and-set transition (ConflictError when another caller won).
+   */
+  private async act(
+    name: RequestActionName,
     id: string,
-    to: 'approved' | 'rejected',
     comment: string | undefined,
     credentials: UserCredentials,
     httpRequest?: Request,
-  ) {
-    const user = credentials.principal.userEntityRef;
-    const request = await this.load(id);
-    if (request.requestedBy === user) {
-      throw new NotAllowedError('You cannot approve or reject your own request');
-    }
-    await this.authorizeBasic(egressRequestApprovePermission, credentials, 'approve or reject egress requests');
-    return this.change(request, 'pending', to, user, comment, httpRequest, { decision: true });
-  }
-
-  /** One compare-and-set transition; ConflictError when the request is not (or no longer) in `from`. */
-  private async change(
-    request: StoredEgressRequest,
-    from: EgressRequestStatus,
-    to: EgressRequestStatus,
-    actor: string,
-    comment: string | undefined,
-    httpRequest?: Request,
-    extra: { decision?: boolean; ending?: 'revoked' | 'expired' } = {},
   ): Promise<StoredEgressRequest> {
-    const changed =
-      request.status === from
-        ? await this.options.store.transition({ id: request.id, from, to, actor, comment, at: this.now().toISOString(), ...extra })
-        : undefined;
+    const request = await this.load(id);
+    const callerFor = await actionCallers(this.options.permissions, credentials, [request.entityRef]);
+    const { from, to } = assertAction(name, request, callerFor(request.entityRef));
+    const actor = credentials.principal.userEntityRef;
+    const changed = await this.options.store.transition({
+      id,
+      from,
+      to,
+      actor,
+      comment,
+      at: this.now().toISOString(),
+      ...(name === 'approve' || name === 'reject' ? { decision: true } : {}),
+      ...(name === 'revoke' ? { ending: 'revoked' as const } : {}),
+    });
     if (!changed) {
-      const current = (await this.options.store.getRequest(request.id))!;
-      throw new ConflictError(`Request ${request.id} is ${current.status}, not ${from}; it cannot become ${to}`);
+      const current = (await this.options.store.getRequest(id))!;
+      throw new ConflictError(`Request ${id} is ${current.status}, not ${from}; it cannot become ${to}`);
     }
-    await this.options.auditor.report(request.id, { actor, action: 'transition', from, to, comment }, { request: httpRequest });
+    await this.options.auditor.report(id, { actor, action: 'transition', from, to, comment }, { request: httpRequest });
     return changed;
   }
 

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ClusterEgressSettingsInput,
+  TargetSync,
   LOCKDOWN_SIDECAR_NAME,
   renderManifests,
 } from '@backstage-egress/plugin-egress-common';
@@ -12,10 +13,10 @@ import {
   StoredEgressRequest,
 } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
-import { BundleResult, ClusterClients } from '../kubernetes/types';
+import { BundleResult, ClusterWriters } from '../kubernetes/types';
 import { desiredHash, renderable } from './hashing';
 import { EgressNotifier } from './notifier';
-import { GRANTED_STATUSES } from './stateMachine';
+import { GRANTED_STATUSES } from '../lifecycle';
 
 /** Actor of the audit events the reconciler writes. */
 export const RECONCILER_ACTOR = 'reconciler';
@@ -23,14 +24,14 @@ export const RECONCILER_ACTOR = 'reconciler';
 /** Options of {@link Reconciler}. */
 export interface ReconcilerOptions {
   store: EgressStore;
-  clusters: ClusterClients;
+  clusters: ClusterWriters;
   /** Istio settings of a configured cluster, for rendering. */
   clusterSettings(name: string): ClusterEgressSettingsInput;
   logger: LoggerService;
   auditor: EgressAuditor;
   notifier: EgressNotifier;
   now?: () => Date;
-  /** First retry delay; doubles per failed attempt up to `maxBackoffMs`. */
+  /** First retry delay; doubles per failed attempt up to `maxBackoffMs` (default 5 minutes). */
   baseBackoffMs?: number;
   maxBackoffMs?: number;
   /** How long a worker may hold a target before another may take it over. */
@@ -54,20 +55,27 @@ export class Reconciler {
   constructor(private readonly options: ReconcilerOptions) {
     this.now = options.now ?? (() => new Date());
     this.baseBackoffMs = options.baseBackoffMs ?? 15_000;
-    this.maxBackoffMs = options.maxBackoffMs ?? 15 * 60_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
     this.leaseMs = options.leaseMs ?? 120_000;
   }
 
   /**
-   * Brings one request's clusters in line with its status. With `force`,
-   * failed targets are retried now instead of after their backoff.
+   * Brings one request's clusters in line with it, target by target: for a
+   * granted request every target not applied is applied (when its backoff
+   * has passed, or at once with `force`), and every applied target is
+   * compared with what its cluster holds (from a synced cache only: an
+   * unsynced cache is unknown, never drift) and re-applied on a difference.
+   * A revoking request's targets are removed.
    */
   async reconcile(id: string, options: { force?: boolean } = {}): Promise<void> {
     const { store } = this.options;
     let request = await store.getRequest(id);
     if (!request) return;
+    const force = options.force ?? false;
     if (GRANTED_STATUSES.includes(request.status)) {
-      await this.applyTargets(request, options.force ?? false);
+      for (const target of await store.getTargets(id)) {
+        await this.reconcileGranted(request, target, force);
+      }
       request = (await store.getRequest(id))!;
       if (request.status === 'approved') {
         const targets = await store.getTargets(id);
@@ -79,7 +87,7 @@ export class Reconciler {
         }
       }
     } else if (request.status === 'revoking') {
-      await this.removeTargets(request, options.force ?? false);
+      await this.removeTargets(request, force);
       const targets = await store.getTargets(id);
       if (targets.every(t => t.status === 'removed')) {
         const ending = request.ending ?? 'revoked';
@@ -90,8 +98,9 @@ export class Reconciler {
   }
 
   /**
-   * One pass of the scheduled task: expiry, retries, removals and drift.
-   * Safe to run on every replica at once.
+   * One pass of the scheduled task: expiry, then every approved, active and
+   * revoking request reconciled target by target. Safe to run on every
+   * replica at once.
    */
   async tick(): Promise<void> {
     const { store, logger } = this.options;
@@ -102,47 +111,53 @@ export class Reconciler {
       const expired = request && (await this.transition(request, 'expired', { comment: 'expired before a decision' }));
       if (expired) this.options.notifier.toRequester(expired, 'expired');
     }
-    for (const id of await store.listIdsByStatus(['approved', 'active'], { expiringBefore: now })) {
+    for (const id of await store.listIdsByStatus([...GRANTED_STATUSES], { expiringBefore: now })) {
       const request = await store.getRequest(id);
       if (request) {
         await this.transition(request, 'revoking', { ending: 'expired', comment: 'access expired' });
       }
     }
-    for (const id of await store.listIdsByStatus(['approved', 'revoking'])) {
+    for (const id of await store.listIdsByStatus([...GRANTED_STATUSES, 'revoking'])) {
       await this.safely(id, () => this.reconcile(id));
-    }
-    for (const id of await store.listIdsByStatus(['active'])) {
-      await this.safely(id, () => this.repairDrift(id));
     }
     logger.debug('Egress reconciler pass done');
   }
 
-  /** Re-applies the request's resources in clusters where they differ from what was applied. */
-  async repairDrift(id: string): Promise<void> {
-    const { store, clusters } = this.options;
-    const request = await store.getRequest(id);
-    if (!request || request.status !== 'active') return;
-    for (const target of await store.getTargets(id)) {
-      if (target.status !== 'applied') continue;
-      const live = await clusters
-        .client(target.cluster)
-        .listManaged({ namespace: request.namespace, requestId: request.id });
-      const liveHash = desiredHash(live);
-      if (liveHash === target.appliedHash) continue;
-      await this.applyTarget(request, target, {
-        action: 'drift',
-        details: { expectedHash: target.appliedHash, foundHash: liveHash },
-      });
+  /**
+   * Whether a target's cluster holds what the stored request renders:
+   * `unknown` when the cluster's cache has not synced (or cannot be read).
+   */
+  async observe(request: StoredEgressRequest, cluster: string): Promise<{ sync: TargetSync; desired: string; found?: string }> {
+    const desired = desiredHash(this.render(request, cluster));
+    try {
+      const observed = await this.options.clusters
+        .writer(cluster)
+        .observe({ namespace: request.namespace, requestId: request.id });
+      if (!observed.synced) return { sync: 'unknown', desired };
+      const found = desiredHash(observed.manifests);
+      return { sync: found === desired ? 'in-sync' : 'drifted', desired, found };
+    } catch {
+      return { sync: 'unknown', desired };
     }
   }
 
-  private async applyTargets(request: StoredEgressRequest, force: boolean) {
-    const now = this.now().toISOString();
-    for (const target of await this.options.store.getTargets(request.id)) {
-      if (target.status === 'applied') continue;
-      if (!force && target.nextAttemptAt && target.nextAttemptAt > now) continue;
+  private async reconcileGranted(request: StoredEgressRequest, target: RequestTarget, force: boolean) {
+    if (target.status !== 'applied') {
+      // Never applied, or the last apply or repair failed: retried with backoff.
+      if (!force && target.nextAttemptAt && target.nextAttemptAt > this.now().toISOString()) return;
       await this.applyTarget(request, target);
+      return;
     }
+    const { sync, desired, found } = await this.observe(request, target.cluster);
+    if (sync !== 'drifted') return;
+    await this.applyTarget(request, target, {
+      action: 'drift',
+      details: { expectedHash: desired, foundHash: found },
+    });
+  }
+
+  private render(request: StoredEgressRequest, cluster: string) {
+    return renderManifests(renderable(request), this.options.clusterSettings(cluster));
   }
 
   private async applyTarget(
@@ -150,7 +165,7 @@ export class Reconciler {
     target: RequestTarget,
     drift?: { action: 'drift'; details: Record<string, unknown> },
   ) {
-    const { store, clusters, clusterSettings } = this.options;
+    const { store, clusters } = this.options;
     const claimed = await this.claim(target, async () => {
       // Re-read under the lease: another replica may have finished it already,
       // or the request may have been revoked meanwhile.
@@ -160,9 +175,9 @@ export class Reconciler {
       if (!drift && fresh.status === 'applied') return undefined;
       if (drift && fresh.appliedHash !== target.appliedHash) return undefined;
 
-      const manifests = renderManifests(renderable(current), clusterSettings(target.cluster));
+      const manifests = this.render(current, target.cluster);
       const result = await this.call(target.cluster, () =>
-        clusters.client(target.cluster).apply(manifests),
+        clusters.writer(target.cluster).apply(manifests),
       );
       const attempts = fresh.attempts + 1;
       const at = this.now().toISOString();
@@ -210,7 +225,7 @@ export class Reconciler {
         const fresh = (await store.getTargets(request.id)).find(t => t.cluster === target.cluster);
         if (!fresh || fresh.status === 'removed') return undefined;
         const result = await this.call(target.cluster, () =>
-          clusters.client(target.cluster).remove({ namespace: request.namespace, requestId: request.id }),
+          clusters.writer(target.cluster).remove({ namespace: request.namespace, requestId: request.id }),
         );
         const attempts = fresh.attempts + 1;
         const at = this.now().toISOString();
@@ -265,7 +280,7 @@ export class Reconciler {
     if (holder) return undefined;
     const sidecar = `Sidecar ${request.namespace}/${LOCKDOWN_SIDECAR_NAME}`;
     const result = await this.call(cluster, () =>
-      this.options.clusters.client(cluster).removeLockdown({ namespace: request.namespace }),
+      this.options.clusters.writer(cluster).removeLockdown({ namespace: request.namespace }),
     );
     const at = this.now().toISOString();
     const details = { ...summary(result), shared: LOCKDOWN_SIDECAR_NAME };

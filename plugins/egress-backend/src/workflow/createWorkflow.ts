@@ -13,7 +13,7 @@ import { parseEgressPolicy } from '@backstage-egress/plugin-egress-common';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
 import { DatabaseEgressStore } from '../database/DatabaseEgressStore';
 import { EgressAuditor } from './audit';
-import { ClusterClients } from '../kubernetes/types';
+import { ClusterWriters } from '../kubernetes/types';
 import { EgressNotifier } from './notifier';
 import { RequestChanges } from './requestChanges';
 import { EgressRequestService } from './EgressRequestService';
@@ -38,7 +38,7 @@ export async function createEgressWorkflow(deps: {
   permissions: PermissionsService;
   catalog: CatalogService;
   clusters: ClusterDirectory;
-  clusterClients: ClusterClients;
+  clusterWriters: ClusterWriters;
 }) {
   const { config, logger, clusters } = deps;
   const policy = parseEgressPolicy(config.getOptional('egress.policy'));
@@ -54,7 +54,7 @@ export async function createEgressWorkflow(deps: {
   };
   const reconciler = new Reconciler({
     store,
-    clusters: deps.clusterClients,
+    clusters: deps.clusterWriters,
     clusterSettings,
     logger,
     auditor,
@@ -67,8 +67,8 @@ export async function createEgressWorkflow(deps: {
     catalog: deps.catalog,
     clusterNames: () => clusters.list().map(c => c.name),
     clusterSettings,
-    inventory: (namespace, names) => deps.clusterClients.inventory?.(namespace, names) ?? [],
-    istioVerdict: (cluster, manifests) => deps.clusterClients.istioVerdict?.(cluster, manifests),
+    inventory: (namespace, names) => deps.clusterWriters.inventory?.(namespace, names) ?? [],
+    istioVerdict: (cluster, manifests) => deps.clusterWriters.istioVerdict?.(cluster, manifests),
     policy,
     auditor,
     notifier,

@@ -10,19 +10,16 @@
  * the gateway or they share a port.
  */
 import {
-  EgressRequestStatus,
   FieldIssue,
   NamespaceInventory,
   NormalizedDraft,
   hostOverlapsPattern,
+  resourceKind,
 } from '@backstage-egress/plugin-egress-common';
 import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
+import { LIVE_STATUSES } from '../lifecycle';
 
-/** Statuses in which a request holds (or is about to hold, or still holds) its routes. */
-export const LIVE_STATUSES: EgressRequestStatus[] = ['pending', 'approved', 'active', 'revoking'];
 
-/** Kinds whose hosts declare a destination or route for it. */
-const DECLARING_KINDS = new Set(['ServiceEntry', 'VirtualService', 'DestinationRule']);
 
 /** Whether two hosts (each possibly a wildcard) have a name in common; symmetric. */
 export function hostsOverlap(a: string, b: string): boolean {
@@ -43,7 +40,7 @@ export async function overlappingRequests(
 ): Promise<FieldIssue[]> {
   const hosts = draft.hosts ?? [];
   if (hosts.length === 0) return [];
-  const { items } = await store.listRequests({ namespace: draft.namespace, status: LIVE_STATUSES, limit: 1000 });
+  const { items } = await store.listRequests({ namespace: draft.namespace, status: [...LIVE_STATUSES], limit: 1000 });
   const issues: FieldIssue[] = [];
   hosts.forEach((host, i) => {
     for (const other of items) {
@@ -84,7 +81,7 @@ export function unmanagedOverlaps(draft: Routed, inventory: NamespaceInventory[]
     for (const inv of inventory) {
       if (!draft.clusters.includes(inv.cluster)) continue;
       for (const r of inv.resources) {
-        if (r.managed || r.namespace !== draft.namespace || !DECLARING_KINDS.has(r.kind)) continue;
+        if (r.managed || r.namespace !== draft.namespace || !resourceKind(r.kind)?.declaresHosts) continue;
         // Gateway-style "namespace/host" entries name the host after the slash.
         const declared = r.hosts.map(h => h.slice(h.indexOf('/') + 1)).find(h => hostsOverlap(host, h));
         if (!declared) continue;

@@ -282,6 +282,16 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/RiskFlag"
             }
+          },
+          "actions": {
+            "type": "array",
+            "description": "What the caller may do with the request now, each with the reason when not allowed.",
+            "items": {
+              "$ref": "#/components/schemas/RequestAction"
+            }
+          },
+          "displayState": {
+            "$ref": "#/components/schemas/DisplayState"
           }
         },
         "required": [
@@ -365,6 +375,63 @@ export const spec = {
           "requireEgressGateway"
         ]
       },
+      "RequestAction": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string",
+            "enum": [
+              "approve",
+              "reject",
+              "cancel",
+              "revoke"
+            ]
+          },
+          "allowed": {
+            "type": "boolean"
+          },
+          "reason": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "name",
+          "allowed"
+        ],
+        "additionalProperties": false
+      },
+      "DisplayState": {
+        "type": "object",
+        "description": "Where the request stands across its clusters, derived from its targets.",
+        "properties": {
+          "status": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "progressing",
+              "active",
+              "degraded",
+              "unknown",
+              "rejected",
+              "cancelled",
+              "revoking",
+              "revoked",
+              "expired"
+            ]
+          },
+          "message": {
+            "type": "string"
+          },
+          "nextAttemptAt": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "status",
+          "message"
+        ],
+        "additionalProperties": false
+      },
       "Target": {
         "type": "object",
         "properties": {
@@ -400,6 +467,15 @@ export const spec = {
           },
           "istio": {
             "$ref": "#/components/schemas/TargetIstioVerdict"
+          },
+          "sync": {
+            "type": "string",
+            "enum": [
+              "in-sync",
+              "drifted",
+              "unknown"
+            ],
+            "description": "Whether the cluster holds what was applied, from its watch-fed cache; unknown while the cache is not synced."
           }
         },
         "required": [

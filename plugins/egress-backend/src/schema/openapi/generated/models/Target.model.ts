@@ -19,9 +19,17 @@ export interface Target {
   appliedAt?: string;
   nextAttemptAt?: string;
   istio?: TargetIstioVerdict;
+  /**
+   * Whether the cluster holds what was applied, from its watch-fed cache; unknown while the cache is not synced.
+   */
+  sync?: TargetSyncEnum;
 }
 
 /**
  * @public
  */
 export type TargetStatusEnum = "pending" | "applied" | "failed" | "removed";
+/**
+ * @public
+ */
+export type TargetSyncEnum = "in-sync" | "drifted" | "unknown";

@@ -7,10 +7,10 @@ import {
 } from '@backstage-egress/plugin-egress-common';
 import { ClusterCache } from './ClusterCache';
 import { statusCodeOf, toClusterError } from './errors';
-import { compareCodeUnits, KIND_ORDER } from './inventory';
+import { compareCodeUnits } from './inventory';
 import { CachedObject } from './Reflector';
-import { collectionPath, ISTIO_GROUP, isIstioKind, objectPath } from './resources';
-import { ApplyOutcome, BundleResult, EgressClusterClient } from './types';
+import { apiVersionOf, collectionPath, isManagedKind, KIND_ORDER, objectPath, renderedApiVersion, resourceKind } from './kinds';
+import { ApplyOutcome, BundleResult, EgressWriter, IstioKind, ObservedBundle } from './types';
 
 /** Field manager of every server-side apply. */
 export const FIELD_MANAGER = 'backstage-egress';
@@ -24,8 +24,11 @@ function result(cluster: string, outcomes: ApplyOutcome[]): BundleResult {
   return { cluster, ok: !failed, outcomes, ...(failed ? { error: failed.error } : {}) };
 }
 
-/** The write side of one cluster; reads for drift come from its cache. */
-export class ClusterClient implements EgressClusterClient {
+/**
+ * The direct writer: server-side apply (field manager `backstage-egress`) and
+ * deletes through the cluster's API; observations come from its cache.
+ */
+export class ServerSideApplyWriter implements EgressWriter {
   constructor(private readonly cache: ClusterCache) {}
 
   get name(): string {
@@ -49,14 +52,14 @@ export class ClusterClient implements EgressClusterClient {
       const err = toClusterError(this.name, e, doing);
       return { ...id, action: 'failed', error: err.message, errorType: err.name };
     };
-    if (!isIstioKind(kind)) {
+    if (!isManagedKind(kind)) {
       return { ...id, action: 'failed', error: `Cluster '${this.name}': ${doing}: kind ${kind} is not managed by the egress plugin`, errorType: 'InputError' };
     }
     if (manifest.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
       return { ...id, action: 'failed', error: `Cluster '${this.name}': ${doing}: the manifest lacks the ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label`, errorType: 'InputError' };
     }
     try {
-      const versions = await this.cache.istioVersions();
+      const versions = await this.cache.servedVersions();
       const path = objectPath(kind, versions[kind], namespace, name);
       let existing: CachedObject | undefined;
       try {
@@ -75,7 +78,7 @@ export class ClusterClient implements EgressClusterClient {
       const applied = await this.cache.api.request<CachedObject>('PATCH', path, {
         query: { fieldManager: FIELD_MANAGER, ...(existing ? { force: true } : {}) },
         contentType: 'application/apply-patch+yaml',
-        body: { ...manifest, apiVersion: `${ISTIO_GROUP}/${versions[kind]}` },
+        body: { ...manifest, apiVersion: apiVersionOf(kind, versions[kind]) },
       });
       if (!existing) return { ...id, action: 'created' };
       return {
@@ -87,18 +90,25 @@ export class ClusterClient implements EgressClusterClient {
     }
   }
 
+  /** Where a kind's objects of a request live: the request's namespace or the egress gateway's (kind registry). */
+  private namespaceOf(kind: IstioKind, requestNamespace: string): string {
+    return resourceKind(kind)?.namespace === 'gateway' ? this.cache.gatewayService().namespace : requestNamespace;
+  }
+
   async remove(options: { namespace: string; requestId: string }): Promise<BundleResult> {
-    const { namespace, requestId } = options;
+    const { requestId } = options;
+    const namespace = options.namespace;
     const outcomes: ApplyOutcome[] = [];
     let versions;
     try {
-      versions = await this.cache.istioVersions();
+      versions = await this.cache.servedVersions();
     } catch (e) {
       const err = toClusterError(this.name, e, 'discovering Istio API versions');
       return result(this.name, [{ kind: '*', namespace, name: '*', action: 'failed', error: err.message, errorType: err.name }]);
     }
     const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${REQUEST_ID_LABEL}=${requestId}`;
-    for (const kind of KIND_ORDER) {
+    for (const kind of [...KIND_ORDER].reverse()) {
+      const namespace = this.namespaceOf(kind, options.namespace);
       let items: CachedObject[];
       try {
         const list = await this.cache.api.request<{ items: CachedObject[] }>(
@@ -148,7 +158,7 @@ export class ClusterClient implements EgressClusterClient {
     let path: string;
     let existing: CachedObject;
     try {
-      const versions = await this.cache.istioVersions();
+      const versions = await this.cache.servedVersions();
       path = objectPath(kind, versions[kind], namespace, name);
       existing = await this.cache.api.request<CachedObject>('GET', path);
     } catch (e) {
@@ -179,11 +189,12 @@ export class ClusterClient implements EgressClusterClient {
     }
   }
 
-  async listManaged(options: { namespace: string; requestId: string }): Promise<KubernetesManifest[]> {
+  async observe(options: { namespace: string; requestId: string }): Promise<ObservedBundle> {
     const out: KubernetesManifest[] = [];
+    const synced = KIND_ORDER.every(kind => this.cache.reflectors[kind].synced && !this.cache.reflectors[kind].error);
     for (const kind of KIND_ORDER) {
       const objs = this.cache.reflectors[kind]
-        .namespace(options.namespace)
+        .namespace(this.namespaceOf(kind, options.namespace))
         .filter(o => isOurs(o) && o.metadata.labels?.[REQUEST_ID_LABEL] === options.requestId)
         .sort((a, b) => compareCodeUnits(a.metadata.name, b.metadata.name));
       for (const o of objs) {
@@ -191,7 +202,7 @@ export class ClusterClient implements EgressClusterClient {
         delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
         out.push({
           // Rendered manifests say v1; report the same so specHash compares content only.
-          apiVersion: `${ISTIO_GROUP}/v1`,
+          apiVersion: renderedApiVersion(kind),
           kind,
           metadata: {
             name: o.metadata.name,
@@ -203,6 +214,6 @@ export class ClusterClient implements EgressClusterClient {
         });
       }
     }
-    return out;
+    return { synced, manifests: out };
   }
 }
