@@ -20,6 +20,7 @@ const cli = path.join(root, 'node_modules/@backstage/cli/bin/backstage-cli');
  * @property {number} [backendPort]
  * @property {number} [appPort]
  * @property {string[]} [extraConfig]    additional app-config YAML texts
+ * @property {string} [dataDir]          folder of the SQLite files; default data/ (kept across runs)
  * @property {(line: string) => void} [log]
  */
 
@@ -31,6 +32,7 @@ async function startStack(options = {}) {
     backendPort = 7007,
     appPort = 3000,
     extraConfig = [],
+    dataDir,
     log: userLog = line => console.log(line),
   } = options;
   /** The last lines of output, for error messages. */
@@ -74,7 +76,14 @@ async function startStack(options = {}) {
     }
 
     const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-stack-'));
-    const configArgs = ['--config', path.join(root, 'app-config.yaml')];
+    // app-config.yaml holds what production also needs; the development file
+    // adds the demo sign-in, the demo users and catalog, and SQLite in data/.
+    const configArgs = [
+      '--config',
+      path.join(root, 'app-config.yaml'),
+      '--config',
+      path.join(root, 'app-config.development.yaml'),
+    ];
     const local = path.join(root, 'app-config.local.yaml');
     if (fs.existsSync(local)) configArgs.push('--config', local);
     const ports = [
@@ -88,6 +97,9 @@ async function startStack(options = {}) {
       `    port: ${backendPort}`,
       '  cors:',
       `    origin: ${appUrl}`,
+      ...(dataDir
+        ? ['  database:', '    client: better-sqlite3', '    connection:', `      directory: ${JSON.stringify(dataDir)}`]
+        : []),
       '',
     ].join('\n');
     [ports, ...extraConfig].forEach((text, i) => {

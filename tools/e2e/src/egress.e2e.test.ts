@@ -17,7 +17,13 @@ const { startStack } = require('../../../scripts/stack');
 jest.setTimeout(20 * 60_000);
 
 const repoRoot = path.resolve(__dirname, '../../..');
-const screenshots = path.join(repoRoot, 'docs/screenshots');
+// The documentation's screenshots are refreshed only on request
+// (`npm run screenshots`, or EGRESS_SCREENSHOTS=1); otherwise they go to a
+// temporary folder, so tests never rewrite tracked files.
+const screenshots =
+  process.env.EGRESS_SCREENSHOTS === '1'
+    ? path.join(repoRoot, 'docs/screenshots')
+    : fs.mkdtempSync(path.join(os.tmpdir(), 'egress-screenshots-'));
 const CLUSTER = 't-e2e';
 const HOST = 'api.stripe.com';
 const MANAGED = 'app.kubernetes.io/managed-by=backstage-egress';
@@ -35,6 +41,7 @@ describe('egress portal end to end', () => {
       cluster: CLUSTER,
       backendPort: await freePort(),
       appPort: await freePort(),
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'egress-e2e-data-')),
       log: (line: string) => logs.push(line),
     });
     const kc = new KubeConfig();
