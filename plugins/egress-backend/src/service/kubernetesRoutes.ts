@@ -4,7 +4,6 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -16,6 +15,7 @@ import {
   entityNamespace,
 } from '../catalog/annotations';
 import { ClusterService } from '../kubernetes/types';
+import { queryRef } from './queryRefs';
 
 
 /** Dependencies of the cluster routes. */
@@ -67,12 +67,7 @@ export function addKubernetesRoutes(
     if (typeof raw !== 'string' || raw.trim() === '') {
       throw new InputError('entityRef query parameter is required');
     }
-    let entityRef: string;
-    try {
-      entityRef = stringifyEntityRef(parseEntityRef(raw.trim(), { defaultKind: 'component', defaultNamespace: 'default' }));
-    } catch (e) {
-      throw new InputError(`Invalid entityRef '${raw}': ${(e as Error).message}`);
-    }
+    const entityRef = queryRef('entityRef', raw, 'component')!;
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`Entity ${entityRef} not found`);
     const namespace = entityNamespace(entity);

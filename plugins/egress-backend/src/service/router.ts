@@ -9,6 +9,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
 import { ClusterService } from '../kubernetes/types';
 import { addKubernetesRoutes } from './kubernetesRoutes';
+import { jsonBody } from './jsonBody';
+import { queryRef } from './queryRefs';
 import { createOpenApiRouter } from '../schema/openapi';
 import { EgressRequestService } from '../workflow/EgressRequestService';
 
@@ -33,7 +35,7 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, permissions, requests, clusterService, catalog } = options;
-  const router = await createOpenApiRouter();
+  const router = await createOpenApiRouter({ middleware: jsonBody() });
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -67,9 +69,9 @@ export async function createRouter(
         await requests.list(
           {
             status: q.status?.split(',') as EgressRequestStatus[] | undefined,
-            entityRef: q.entityRef,
+            entityRef: queryRef('entityRef', q.entityRef, 'component'),
             cluster: q.cluster,
-            requestedBy: q.requester,
+            requestedBy: queryRef('requester', q.requester, 'user'),
             cursor: q.cursor,
             limit: q.limit ? Number(q.limit) : undefined,
           },
