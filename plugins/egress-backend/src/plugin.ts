@@ -10,6 +10,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { DefaultClusterService } from './kubernetes';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createEgressWorkflow } from './workflow/createWorkflow';
+import { EntityTargetResolver } from './catalog/EntityTargets';
 
 /**
  * The egress backend plugin: requests, approvals, and egress resources in the
@@ -62,7 +63,14 @@ export const egressPlugin = createBackendPlugin({
         // Caches fill in the background: startup never waits on a cluster.
         clusterService.start().catch(e => logger.error(`Egress cluster caches failed to start: ${e}`));
         lifecycle.addShutdownHook(() => clusterService.stop());
+        const targets = EntityTargetResolver.fromConfig(config, {
+          catalog,
+          clusterNames: () => clusters.list().map(c => c.name),
+          clusterSettings: name => clusters.get(name) ?? {},
+          readNamespace: (cluster, namespace) => clusterService.readNamespace(cluster, namespace),
+        });
         const workflow = await createEgressWorkflow({
+          targets,
           config,
           logger,
           database,
@@ -75,7 +83,7 @@ export const egressPlugin = createBackendPlugin({
           clusterClients: clusterService,
         });
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, clusters, logger, clusterService, catalog, requests: workflow.service }),
+          await createRouter({ httpAuth, permissions, clusters, logger, clusterService, targets, requests: workflow.service }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

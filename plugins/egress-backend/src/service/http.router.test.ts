@@ -14,7 +14,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import { demoPermissions, draft, ENTITIES, ENTITY_REF, USERS } from '../__testUtils__/fakes';
+import { demoPermissions, draft, ENTITIES, ENTITY_REF, NAMESPACE_OWNERS, USERS } from '../__testUtils__/fakes';
 import { egressPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -23,7 +23,7 @@ const config = {
   egress: {
     clusters: [{ name: 'dev', url: 'https://127.0.0.1:1', serviceAccountToken: 't' }],
     reconcileIntervalSeconds: 3600,
-    namespaces: { ownership: 'config', owners: { payments: ['group:default/payments-team'], limited: ['group:default/payments-team'] } },
+    namespaces: { ownership: 'config', owners: NAMESPACE_OWNERS },
   },
 };
 

@@ -4,16 +4,11 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { egressRequestReadPermission } from '@backstage-egress/plugin-egress-common';
 import express from 'express';
-import {
-  NAMESPACE_ANNOTATION,
-  annotatedClusters,
-  entityNamespace,
-} from '../catalog/annotations';
+import { EntityTargetResolver } from '../catalog/EntityTargets';
 import { ClusterService } from '../kubernetes/types';
 import { queryRef } from './queryRefs';
 
@@ -23,7 +18,7 @@ export interface KubernetesRoutesOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   clusterService: ClusterService;
-  catalog: CatalogService;
+  targets: EntityTargetResolver;
   /** The request workflow; when given, `GET /entity` includes the entity's requests and their targets. */
   requests?: {
     entityRequests(
@@ -42,7 +37,7 @@ export function addKubernetesRoutes(
   router: express.Router,
   options: KubernetesRoutesOptions,
 ): void {
-  const { httpAuth, permissions, clusterService, catalog, requests } = options;
+  const { httpAuth, permissions, clusterService, targets, requests } = options;
 
   async function authorizeRead(req: express.Request) {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
@@ -68,15 +63,9 @@ export function addKubernetesRoutes(
       throw new InputError('entityRef query parameter is required');
     }
     const entityRef = queryRef('entityRef', raw, 'component')!;
-    const entity = await catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) throw new NotFoundError(`Entity ${entityRef} not found`);
-    const namespace = entityNamespace(entity);
-    if (!namespace) {
-      throw new InputError(`Entity ${entityRef} has no ${NAMESPACE_ANNOTATION} annotation`);
-    }
-    const configured = clusterService.listClusters().map(c => c.name);
-    const listed = annotatedClusters(entity);
-    const clusters = listed && listed.length > 0 ? [...new Set(listed)] : configured;
+    // Reserved namespaces are refused here too; ownership is verified where
+    // something is written (preview and create), not on every read.
+    const { namespace, clusters } = await targets.resolve(entityRef, credentials, { verifyOwnership: false });
     res.json({
       entityRef,
       namespace,

@@ -12,7 +12,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { demoPermissions, draft, ENTITIES, USERS } from '../__testUtils__/fakes';
+import { demoPermissions, draft, ENTITIES, NAMESPACE_OWNERS, USERS } from '../__testUtils__/fakes';
 import { egressPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -27,6 +27,7 @@ const config = {
       { name: 'prod', url: 'https://127.0.0.1:1', serviceAccountToken: 't' },
     ],
     reconcileIntervalSeconds: 3600,
+    namespaces: { ownership: 'config', owners: NAMESPACE_OWNERS },
   },
 };
 

@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { EgressRequestStatus } from '@backstage-egress/plugin-egress-common';
 import express from 'express';
-import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EntityTargetResolver } from '../catalog/EntityTargets';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
 import { ClusterService } from '../kubernetes/types';
 import { addKubernetesRoutes } from './kubernetesRoutes';
@@ -23,7 +23,7 @@ export interface RouterOptions {
   /** The request workflow; without it the request routes are not served. */
   requests?: EgressRequestService;
   clusterService: ClusterService;
-  catalog: CatalogService;
+  targets: EntityTargetResolver;
 }
 
 /**
@@ -34,7 +34,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, requests, clusterService, catalog } = options;
+  const { httpAuth, permissions, requests, clusterService, targets } = options;
   const router = await createOpenApiRouter({ middleware: jsonBody() });
 
   router.get('/health', (_req, res) => {
@@ -45,7 +45,7 @@ export async function createRouter(
     httpAuth,
     permissions,
     clusterService,
-    catalog,
+    targets,
     requests,
   });
 

@@ -10,6 +10,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { parseEgressPolicy } from '@backstage-egress/plugin-egress-common';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
+import { EntityTargetResolver } from '../catalog/EntityTargets';
 import { DatabaseEgressStore } from '../database/DatabaseEgressStore';
 import { EgressAuditor } from './audit';
 import { ClusterClients } from '../kubernetes/types';
@@ -36,6 +37,7 @@ export async function createEgressWorkflow(deps: {
   catalog: CatalogService;
   clusters: ClusterDirectory;
   clusterClients: ClusterClients;
+  targets: EntityTargetResolver;
 }) {
   const { config, logger, clusters } = deps;
   const policy = parseEgressPolicy(config.getOptional('egress.policy'));
@@ -61,6 +63,7 @@ export async function createEgressWorkflow(deps: {
     reconciler,
     permissions: deps.permissions,
     catalog: deps.catalog,
+    targets: deps.targets,
     clusterNames: () => clusters.list().map(c => c.name),
     clusterSettings,
     inventory: (namespace, names) => deps.clusterClients.inventory?.(namespace, names) ?? [],
