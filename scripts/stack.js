@@ -26,6 +26,7 @@ const cli = path.join(root, 'node_modules/@backstage/cli/bin/backstage-cli');
  * @property {string[]} [extraConfig]    additional app-config YAML texts
  * @property {boolean} [app]              also start the app dev server (default true)
  * @property {boolean} [traffic]          with the test cluster: start Prometheus and the traffic simulator (default true)
+ * @property {string} [dataDir]          folder of the SQLite files; default data/ (kept across runs)
  * @property {(line: string) => void} [log]
  * @property {AbortSignal} [signal]       aborting stops whatever has started so far and rejects
  */
@@ -41,6 +42,7 @@ async function startStack(options = {}) {
     extraConfig = [],
     app = true,
     traffic = true,
+    dataDir,
     log: userLog = line => console.log(line),
     signal,
   } = options;
@@ -112,7 +114,14 @@ async function startStack(options = {}) {
     }
 
     const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-stack-'));
-    const configArgs = ['--config', path.join(root, 'app-config.yaml')];
+    // app-config.yaml holds what production also needs; the development file
+    // adds the demo sign-in, the demo users and catalog, and SQLite in data/.
+    const configArgs = [
+      '--config',
+      path.join(root, 'app-config.yaml'),
+      '--config',
+      path.join(root, 'app-config.development.yaml'),
+    ];
     const local = path.join(root, 'app-config.local.yaml');
     if (fs.existsSync(local)) configArgs.push('--config', local);
     const ports = [
@@ -126,6 +135,9 @@ async function startStack(options = {}) {
       `    port: ${backendPort}`,
       '  cors:',
       `    origin: ${appUrl}`,
+      ...(dataDir
+        ? ['  database:', '    client: better-sqlite3', '    connection:', `      directory: ${JSON.stringify(dataDir)}`]
+        : []),
       '',
     ].join('\n');
     // The test cluster through KUBECONFIG (the plugin's identity); with istiod, Istio's verdict

@@ -1,95 +1,22 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { freePort } from '@backstage-egress/testenv';
+import { StartedBackend, demoSignIn, startBackend } from './__testUtils__/startBackend';
 
 jest.setTimeout(180_000);
 
-const repoRoot = path.resolve(__dirname, '../../..');
-
-
-async function waitForHealth(url: string, child: ChildProcess, log: () => string) {
-  const deadline = Date.now() + 150_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`backend exited with ${child.exitCode}:\n${log()}`);
-    }
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise(r => setTimeout(r, 500));
-  }
-  throw new Error(`backend did not become healthy:\n${log()}`);
-}
-
-describe('backend package with app-config.yaml', () => {
-  let child: ChildProcess;
+describe('backend package with the development config', () => {
+  let backend: StartedBackend;
   let baseUrl: string;
-  let output = '';
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    const overrides = path.join(
-      fs.mkdtempSync(path.join(os.tmpdir(), 'egress-smoke-')),
-      'app-config.smoke.yaml',
-    );
-    fs.writeFileSync(
-      overrides,
-      [
-        'backend:',
-        `  baseUrl: ${baseUrl}`,
-        '  listen:',
-        `    port: ${port}`,
-        'egress:',
-        '  clusters:',
-        '    - name: smoke',
-        '      title: Smoke cluster',
-        '      url: https://127.0.0.1:1',
-        '      serviceAccountToken: smoke-secret-token',
-        '',
-      ].join('\n'),
-    );
-    child = spawn(
-      process.execPath,
-      [
-        require.resolve('@backstage/cli/bin/backstage-cli'),
-        'package',
-        'start',
-        '--config',
-        path.join(repoRoot, 'app-config.yaml'),
-        '--config',
-        overrides,
-      ],
-      {
-        cwd: path.join(repoRoot, 'packages/backend'),
-        env: { ...process.env, NODE_ENV: 'development' },
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    child.stdout!.on('data', d => (output += d));
-    child.stderr!.on('data', d => (output += d));
-    await waitForHealth(`${baseUrl}/api/egress/health`, child, () => output);
-  });
-
-  function signIn(user: string) {
-    return fetch(`${baseUrl}/api/auth/demo/refresh`, {
-      headers: { 'x-egress-demo-user': user },
+    backend = await startBackend({
+      configFiles: ['app-config.yaml', 'app-config.development.yaml'],
+      nodeEnv: 'development',
     });
-  }
-
-  afterAll(async () => {
-    if (child?.pid && child.exitCode === null) {
-      const exited = new Promise(r => child.once('exit', r));
-      process.kill(-child.pid, 'SIGTERM');
-      await exited;
-    }
+    baseUrl = backend.baseUrl;
   });
+
+  const signIn = (user: string) => demoSignIn(baseUrl, user);
+
+  afterAll(() => backend?.stop());
 
   it('serves the egress health check without credentials', async () => {
     const res = await fetch(`${baseUrl}/api/egress/health`);

@@ -14,6 +14,7 @@ import { createEgressWorkflow } from './workflow/createWorkflow';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { registerEgressActions } from './actions/egressActions';
 import { TrafficService } from './traffic/TrafficService';
+import { EntityTargetResolver } from './catalog/EntityTargets';
 
 /**
  * The egress backend plugin: requests, approvals, and egress resources in the
@@ -74,7 +75,14 @@ export const egressPlugin = createBackendPlugin({
         // Caches fill in the background: startup never waits on a cluster.
         clusterService.start().catch(e => logger.error(`Egress cluster caches failed to start: ${e}`));
         lifecycle.addShutdownHook(() => clusterService.stop());
+        const targets = EntityTargetResolver.fromConfig(config, {
+          catalog,
+          clusterNames: () => clusters.list().map(c => c.name),
+          clusterSettings: name => clusters.get(name) ?? {},
+          readNamespace: (cluster, namespace) => clusterService.readNamespace(cluster, namespace),
+        });
         const workflow = await createEgressWorkflow({
+          targets,
           config,
           logger,
           database,
@@ -102,7 +110,7 @@ export const egressPlugin = createBackendPlugin({
             clusters,
             logger,
             clusterService,
-            catalog,
+            targets,
             requests: workflow.service,
             policy: workflow.policy,
             traffic,

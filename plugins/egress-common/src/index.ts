@@ -63,6 +63,8 @@ export type {
   PolicyEvaluation,
 } from './policy';
 export { riskFlags, LONG_EXPIRY_DAYS } from './risk';
+export { BUILT_IN_DENY_SET, PRIVATE_RANGES, builtInDenial, privateRange } from './builtInDeny';
+export type { BuiltInDenyEntry } from './builtInDeny';
 export type { RiskFlag, RiskFlagCode } from './risk';
 export {
   renderManifests,

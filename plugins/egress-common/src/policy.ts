@@ -8,6 +8,8 @@ import { checkHost, hostMatchesPattern, hostOverlapsPattern, isWildcardHost, nor
 import { EgressRequestDraft, Protocol, PROTOCOLS } from './model';
 import { riskFlags } from './risk';
 import type { PolicySummary } from './api';
+import { BUILT_IN_DENY_SET, builtInDenial, privateRange } from './builtInDeny';
+import { formatCidr, parseCidr } from './addresses';
 
 /** Platform egress policy. @public */
 export interface EgressPolicy {
@@ -23,6 +25,17 @@ export interface EgressPolicy {
   allowWildcards: boolean;
   /** Whether IP ranges (addresses) may be requested. */
   allowCidrs: boolean;
+  /**
+   * Whether private ranges (RFC 1918, 100.64.0.0/10, fc00::/7) may be
+   * requested; default false. Granted private ranges are flagged as a risk.
+   */
+  allowPrivateAddresses?: boolean;
+  /**
+   * Entries of the built-in deny set ({@link BUILT_IN_DENY_SET}) this
+   * platform re-allows, each named exactly (`100.100.100.200/32`,
+   * `host.docker.internal`). Nothing else relaxes the set.
+   */
+  builtInDenyExceptions?: string[];
   /** Whether every request must go through the egress gateway. */
   requireEgressGateway: boolean;
   /** Longest grant in days; when set, an expiry is required. */
@@ -57,6 +70,19 @@ const hostPattern = z.string().superRefine((value, ctx) => {
   }
 });
 
+const builtInEntry = z.string().transform((value, ctx) => {
+  const trimmed = value.trim().toLowerCase();
+  const cidr = parseCidr(trimmed);
+  const canonical = cidr ? formatCidr(cidr) : normalizeHost(trimmed).host;
+  if (!BUILT_IN_DENY_SET.some(e => e.entry === canonical)) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `${value} is not an entry of the built-in deny set; name one of ${BUILT_IN_DENY_SET.map(e => e.entry).join(', ')}`,
+    });
+  }
+  return canonical;
+});
+
 /**
  * Zod schema of the `egress.policy` config block.
  * @public
@@ -71,6 +97,8 @@ export const egressPolicySchema = z
     autoApproveHosts: z.array(hostPattern).optional(),
     allowWildcards: z.boolean().default(DEFAULT_EGRESS_POLICY.allowWildcards),
     allowCidrs: z.boolean().default(DEFAULT_EGRESS_POLICY.allowCidrs),
+    allowPrivateAddresses: z.boolean().optional(),
+    builtInDenyExceptions: z.array(builtInEntry).optional(),
     requireEgressGateway: z.boolean().default(DEFAULT_EGRESS_POLICY.requireEgressGateway),
     maxTtlDays: z.number().positive().optional(),
     requireJustification: z.boolean().default(DEFAULT_EGRESS_POLICY.requireJustification),
@@ -110,6 +138,8 @@ export type PolicyVerdict = 'denied' | 'needs-approval' | 'auto-approve';
  * @public
  */
 export type PolicyRule =
+  | 'builtInDeny'
+  | 'allowPrivateAddresses'
   | 'deniedHosts'
   | 'allowedProtocols'
   | 'allowedPorts'
@@ -157,6 +187,18 @@ export function evaluatePolicy(
   const denials: PolicyReason[] = [];
   const deny = (rule: PolicyRule, reason: string) => denials.push({ rule, reason });
 
+  const exceptions = policy.builtInDenyExceptions ?? [];
+  const destinations = [...hosts, ...addresses, ...(draft.endpoints ?? []).map(e => e.address)];
+  for (const destination of destinations) {
+    const why = builtInDenial(destination, exceptions);
+    if (why) deny('builtInDeny', `${why}: never granted`);
+  }
+  if (!policy.allowPrivateAddresses) {
+    for (const address of [...addresses, ...(draft.endpoints ?? []).map(e => e.address)]) {
+      const why = privateRange(address);
+      if (why) deny('allowPrivateAddresses', `${why}, which this platform does not grant (allowPrivateAddresses)`);
+    }
+  }
   for (const host of hosts) {
     const pattern = (policy.deniedHosts ?? []).find(p => hostOverlapsPattern(host, p));
     if (pattern !== undefined) {
@@ -210,7 +252,7 @@ export function evaluatePolicy(
   const autoList = policy.autoApproveHosts ?? [];
   const unlisted = hosts.filter(h => !autoList.some(p => hostMatchesPattern(h, p)));
   const risky = riskFlags(draft, policy, { now }).filter(f =>
-    ['wildcard', 'cidr', 'plain-http', 'plain-tcp'].includes(f.code),
+    ['wildcard', 'cidr', 'plain-http', 'plain-tcp', 'private-address', 'lockdown'].includes(f.code),
   );
   if (autoList.length > 0 && hosts.length > 0 && addresses.length === 0 && unlisted.length === 0 && risky.length === 0) {
     const reason = `every host (${hosts.join(', ')}) is on the auto-approve list`;

@@ -4,6 +4,7 @@
 import { hostMatchesPattern, isWildcardHost, normalizeHost } from './hostnames';
 import { EgressRequestDraft } from './model';
 import type { EgressPolicy } from './policy';
+import { privateRange } from './builtInDeny';
 
 /** Kinds of risk an approver should notice. @public */
 export type RiskFlagCode =
@@ -11,6 +12,8 @@ export type RiskFlagCode =
   | 'plain-http'
   | 'plain-tcp'
   | 'cidr'
+  | 'private-address'
+  | 'lockdown'
   | 'no-gateway'
   | 'long-expiry'
   | 'no-expiry'
@@ -56,6 +59,13 @@ export function riskFlags(
   }
   if (addresses.length > 0) {
     flags.push({ code: 'cidr', message: `IP range ${addresses.join(', ')} allows every address in it` });
+  }
+  const privates = [...addresses, ...(draft.endpoints ?? []).map(e => e.address)].filter(a => privateRange(a));
+  if (privates.length > 0) {
+    flags.push({ code: 'private-address', message: `${privates.join(', ')} reaches into private address space` });
+  }
+  if (draft.lockdownNamespace) {
+    flags.push({ code: 'lockdown', message: `locks down namespace ${draft.namespace}: every workload there loses unregistered egress` });
   }
   if (!draft.viaEgressGateway) {
     flags.push({ code: 'no-gateway', message: 'traffic bypasses the egress gateway' });

@@ -49,6 +49,7 @@ describe('egress portal end to end', () => {
       cluster: CLUSTER,
       backendPort: await freePort(),
       appPort: await freePort(),
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'egress-e2e-data-')),
       log: (line: string) => logs.push(line),
     });
     const kc = new KubeConfig();
@@ -319,9 +320,9 @@ describe('egress portal end to end', () => {
       'http://localhost:20001/kiali/console/graph/namespaces/?namespaces=payments',
     );
     await owner.page.getByRole('region', { name: 'Blocked and unregistered attempts' }).waitFor();
-    if (process.env.EGRESS_SCREENSHOTS === '1') {
+    if (SCREENSHOTS) {
       await table.scrollIntoViewIfNeeded();
-      await owner.page.screenshot({ path: path.join(screenshots, 'entity-traffic.png'), fullPage: true });
+      await screenshot(owner.page, 'entity-traffic.png', true);
     }
   });
 

@@ -5,6 +5,16 @@ const path = require('node:path');
 
 /** Namespaces of the demo catalog (catalog-info.yaml's backstage.io/kubernetes-namespace values). */
 const DEMO_NAMESPACES = ['payments', 'checkout', 'search'];
+/**
+ * Owners of the demo namespaces (catalog-info.yaml's teams), as a platform
+ * team would annotate them; the plugin verifies ownership against these.
+ * @type {Record<string, string>}
+ */
+const NAMESPACE_OWNERS = {
+  payments: 'group:default/payments-team',
+  checkout: 'group:default/payments-team',
+  search: 'group:default/search-team',
+};
 
 const rbacFile = path.join(__dirname, '..', 'manifests', 'rbac.yaml');
 const seedDir = path.join(__dirname, '..', 'seed');
@@ -30,7 +40,7 @@ metadata:
   name: ${name}
   labels:
 ${Object.entries(labels).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`).join('\n')}
-`;
+${NAMESPACE_OWNERS[name] ? `  annotations:\n    egress.backstage.io/owner: ${JSON.stringify(NAMESPACE_OWNERS[name])}\n` : ''}`;
   return [
     ns('istio-system', { 'kubernetes.io/metadata.name': 'istio-system' }),
     ...namespaces.map(name => ns(name, { 'istio-injection': 'enabled' })),
@@ -85,4 +95,4 @@ ${gatewayMetadata}spec:
   ].join('---\n');
 }
 
-module.exports = { DEMO_NAMESPACES, rbacFile, seedDir, baseManifests };
+module.exports = { DEMO_NAMESPACES, NAMESPACE_OWNERS, rbacFile, seedDir, baseManifests };

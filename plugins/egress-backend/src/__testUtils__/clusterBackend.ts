@@ -1,6 +1,7 @@
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { Entity } from '@backstage/catalog-model';
 import { ClusterInfo, XdsQuery, XdsSnapshot, xdsSnapshot } from '@backstage-egress/testenv';
 import type { TargetIstioVerdict } from '@backstage-egress/plugin-egress-common';
 import { Knex } from 'knex';
@@ -21,6 +22,7 @@ export async function startClusterBackend(
   cluster: ClusterInfo,
   knex: Knex,
   clusterConfig: Record<string, unknown> = {},
+  extra: { egress?: Record<string, unknown>; entities?: Entity[] } = {},
 ) {
   let reconcilerTask: (() => Promise<void>) | undefined;
   const { server } = await startTestBackend({
@@ -40,10 +42,11 @@ export async function startClusterBackend(
               },
             ],
             reconcileIntervalSeconds: 1,
+            ...extra.egress,
           },
         },
       }),
-      catalogServiceMock.factory({ entities: ENTITIES }),
+      catalogServiceMock.factory({ entities: [...ENTITIES, ...(extra.entities ?? [])] }),
       mockServices.scheduler.mock({
         scheduleTask: async task => {
           reconcilerTask = task.fn as () => Promise<void>;

@@ -125,6 +125,12 @@ export const USERS = {
 
 export const ENTITY_REF = 'component:default/payments';
 
+/** Who owns the namespaces of {@link ENTITIES} (the `config` namespace ownership). */
+export const NAMESPACE_OWNERS = {
+  payments: ['group:default/payments-team'],
+  limited: ['group:default/payments-team'],
+};
+
 export const ENTITIES: Entity[] = [
   {
     apiVersion: 'backstage.io/v1alpha1',

@@ -8,7 +8,8 @@ import { ClusterWriters } from '../kubernetes/types';
 import { EgressNotifier } from '../workflow/notifier';
 import { EgressRequestService } from '../workflow/EgressRequestService';
 import { Reconciler } from '../workflow/Reconciler';
-import { demoPermissions, ENTITIES } from './fakes';
+import { demoPermissions, ENTITIES, NAMESPACE_OWNERS } from './fakes';
+import { EntityTargetResolver } from '../catalog/EntityTargets';
 
 /** A controllable clock. */
 export class Clock {
@@ -44,11 +45,21 @@ export async function createWorkflow(
     notifier,
     now: clock.now,
   });
+  const catalog = catalogServiceMock({ entities: ENTITIES });
+  const targets = new EntityTargetResolver({
+    catalog,
+    clusterNames: () => ['dev', 'prod'],
+    clusterSettings: settings,
+    readNamespace: async () => undefined,
+    ownership: 'config',
+    owners: NAMESPACE_OWNERS,
+  });
   const service = new EgressRequestService({
     store,
     reconciler,
     permissions: demoPermissions(),
-    catalog: catalogServiceMock({ entities: ENTITIES }),
+    catalog,
+    targets,
     clusterNames: () => ['dev', 'prod'],
     clusterSettings: settings,
     inventory: (namespace, names) => options.clients.inventory?.(namespace, names) ?? [],

@@ -24,12 +24,14 @@ export class DefaultClusterService implements ClusterService {
   private readonly caches = new Map<string, ClusterCache>();
   private readonly writers = new Map<string, EgressWriter>();
   private readonly broken = new Map<string, string>();
+  private readonly apis = new Map<string, KubeHttp>();
 
   constructor(private readonly options: DefaultClusterServiceOptions) {
     for (const settings of options.clusters.list()) {
       try {
         const api = new KubeHttp(settings.name, kubeConfigFor(settings));
         const cache = new ClusterCache(settings, api, options);
+        this.apis.set(settings.name, api);
         this.caches.set(settings.name, cache);
         this.writers.set(settings.name, (options.writer ?? (c => new ServerSideApplyWriter(c)))(cache));
       } catch (e) {
@@ -83,6 +85,26 @@ export class DefaultClusterService implements ClusterService {
       );
     }
     return writer;
+  }
+
+  /**
+   * The annotations of a Namespace, read live (a narrowly scoped `get` on
+   * namespaces); undefined when it does not exist.
+   */
+  async readNamespace(cluster: string, namespace: string): Promise<Record<string, string> | undefined> {
+    const api = this.apis.get(cluster);
+    if (!api) throw new NotFoundError(this.broken.get(cluster) ?? `Cluster '${cluster}' is not configured in egress.clusters`);
+    try {
+      const ns = await api.request<{ metadata?: { annotations?: Record<string, string> } }>(
+        'GET',
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}`,
+        { timeoutMs: 5000 },
+      );
+      return ns.metadata?.annotations ?? {};
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+      throw e;
+    }
   }
 
   /** The cache of a cluster (tests and the benchmark). */

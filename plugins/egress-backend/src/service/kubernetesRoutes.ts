@@ -4,18 +4,13 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { egressRequestReadPermission } from '@backstage-egress/plugin-egress-common';
 import express from 'express';
-import {
-  NAMESPACE_ANNOTATION,
-  annotatedClusters,
-  entityNamespace,
-} from '../catalog/annotations';
+import { EntityTargetResolver } from '../catalog/EntityTargets';
 import { ClusterService } from '../kubernetes/types';
+import { queryRef } from './queryRefs';
 
 
 /** Dependencies of the cluster routes. */
@@ -23,7 +18,7 @@ export interface KubernetesRoutesOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   clusterService: ClusterService;
-  catalog: CatalogService;
+  targets: EntityTargetResolver;
   /** The request workflow; when given, `GET /entity` includes the entity's requests and their targets. */
   requests?: {
     entityRequests(
@@ -42,7 +37,7 @@ export function addKubernetesRoutes(
   router: express.Router,
   options: KubernetesRoutesOptions,
 ): void {
-  const { httpAuth, permissions, clusterService, catalog, requests } = options;
+  const { httpAuth, permissions, clusterService, targets, requests } = options;
 
   const authorizeRead = (req: express.Request) => authorizeEgressRead(httpAuth, permissions, req);
 
@@ -53,7 +48,7 @@ export function addKubernetesRoutes(
 
   router.get('/entity', async (req, res) => {
     const credentials = await authorizeRead(req);
-    const { entityRef, namespace, clusters } = await resolveEntityScope(catalog, clusterService, req.query.entityRef, credentials);
+    const { entityRef, namespace, clusters } = await resolveEntityScope(targets, req.query.entityRef, credentials);
     res.json({
       entityRef,
       namespace,
@@ -82,32 +77,20 @@ export async function authorizeEgressRead(
 }
 
 /**
- * The entity named by an `entityRef` query parameter, its namespace (annotation) and its
- * target clusters (the clusters annotation, else every configured cluster).
+ * The entity named by an `entityRef` query parameter (completed like entity refs elsewhere),
+ * its namespace and its target clusters, through the one entity-targets resolver. Reserved
+ * namespaces are refused here too; ownership is verified where something is written (preview
+ * and create), not on every read.
  */
 export async function resolveEntityScope(
-  catalog: CatalogService,
-  clusterService: ClusterService,
+  targets: EntityTargetResolver,
   raw: unknown,
-  credentials: BackstageCredentials,
+  credentials: BackstageCredentials<BackstageUserPrincipal>,
 ) {
   if (typeof raw !== 'string' || raw.trim() === '') {
     throw new InputError('entityRef query parameter is required');
   }
-  let entityRef: string;
-  try {
-    entityRef = stringifyEntityRef(parseEntityRef(raw.trim(), { defaultKind: 'component', defaultNamespace: 'default' }));
-  } catch (e) {
-    throw new InputError(`Invalid entityRef '${raw}': ${(e as Error).message}`);
-  }
-  const entity = await catalog.getEntityByRef(entityRef, { credentials });
-  if (!entity) throw new NotFoundError(`Entity ${entityRef} not found`);
-  const namespace = entityNamespace(entity);
-  if (!namespace) {
-    throw new InputError(`Entity ${entityRef} has no ${NAMESPACE_ANNOTATION} annotation`);
-  }
-  const configured = clusterService.listClusters().map(c => c.name);
-  const listed = annotatedClusters(entity);
-  const clusters = listed && listed.length > 0 ? [...new Set(listed)] : configured;
+  const entityRef = queryRef('entityRef', raw, 'component')!;
+  const { namespace, clusters } = await targets.resolve(entityRef, credentials, { verifyOwnership: false });
   return { entityRef, namespace, clusters };
 }

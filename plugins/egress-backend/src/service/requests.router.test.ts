@@ -12,7 +12,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { demoPermissions, draft, ENTITIES, USERS } from '../__testUtils__/fakes';
+import { demoPermissions, draft, ENTITIES, NAMESPACE_OWNERS, USERS } from '../__testUtils__/fakes';
 import { egressPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -29,6 +29,7 @@ const config = {
     reconcileIntervalSeconds: 3600,
     // Only the risk-flag tests request these hosts.
     policy: { autoApproveHosts: ['*.allowed.example'], allowedProtocols: ['HTTPS', 'TLS'] },
+    namespaces: { ownership: 'config', owners: NAMESPACE_OWNERS },
   },
 };
 

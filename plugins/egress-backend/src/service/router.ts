@@ -13,12 +13,14 @@ import {
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
-import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EntityTargetResolver } from '../catalog/EntityTargets';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
 import { ClusterService } from '../kubernetes/types';
 import { addKubernetesRoutes } from './kubernetesRoutes';
 import { addTrafficRoutes } from './trafficRoutes';
 import { TrafficService } from '../traffic/TrafficService';
+import { jsonBody } from './jsonBody';
+import { queryRef } from './queryRefs';
 import { createOpenApiRouter } from '../schema/openapi';
 import { EgressRequestService } from '../workflow/EgressRequestService';
 import { riskFlagger } from './riskFlags';
@@ -32,7 +34,7 @@ export interface RouterOptions {
   /** The request workflow; without it the request routes are not served. */
   requests?: EgressRequestService;
   clusterService: ClusterService;
-  catalog: CatalogService;
+  targets: EntityTargetResolver;
   /** The platform's policy: its summary is served, and it decides the risk flags. */
   policy?: EgressPolicy;
   /** The traffic view; without it `GET /traffic` is not served. */
@@ -47,10 +49,10 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, requests, clusterService, catalog, traffic } = options;
+  const { httpAuth, permissions, requests, clusterService, targets, traffic } = options;
   const policy = options.policy ?? DEFAULT_EGRESS_POLICY;
   const flagged = riskFlagger(policy);
-  const router = await createOpenApiRouter();
+  const router = await createOpenApiRouter({ middleware: jsonBody() });
   const user = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user'] });
 
@@ -73,7 +75,7 @@ export async function createRouter(
     httpAuth,
     permissions,
     clusterService,
-    catalog,
+    targets,
     requests: requests && {
       async entityRequests(entityRef, credentials) {
         const found = await requests.entityRequests(entityRef, credentials);
@@ -83,7 +85,7 @@ export async function createRouter(
   });
 
   if (traffic) {
-    addTrafficRoutes(router, { httpAuth, permissions, clusterService, catalog, traffic, requests });
+    addTrafficRoutes(router, { httpAuth, permissions, clusterService, targets, traffic, requests });
   }
 
   if (requests) {
@@ -103,9 +105,9 @@ export async function createRouter(
       const page = await requests.list(
           {
             status: q.status?.split(',') as EgressRequestStatus[] | undefined,
-            entityRef: q.entityRef,
+            entityRef: queryRef('entityRef', q.entityRef, 'component'),
             cluster: q.cluster,
-            requestedBy: q.requester,
+            requestedBy: queryRef('requester', q.requester, 'user'),
             cursor: q.cursor,
             limit: q.limit ? Number(q.limit) : undefined,
           },

@@ -9,10 +9,10 @@ import type {
   RequestTarget,
   TrafficWindow,
 } from '@backstage-egress/plugin-egress-common';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import { ClusterService } from '../kubernetes/types';
 import { TrafficService } from '../traffic/TrafficService';
+import { EntityTargetResolver } from '../catalog/EntityTargets';
 import { authorizeEgressRead, resolveEntityScope } from './kubernetesRoutes';
 
 /** Dependencies of `GET /traffic`. */
@@ -20,7 +20,7 @@ export interface TrafficRoutesOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   clusterService: ClusterService;
-  catalog: CatalogService;
+  targets: EntityTargetResolver;
   traffic: TrafficService;
   /** The request workflow; when given, unused grants are reported. */
   requests?: {
@@ -37,10 +37,10 @@ export interface TrafficRoutesOptions {
  * read from the cluster's Prometheus. A failing Prometheus is reported on its cluster only.
  */
 export function addTrafficRoutes(router: express.Router, options: TrafficRoutesOptions): void {
-  const { httpAuth, permissions, clusterService, catalog, traffic, requests } = options;
+  const { httpAuth, permissions, clusterService, targets, traffic, requests } = options;
   router.get('/traffic', async (req, res) => {
     const credentials = await authorizeEgressRead(httpAuth, permissions, req);
-    const scope = await resolveEntityScope(catalog, clusterService, req.query.entityRef, credentials);
+    const scope = await resolveEntityScope(targets, req.query.entityRef, credentials);
     const window = (req.query.window ?? '1h') as TrafficWindow;
     const granted = requests ? await requests.entityRequests(scope.entityRef, credentials) : {};
     res.json(

@@ -35,12 +35,8 @@ import {
 } from '@backstage-egress/plugin-egress-common';
 import { Request } from 'express';
 import { randomUUID } from 'node:crypto';
-import {
-  CLUSTERS_ANNOTATION,
-  NAMESPACE_ANNOTATION,
-  annotatedClusters,
-  entityNamespace,
-} from '../catalog/annotations';
+import { CLUSTERS_ANNOTATION, annotatedClusters } from '../catalog/annotations';
+import { EntityTargetResolver } from '../catalog/EntityTargets';
 import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
 import { EgressNotifier } from './notifier';
@@ -69,6 +65,8 @@ export interface EgressRequestServiceOptions {
   reconciler: Reconciler;
   permissions: PermissionsService;
   catalog: CatalogService;
+  /** Entity → namespace → clusters, with the platform's trust rules. */
+  targets: EntityTargetResolver;
   /** Names of the configured clusters. */
   clusterNames(): string[];
   clusterSettings(name: string): ClusterEgressSettingsInput;
@@ -344,14 +342,15 @@ export class EgressRequestService {
       throw new InputError('entityRef: is required');
     }
     const entityRef = this.parseRef(input.entityRef);
-    const entity = await this.options.catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) {
-      throw new InputError(`entityRef: ${entityRef} is not in the catalog`);
-    }
-    const namespace = entityNamespace(entity);
-    if (!namespace) {
-      throw new InputError(`entityRef: ${entityRef} has no ${NAMESPACE_ANNOTATION} annotation, so it has no namespace to open egress for`);
-    }
+    const requested = Array.isArray(input.clusters)
+      ? input.clusters.filter((c): c is string => typeof c === 'string').map(c => c.trim())
+      : undefined;
+    const { entity, namespace } = await this.options.targets
+      .resolve(entityRef, credentials, { verifyOwnership: true, clusters: requested })
+      .catch(e => {
+        // A draft naming a missing entity is a bad draft, not a missing route.
+        throw e instanceof NotFoundError ? new InputError(e.message) : e;
+      });
     if (input.namespace !== undefined && input.namespace !== namespace) {
       throw new InputError(`namespace: must be ${namespace}, the namespace of ${entityRef}`);
     }

@@ -11,6 +11,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import { parseEgressPolicy } from '@backstage-egress/plugin-egress-common';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
+import { EntityTargetResolver } from '../catalog/EntityTargets';
 import { DatabaseEgressStore } from '../database/DatabaseEgressStore';
 import { EgressAuditor } from './audit';
 import { ClusterWriters } from '../kubernetes/types';
@@ -39,6 +40,7 @@ export async function createEgressWorkflow(deps: {
   catalog: CatalogService;
   clusters: ClusterDirectory;
   clusterWriters: ClusterWriters;
+  targets: EntityTargetResolver;
 }) {
   const { config, logger, clusters } = deps;
   const policy = parseEgressPolicy(config.getOptional('egress.policy'));
@@ -65,6 +67,7 @@ export async function createEgressWorkflow(deps: {
     reconciler,
     permissions: deps.permissions,
     catalog: deps.catalog,
+    targets: deps.targets,
     clusterNames: () => clusters.list().map(c => c.name),
     clusterSettings,
     inventory: (namespace, names) => deps.clusterWriters.inventory?.(namespace, names) ?? [],

@@ -69,10 +69,21 @@ afterAll(async () => {
 
 /** The egress backend on the given database, talking to the real cluster. */
 async function startBackend(databaseId: TestDatabaseId) {
-  const backend = await startClusterBackend(cluster, await databases.init(databaseId));
+  const backend = await startClusterBackend(cluster, await databases.init(databaseId), {}, {
+    egress: { policy: { autoApproveHosts: ['api.github.com'] } },
+    entities: CLAIMING,
+  });
   server = backend.server;
   reconcilerTask = backend.reconcile;
 }
+
+/** Entities of the payments team claiming namespaces that are not theirs to claim. */
+const CLAIMING = ['istio-system', 'search'].map(namespace => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: `claims-${namespace}`, namespace: 'default', annotations: { 'backstage.io/kubernetes-namespace': namespace } },
+  spec: { owner: 'group:default/payments-team', type: 'service', lifecycle: 'production' },
+}));
 
 const create = (body: object) =>
   request(server).post('/api/egress/requests').set('Authorization', owner).send(body);
@@ -118,6 +129,29 @@ describe.each(databases.eachSupportedId())('request workflow on a real cluster w
     expect(detail.body.events).toContainEqual(
       expect.objectContaining({ action: 'removed', cluster: NAME, comment: expect.stringMatching(/^shared lockdown Sidecar payments\/egress-lockdown deleted/) }),
     );
+  });
+
+  it("refuses an entity annotated with Istio's root namespace", async () => {
+    const res = await create(draft({ entityRef: 'component:default/claims-istio-system', clusters: [NAME], lockdownNamespace: true }));
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain("names namespace istio-system");
+    expect(res.body.error.message).toContain("Istio's root namespace");
+  });
+
+  it("refuses an entity claiming another team's namespace (owner annotation on the real Namespace)", async () => {
+    const res = await create(draft({ entityRef: 'component:default/claims-search', clusters: [NAME] }));
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('Namespace search belongs to group:default/search-team');
+  });
+
+  it('never auto-approves a lockdown, even for an auto-approved host', async () => {
+    const plain = await create(draft({ clusters: [NAME], hosts: ['api.github.com'], viaEgressGateway: false, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }));
+    expect(plain.status).toBe(201);
+    expect(plain.body.status).not.toBe('pending');
+    await request(server).post(`/api/egress/requests/${plain.body.id}/revoke`).set('Authorization', owner).send({});
+    const locked = await create(draft({ clusters: [NAME], hosts: ['api.github.com'], viaEgressGateway: false, lockdownNamespace: true, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }));
+    expect(locked.status).toBe(201);
+    expect(locked.body.status).toBe('pending');
   });
 
   it('removes expired access and marks it expired', async () => {

@@ -9,6 +9,8 @@ export const RISK_FLAG_LABELS: Record<RiskFlagCode, string> = {
   'plain-http': 'Plain HTTP',
   'plain-tcp': 'Plain TCP',
   cidr: 'IP range',
+  'private-address': 'Private range',
+  lockdown: 'Namespace lockdown',
   'no-gateway': 'No gateway',
   'long-expiry': 'Long expiry',
   'no-expiry': 'No expiry',

@@ -10,7 +10,7 @@ export const spec = {
   "info": {
     "title": "egress",
     "version": "1",
-    "description": "Egress requests for Istio: preview, request, approve, reject, cancel and revoke outbound access for a catalog entity's namespace.",
+    "description": "Egress requests for Istio: preview, request, approve, reject, cancel and revoke outbound access for a catalog entity's namespace. Request bodies are JSON (`Content-Type: application/json`; anything else answers 415) of at most 100 kB (larger answers 413).",
     "license": {
       "name": "Apache-2.0",
       "url": "http://www.apache.org/licenses/LICENSE-2.0.html"
@@ -1375,7 +1375,8 @@ export const spec = {
             "name": "status",
             "in": "query",
             "required": false,
-            "description": "One status, or several separated by commas.",
+            "description": "One status, or several separated by commas (`pending,active`).",
+            "allowReserved": true,
             "schema": {
               "type": "string",
               "pattern": "^(pending|approved|active|rejected|cancelled|revoking|revoked|expired)(,(pending|approved|active|rejected|cancelled|revoking|revoked|expired))*$"
@@ -1403,6 +1404,7 @@ export const spec = {
             "name": "requester",
             "in": "query",
             "required": false,
+            "description": "A user ref (`user:default/alice`) or a user's name (`alice`).",
             "allowReserved": true,
             "schema": {
               "type": "string"

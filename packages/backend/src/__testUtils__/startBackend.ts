@@ -1,0 +1,101 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '@backstage-egress/testenv';
+
+export const repoRoot = path.resolve(__dirname, '../../../..');
+
+/** A backend package started with `backstage-cli package start`, as `npm run dev` starts it. */
+export interface StartedBackend {
+  baseUrl: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts packages/backend with the repository's config files `configFiles`
+ * (relative to the repository root) plus an override for the port, an
+ * in-memory database (so tests never touch data/) and an unreachable cluster.
+ */
+export async function startBackend(options: {
+  configFiles: string[];
+  nodeEnv: string;
+}): Promise<StartedBackend> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const overrides = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'egress-smoke-')), 'app-config.smoke.yaml');
+  fs.writeFileSync(
+    overrides,
+    [
+      'backend:',
+      `  baseUrl: ${baseUrl}`,
+      '  listen:',
+      `    port: ${port}`,
+      '  database:',
+      '    client: better-sqlite3',
+      "    connection: ':memory:'",
+      'egress:',
+      '  clusters:',
+      '    - name: smoke',
+      '      title: Smoke cluster',
+      '      url: https://127.0.0.1:1',
+      '      serviceAccountToken: smoke-secret-token',
+      '',
+    ].join('\n'),
+  );
+  const configArgs = [...options.configFiles.map(f => path.join(repoRoot, f)), overrides].flatMap(f => ['--config', f]);
+  const child = spawn(
+    process.execPath,
+    [require.resolve('@backstage/cli/bin/backstage-cli'), 'package', 'start', ...configArgs],
+    {
+      cwd: path.join(repoRoot, 'packages/backend'),
+      env: { ...process.env, NODE_ENV: options.nodeEnv },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', d => (output += d));
+  child.stderr!.on('data', d => (output += d));
+  const started: StartedBackend = { baseUrl, output: () => output, stop: () => stop(child) };
+  try {
+    await waitForHealth(`${baseUrl}/api/egress/health`, child, () => output);
+  } catch (e) {
+    await started.stop();
+    throw e;
+  }
+  return started;
+}
+
+async function stop(child: ChildProcess) {
+  if (child.pid && child.exitCode === null) {
+    const exited = new Promise(r => child.once('exit', r));
+    process.kill(-child.pid, 'SIGTERM');
+    await exited;
+  }
+}
+
+async function waitForHealth(url: string, child: ChildProcess, log: () => string) {
+  const deadline = Date.now() + 150_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`backend exited with ${child.exitCode}:\n${log()}`);
+    }
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error(`backend did not become healthy:\n${log()}`);
+}
+
+/** `GET /api/auth/demo/refresh` with the demo sign-in header naming `user`. */
+export function demoSignIn(baseUrl: string, user: string) {
+  return fetch(`${baseUrl}/api/auth/demo/refresh`, {
+    headers: { 'x-egress-demo-user': user },
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * HTTP behaviour of the egress routes through the real plugin: status codes
+ * for bodies the API does not take, and query filters written the way the
+ * spec documents them.
+ */
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { demoPermissions, draft, ENTITIES, ENTITY_REF, NAMESPACE_OWNERS, USERS } from '../__testUtils__/fakes';
+import { egressPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const config = {
+  egress: {
+    clusters: [{ name: 'dev', url: 'https://127.0.0.1:1', serviceAccountToken: 't' }],
+    reconcileIntervalSeconds: 3600,
+    namespaces: { ownership: 'config', owners: NAMESPACE_OWNERS },
+  },
+};
+
+describe('egress HTTP API', () => {
+  let server: any;
+  const owner = mockCredentials.user.header(USERS.owner.ref);
+
+  beforeAll(async () => {
+    ({ server } = await startTestBackend({
+      features: [
+        egressPlugin,
+        mockServices.rootConfig.factory({ data: config }),
+        catalogServiceMock.factory({ entities: ENTITIES }),
+        createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => demoPermissions() }),
+      ],
+    }));
+    const created = await request(server).post('/api/egress/requests').set('Authorization', owner).send(draft({ clusters: ['dev'] }));
+    expect(created.status).toBe(201);
+  });
+
+  it('answers 413 for a body over the limit', async () => {
+    const res = await request(server)
+      .post('/api/egress/requests')
+      .set('Authorization', owner)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(draft({ justification: 'x'.repeat(200_000) })));
+    expect(res.status).toBe(413);
+    expect(res.body.error.message).toMatch(/too large/i);
+  });
+
+  it('answers 415 for a body that is not JSON', async () => {
+    const res = await request(server)
+      .post('/api/egress/requests')
+      .set('Authorization', owner)
+      .set('Content-Type', 'text/plain')
+      .send('entityRef=component:default/payments');
+    expect(res.status).toBe(415);
+    expect(res.body.error.message).toContain('application/json');
+  });
+
+  it('still takes an action without a body', async () => {
+    const res = await request(server).post('/api/egress/requests/00000000-0000-4000-8000-000000000000/cancel').set('Authorization', owner);
+    expect(res.status).toBe(404);
+  });
+
+  it('filters by several statuses separated by a literal comma', async () => {
+    const res = await request(server).get('/api/egress/requests?status=pending,active').set('Authorization', owner);
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeGreaterThan(0);
+    expect(res.body.items.every((r: { status: string }) => ['pending', 'active'].includes(r.status))).toBe(true);
+    const none = await request(server).get('/api/egress/requests?status=revoked,expired').set('Authorization', owner);
+    expect(none.body.items).toEqual([]);
+  });
+
+  it('normalises a short requester and entityRef like entity refs elsewhere', async () => {
+    const full = await request(server)
+      .get(`/api/egress/requests?requester=${encodeURIComponent(USERS.owner.ref)}&entityRef=${encodeURIComponent(ENTITY_REF)}`)
+      .set('Authorization', owner);
+    expect(full.body.items.length).toBeGreaterThan(0);
+    const short = await request(server).get('/api/egress/requests?requester=alice&entityRef=payments').set('Authorization', owner);
+    expect(short.status).toBe(200);
+    expect(short.body.items).toEqual(full.body.items);
+  });
+
+  it('answers 400 naming the expected form for a malformed ref', async () => {
+    const res = await request(server).get('/api/egress/requests?requester=user:default/').set('Authorization', owner);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/requester: .*user:<namespace>\/<name>/);
+  });
+});
