@@ -96,6 +96,23 @@ export interface Config {
       maxTtlDays?: number;
       /** Whether a justification is required. Default true. */
       requireJustification?: boolean;
+      /** Whether private ranges (RFC 1918, fc00::/7, 100.64.0.0/10) may be requested; flagged when allowed. Default false. */
+      allowPrivateAddresses?: boolean;
+      /** Entries of the built-in deny set (loopback, link-local, cloud metadata, ...) re-allowed, each named exactly. */
+      builtInDenyExceptions?: string[];
+    };
+    /** Which namespaces requests may target, and who owns them. */
+    namespaces?: {
+      /**
+       * Where a namespace's owner comes from: `namespaceAnnotation` (default; the Namespace
+       * object's egress.backstage.io/owner annotation), `config` (`owners` below), or
+       * `entityAnnotation` (trust the catalog's namespace annotation; development only).
+       */
+      ownership?: 'namespaceAnnotation' | 'config' | 'entityAnnotation';
+      /** Namespace → owning entity or group refs (comma-separated or a list), with `ownership: config`. */
+      owners?: { [namespace: string]: string | string[] };
+      /** Namespaces never targeted, besides kube-system, kube-public, kube-node-lease, Istio's and the gateway's. */
+      reserved?: string[];
     };
     /**
      * Entity refs (users or groups) notified of new pending requests when the
