@@ -320,6 +320,8 @@ export const spec = {
               "plain-http",
               "plain-tcp",
               "cidr",
+              "private-address",
+              "lockdown",
               "no-gateway",
               "long-expiry",
               "no-expiry",

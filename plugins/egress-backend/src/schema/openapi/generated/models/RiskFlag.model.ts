@@ -21,6 +21,8 @@ export type RiskFlagCodeEnum =
   | "plain-http"
   | "plain-tcp"
   | "cidr"
+  | "private-address"
+  | "lockdown"
   | "no-gateway"
   | "long-expiry"
   | "no-expiry"
