@@ -14,7 +14,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { randomUUID } from 'node:crypto';
-import { demoPermissions, draft, ENTITIES, ENTITY_REF, USERS } from '../__testUtils__/fakes';
+import { demoPermissions, draft, ENTITIES, ENTITY_REF, NAMESPACE_OWNERS, USERS } from '../__testUtils__/fakes';
 import { egressPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -29,6 +29,8 @@ const config = {
     ],
     reconcileIntervalSeconds: 3600,
     policy: { deniedHosts: ['pastebin.com'] },
+    // The clusters are unreachable: namespace owners come from config, not the Namespace objects.
+    namespaces: { ownership: 'config', owners: NAMESPACE_OWNERS },
   },
 };
 

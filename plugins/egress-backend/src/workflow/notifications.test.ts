@@ -11,7 +11,7 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import request from 'supertest';
-import { demoPermissions, draft, ENTITIES, PLATFORM_TEAM, USERS } from '../__testUtils__/fakes';
+import { demoPermissions, draft, ENTITIES, NAMESPACE_OWNERS, PLATFORM_TEAM, USERS } from '../__testUtils__/fakes';
 import { egressPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -60,6 +60,8 @@ describe('egress notifications through the notifications backend', () => {
               // Unreachable: applies fail, and the requester hears of it.
               clusters: [{ name: 'dev', url: 'https://127.0.0.1:1', serviceAccountToken: 't' }],
               reconcileIntervalSeconds: 3600,
+              // Namespace owners from config: the cluster is unreachable by design.
+              namespaces: { ownership: 'config', owners: NAMESPACE_OWNERS },
             },
           },
         }),

@@ -52,6 +52,8 @@ describe('egress:request against the egress backend', () => {
               clusters: [{ name: 'dev', url: 'https://127.0.0.1:1', serviceAccountToken: 't' }],
               reconcileIntervalSeconds: 3600,
               policy: { deniedHosts: ['pastebin.com'] },
+              // The cluster is unreachable: namespace owners come from config.
+              namespaces: { ownership: 'config', owners: { payments: ['group:default/payments-team'] } },
             },
           },
         }),
