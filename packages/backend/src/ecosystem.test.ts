@@ -4,6 +4,9 @@
  * real test cluster: a software template run with egress:request, and an MCP
  * client using the egress actions through the MCP actions backend.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { freePort } from '@backstage-egress/testenv';
@@ -33,6 +36,8 @@ describe('egress in the Backstage ecosystem (real backend and cluster)', () => {
       app: false,
       backendPort: await freePort(),
       appPort,
+      // A fresh database per run: requests of an earlier run would overlap this run's hosts.
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'egress-ecosystem-data-')),
       // Quiet: a failed start throws with the servers' last lines.
       log: () => undefined,
     });
