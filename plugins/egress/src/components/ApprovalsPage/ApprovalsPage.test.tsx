@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { fakeEgressApi, fakeSignals, pendingRequest } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
@@ -20,13 +20,12 @@ const wildcardHttp = {
 };
 
 async function openRequest(host: string) {
-  // The table re-creates its rows as owners and clusters arrive: click until
-  // the current row's button opens the dialog.
-  await waitFor(async () => {
-    if (!screen.queryByRole('dialog')) await userEvent.click(screen.getByRole('button', { name: host }));
-    expect(screen.getByRole('dialog')).toBeInTheDocument();
-  });
-  return screen.getByRole('dialog');
+  // The table re-creates its rows when the owners arrive (its columns change):
+  // wait for them, then click in one synchronous step so the row cannot be
+  // replaced between pointer events, as happened on a loaded CI machine.
+  await screen.findAllByRole('link', { name: 'payments-team' });
+  fireEvent.click(screen.getByRole('button', { name: host }));
+  return screen.findByRole('dialog');
 }
 
 describe('ApprovalsPage', () => {
