@@ -1,38 +1,11 @@
-import {
-  coreServices,
-  createBackendPlugin,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  ActionsService,
-  actionsServiceRef,
-} from '@backstage/backend-plugin-api/alpha';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createBackendPlugin } from '@backstage/backend-plugin-api';
+import { ActionsService, actionsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { randomUUID } from 'node:crypto';
-import { demoPermissions, draft, ENTITIES, ENTITY_REF, NAMESPACE_OWNERS, USERS } from '../__testUtils__/fakes';
-import { egressPlugin } from '../plugin';
+import { draft, ENTITY_REF, USERS } from '../__testUtils__/fakes';
+import { startOfflineBackend } from '../__testUtils__/offlineBackend';
 
 jest.setTimeout(60_000);
-
-const config = {
-  app: { baseUrl: 'https://portal.example.com' },
-  backend: { actions: { pluginSources: ['egress'] } },
-  egress: {
-    clusters: [
-      { name: 'dev', url: 'https://127.0.0.1:1', serviceAccountToken: 't' },
-      { name: 'prod', url: 'https://127.0.0.1:1', serviceAccountToken: 't' },
-    ],
-    reconcileIntervalSeconds: 3600,
-    policy: { deniedHosts: ['pastebin.com'] },
-    // The clusters are unreachable: namespace owners come from config, not the Namespace objects.
-    namespaces: { ownership: 'config', owners: NAMESPACE_OWNERS },
-  },
-};
 
 describe('egress actions through the actions service', () => {
   let actions: ActionsService;
@@ -51,14 +24,11 @@ describe('egress actions through the actions service', () => {
         });
       },
     });
-    await startTestBackend({
-      features: [
-        egressPlugin,
-        caller,
-        mockServices.rootConfig.factory({ data: config }),
-        catalogServiceMock.factory({ entities: ENTITIES }),
-        createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => demoPermissions() }),
-      ],
+    await startOfflineBackend({
+      clusters: ['dev', 'prod'],
+      config: { app: { baseUrl: 'https://portal.example.com' }, backend: { actions: { pluginSources: ['egress'] } } },
+      egress: { policy: { deniedHosts: ['pastebin.com'] } },
+      features: [caller],
     });
   });
 

@@ -3,43 +3,18 @@
  * for bodies the API does not take, and query filters written the way the
  * spec documents them.
  */
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import { demoPermissions, draft, ENTITIES, ENTITY_REF, NAMESPACE_OWNERS, USERS } from '../__testUtils__/fakes';
-import { egressPlugin } from '../plugin';
+import { draft, ENTITY_REF, USERS } from '../__testUtils__/fakes';
+import { authHeader, startOfflineBackend } from '../__testUtils__/offlineBackend';
 
 jest.setTimeout(60_000);
 
-const config = {
-  egress: {
-    clusters: [{ name: 'dev', url: 'https://127.0.0.1:1', serviceAccountToken: 't' }],
-    reconcileIntervalSeconds: 3600,
-    namespaces: { ownership: 'config', owners: NAMESPACE_OWNERS },
-  },
-};
-
 describe('egress HTTP API', () => {
   let server: any;
-  const owner = mockCredentials.user.header(USERS.owner.ref);
+  const owner = authHeader('owner');
 
   beforeAll(async () => {
-    ({ server } = await startTestBackend({
-      features: [
-        egressPlugin,
-        mockServices.rootConfig.factory({ data: config }),
-        catalogServiceMock.factory({ entities: ENTITIES }),
-        createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => demoPermissions() }),
-      ],
-    }));
+    ({ server } = await startOfflineBackend());
     const created = await request(server).post('/api/egress/requests').set('Authorization', owner).send(draft({ clusters: ['dev'] }));
     expect(created.status).toBe(201);
   });

@@ -1,43 +1,13 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { demoPermissions, draft, ENTITIES, NAMESPACE_OWNERS, USERS } from '../__testUtils__/fakes';
-import { egressPlugin } from '../plugin';
+import { draft, USERS } from '../__testUtils__/fakes';
+import { authHeader as header, startOfflineBackend, Who } from '../__testUtils__/offlineBackend';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-
-// Unreachable clusters: approvals are stored, applies fail and are retried.
-const config = {
-  egress: {
-    clusters: [
-      { name: 'dev', url: 'https://127.0.0.1:1', serviceAccountToken: 't' },
-      { name: 'prod', url: 'https://127.0.0.1:1', serviceAccountToken: 't' },
-    ],
-    reconcileIntervalSeconds: 3600,
-    // Only the risk-flag tests request these hosts.
-    policy: { autoApproveHosts: ['*.allowed.example'], allowedProtocols: ['HTTPS', 'TLS'] },
-    namespaces: { ownership: 'config', owners: NAMESPACE_OWNERS },
-  },
-};
-
-type Who = keyof typeof USERS | 'unauthenticated';
-const header = (who: Who) =>
-  who === 'unauthenticated'
-    ? mockCredentials.none.header()
-    : mockCredentials.user.header(USERS[who].ref);
 
 describe.each(databases.eachSupportedId())('request routes on %p', databaseId => {
   let server: any;
@@ -45,18 +15,11 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
 
   beforeAll(async () => {
     knex = await databases.init(databaseId);
-    ({ server } = await startTestBackend({
-      features: [
-        egressPlugin,
-        mockServices.rootConfig.factory({ data: config }),
-        mockServices.database.factory({ knex }),
-        catalogServiceMock.factory({ entities: ENTITIES }),
-        createServiceFactory({
-          service: coreServices.permissions,
-          deps: {},
-          factory: () => demoPermissions(),
-        }),
-      ],
+    ({ server } = await startOfflineBackend({
+      knex,
+      clusters: ['dev', 'prod'],
+      // Only the risk-flag tests request these hosts.
+      egress: { policy: { autoApproveHosts: ['*.allowed.example'], allowedProtocols: ['HTTPS', 'TLS'] } },
     }));
   });
 

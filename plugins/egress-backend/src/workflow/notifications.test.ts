@@ -1,18 +1,8 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import request from 'supertest';
-import { demoPermissions, draft, ENTITIES, NAMESPACE_OWNERS, PLATFORM_TEAM, USERS } from '../__testUtils__/fakes';
-import { egressPlugin } from '../plugin';
+import { draft, PLATFORM_TEAM, USERS } from '../__testUtils__/fakes';
+import { authHeader, startOfflineBackend } from '../__testUtils__/offlineBackend';
 
 jest.setTimeout(60_000);
 
@@ -49,33 +39,15 @@ describe('egress notifications through the notifications backend', () => {
   let server: any;
 
   beforeAll(async () => {
-    ({ server } = await startTestBackend({
-      features: [
-        egressPlugin,
-        notificationsPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            app: { baseUrl: 'http://localhost:3000' },
-            egress: {
-              // Unreachable: applies fail, and the requester hears of it.
-              clusters: [{ name: 'dev', url: 'https://127.0.0.1:1', serviceAccountToken: 't' }],
-              reconcileIntervalSeconds: 3600,
-              // Namespace owners from config: the cluster is unreachable by design.
-              namespaces: { ownership: 'config', owners: NAMESPACE_OWNERS },
-            },
-          },
-        }),
-        catalogServiceMock.factory({ entities: [...ENTITIES, ...ORG] }),
-        createServiceFactory({
-          service: coreServices.permissions,
-          deps: {},
-          factory: () => demoPermissions(),
-        }),
-      ],
+    // Unreachable cluster: applies fail, and the requester hears of it.
+    ({ server } = await startOfflineBackend({
+      config: { app: { baseUrl: 'http://localhost:3000' } },
+      entities: ORG,
+      features: [notificationsPlugin],
     }));
   });
 
-  const as = (who: Who) => mockCredentials.user.header(USERS[who].ref);
+  const as = (who: Who) => authHeader(who);
 
   async function notificationsOf(who: Who, requestId: string): Promise<string[]> {
     const res = await request(server).get('/api/notifications/notifications').set('Authorization', as(who));
