@@ -185,7 +185,7 @@ describe('EgressRequestForm', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
     await waitFor(() => expect(onCreated).toHaveBeenCalled());
     expect(api.createRequest.mock.calls[0][0].expiresAt).toMatch(/^2099-0[12]-\d\dT.*Z$/);
-  }, 20_000);
+  });
 
   it('shows why the backend refused the request', async () => {
     const api = fakeEgressApi({
@@ -234,7 +234,7 @@ describe('EgressRequestForm', () => {
       { number: 443, protocol: 'HTTPS' },
       { number: 80, protocol: 'HTTP' },
     ]);
-  }, 20_000);
+  });
 
   it("shows the validator's message on the row it is about", async () => {
     await renderForm(fakeEgressApi());
@@ -268,7 +268,7 @@ describe('EgressRequestForm', () => {
       viaEgressGateway: false,
     });
     expect(sent.hosts).toBeUndefined();
-  }, 20_000);
+  });
 
   it('shows the validator message for a range with host bits', async () => {
     await renderForm(fakeEgressApi());
@@ -304,5 +304,5 @@ describe('EgressRequestForm', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
     await waitFor(() => expect(onCreated).toHaveBeenCalled());
     expect(api.createRequest.mock.calls[0][0].lockdownNamespace).toBe(true);
-  }, 20_000);
+  });
 });

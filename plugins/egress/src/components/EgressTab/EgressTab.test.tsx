@@ -151,7 +151,29 @@ describe('EgressTab', () => {
     });
     await waitFor(() => expect(api.getEntity).toHaveBeenCalledTimes(2));
     expect(pendingRequest.status).toBe('pending');
-  }, 20_000);
+  });
+
+  it('keeps the confirmation true as the request moves on: it says so once approved and applied', async () => {
+    let requests = [pendingRequest];
+    const api = fakeEgressApi({ getEntity: async () => ({ ...entityEgress, requests }) });
+    const signals = fakeSignals();
+    await renderWithApis(<EgressTab />, { api, signals });
+    await userEvent.click(await screen.findByRole('button', { name: 'Request outbound access' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(within(dialog).getByLabelText('Hosts'));
+    await userEvent.paste('api.stripe.com');
+    await userEvent.click(within(dialog).getByLabelText('Development'));
+    await userEvent.click(within(dialog).getByLabelText('Justification'));
+    await userEvent.paste('Card payments via Stripe');
+    await within(dialog).findByText('Needs platform approval');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Submit request' }));
+    const toast = await screen.findByText(/it waits for a platform-team decision/);
+
+    requests = [{ ...pendingRequest, status: 'active' }];
+    act(() => signals.send({ requestId: pendingRequest.id, entityRef, status: 'active', action: 'transition' }));
+    await waitFor(() => expect(toast).toHaveTextContent('Request for api.stripe.com was approved and is active on dev.'));
+    expect(screen.queryByText(/waits for a platform-team decision/)).not.toBeInTheDocument();
+  });
 
   it('shows the backend error instead of the tab', async () => {
     const api = fakeEgressApi({

@@ -39,12 +39,23 @@ export const MissingNamespaceAnnotation = () => (
   />
 );
 
-/** The confirmation after a submit: what was requested and what happens next. */
-export function submittedText(request: EgressRequest): string {
+/**
+ * The confirmation after a submit: what was requested and what happens next,
+ * following the request as it moves on so it never contradicts the table.
+ */
+export function submittedText(request: EgressRequest, byPolicy = false): string {
   const what = destinationsOf(request).join(', ');
-  return request.status === 'pending'
-    ? `Request for ${what} sent: it waits for a platform-team decision. You will be notified.`
-    : `Request for ${what} approved by policy: it is being applied to ${request.clusters.join(', ')}.`;
+  const approved = byPolicy ? 'approved by policy' : 'approved';
+  switch (request.status) {
+    case 'pending':
+      return `Request for ${what} sent: it waits for a platform-team decision. You will be notified.`;
+    case 'approved':
+      return `Request for ${what} ${approved}: it is being applied to ${request.clusters.join(', ')}.`;
+    case 'active':
+      return `Request for ${what} was ${approved} and is active on ${request.clusters.join(', ')}.`;
+    default:
+      return `Request for ${what} is now ${request.status}.`;
+  }
 }
 
 const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
@@ -88,7 +99,8 @@ const EgressTabContent = (props: { entityRef: string; namespace: string }) => {
         onClose={(_e, reason) => reason !== 'clickaway' && setCreated(undefined)}
       >
         <Alert severity="success" onClose={() => setCreated(undefined)} role="status">
-          {created && submittedText(created)}
+          {created &&
+            submittedText(value.requests.find(r => r.id === created.id) ?? created, created.status !== 'pending')}
         </Alert>
       </Snackbar>
       <Typography variant="body1" paragraph>
