@@ -13,7 +13,7 @@ import { freePort } from '@backstage-egress/testenv';
 import { signInDemoUser } from './__testUtils__/demoSession';
 
 // scripts/stack.js is plain CommonJS shared with `npm run dev`.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports, @backstage/no-relative-monorepo-imports
 const { startStack } = require('../../../scripts/stack');
 
 jest.setTimeout(300_000);
@@ -50,13 +50,13 @@ describe('egress in the Backstage ecosystem (real backend and cluster)', () => {
     await stack?.stop();
   });
 
-  const api = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${stack.backendUrl}${path}`, {
+  const api = async (urlPath: string, init: RequestInit = {}) => {
+    const res = await fetch(`${stack.backendUrl}${urlPath}`, {
       ...init,
       headers: { ...alice, 'Content-Type': 'application/json', ...(init.headers as object) },
     });
     const body = await res.json();
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+    if (!res.ok) throw new Error(`${urlPath}: ${res.status} ${JSON.stringify(body)}`);
     return body;
   };
 

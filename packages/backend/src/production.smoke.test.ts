@@ -45,6 +45,6 @@ describe('the repository config files', () => {
       expect(text).not.toContain('catalog-info.yaml');
       expect(text).not.toContain('dangerouslyAllowOutsideDevelopment: true');
     }
-    expect(read('app-config.development.yaml')).toMatch(/^    demo: \{\}$/m);
+    expect(read('app-config.development.yaml')).toMatch(/^ {4}demo: \{\}$/m);
   });
 });

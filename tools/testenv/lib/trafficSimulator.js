@@ -198,10 +198,10 @@ class TrafficSimulator {
     const tick = () => {
       for (const w of workloads) {
         for (const host of w.hosts) {
-          const http = { namespace: w.namespace, workload: w.workload, host, protocol: /** @type {const} */ ('http') };
-          const tcp = { ...http, protocol: /** @type {const} */ ('tcp') };
-          this.add('istio_requests_total', http, 1 + Math.floor(Math.random() * 4));
-          if (Math.random() < 0.1) this.add('istio_requests_total', { ...http, responseCode: '503' }, 1);
+          const labels = { namespace: w.namespace, workload: w.workload, host, protocol: /** @type {const} */ ('http') };
+          const tcp = { ...labels, protocol: /** @type {const} */ ('tcp') };
+          this.add('istio_requests_total', labels, 1 + Math.floor(Math.random() * 4));
+          if (Math.random() < 0.1) this.add('istio_requests_total', { ...labels, responseCode: '503' }, 1);
           this.add('istio_tcp_connections_opened_total', tcp, 1);
           this.add('istio_tcp_connections_closed_total', tcp, 1);
           this.add('istio_tcp_sent_bytes_total', tcp, 800 + Math.floor(Math.random() * 400));

@@ -81,7 +81,8 @@ function createIstioObject(info: ClusterInfo, user: UserName, namespace: string,
 function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise(resolve => {
     execFile(cmd, args, { timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      let code = 0;
+      if (err) code = typeof err.code === 'number' ? err.code : 1;
       resolve({ code, stdout, stderr });
     });
   });

@@ -103,7 +103,10 @@ class Interruptible implements ListWatch {
     try {
       await this.inner.watch(
         { ...options, signal: stream.signal },
-        { onOpen: handlers.onOpen, onEvent: e => (this.events.push(e), handlers.onEvent(e)) },
+        { onOpen: handlers.onOpen, onEvent: e => {
+          this.events.push(e);
+          handlers.onEvent(e);
+        } },
       );
     } catch (e) {
       if (!this.held) throw e;

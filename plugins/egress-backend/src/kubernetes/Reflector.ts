@@ -260,12 +260,13 @@ export class Reflector {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise(resolve => {
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
     const done = () => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
 }

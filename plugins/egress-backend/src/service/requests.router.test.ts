@@ -189,18 +189,18 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
 
   it('returns the caller\'s actions and the displayed state with every request', async () => {
     const id = await newRequest('owner');
-    const allowed = (body: any) => body.actions.filter((a: any) => a.allowed).map((a: any) => a.name);
+    const allowedActions = (body: any) => body.actions.filter((a: any) => a.allowed).map((a: any) => a.name);
     const asPlatform = await request(server).get(`/api/egress/requests/${id}`).set('Authorization', header('platform'));
-    expect(allowed(asPlatform.body.request)).toEqual(['approve', 'reject']);
+    expect(allowedActions(asPlatform.body.request)).toEqual(['approve', 'reject']);
     expect(asPlatform.body.request.displayState).toEqual({ status: 'pending', message: 'Waiting for a decision' });
     const asOwner = await request(server)
       .get(`/api/egress/requests?entityRef=component:default/payments&status=pending`)
       .set('Authorization', header('owner'));
     const mine = asOwner.body.items.find((r: any) => r.id === id);
-    expect(allowed(mine)).toEqual(['cancel']);
+    expect(allowedActions(mine)).toEqual(['cancel']);
     expect(mine.actions.find((a: any) => a.name === 'approve').reason).toMatch(/your own request/);
     const approved = await api.action('platform', id, 'approve');
-    expect(allowed(approved.body)).toEqual(['revoke']);
+    expect(allowedActions(approved.body)).toEqual(['revoke']);
     // The clusters are unreachable: the state says so, with the next attempt.
     expect(approved.body.displayState).toMatchObject({ status: 'degraded', nextAttemptAt: expect.any(String) });
     expect(approved.body.displayState.message).toMatch(/^Degraded: 2 of 2 clusters failing: dev: .*, retrying at /);
@@ -208,7 +208,7 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
       .get('/api/egress/entity?entityRef=component:default/payments')
       .set('Authorization', header('otherTeam'));
     const seen = entity.body.requests.find((r: any) => r.id === id);
-    expect(allowed(seen)).toEqual([]);
+    expect(allowedActions(seen)).toEqual([]);
     expect(seen.displayState.status).toBe('degraded');
   });
 

@@ -67,6 +67,14 @@ afterAll(async () => {
   await stopCluster(NAME);
 }, 120_000);
 
+/** Entities of the payments team claiming namespaces that are not theirs to claim. */
+const CLAIMING = ['istio-system', 'search'].map(namespace => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: `claims-${namespace}`, namespace: 'default', annotations: { 'backstage.io/kubernetes-namespace': namespace } },
+  spec: { owner: 'group:default/payments-team', type: 'service', lifecycle: 'production' },
+}));
+
 /** The egress backend on the given database, talking to the real cluster. */
 async function startBackend(databaseId: TestDatabaseId) {
   const backend = await startClusterBackend(cluster, await databases.init(databaseId), {}, {
@@ -76,14 +84,6 @@ async function startBackend(databaseId: TestDatabaseId) {
   server = backend.server;
   reconcilerTask = backend.reconcile;
 }
-
-/** Entities of the payments team claiming namespaces that are not theirs to claim. */
-const CLAIMING = ['istio-system', 'search'].map(namespace => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: `claims-${namespace}`, namespace: 'default', annotations: { 'backstage.io/kubernetes-namespace': namespace } },
-  spec: { owner: 'group:default/payments-team', type: 'service', lifecycle: 'production' },
-}));
 
 const create = (body: object) =>
   request(server).post('/api/egress/requests').set('Authorization', owner).send(body);
