@@ -6,6 +6,7 @@ import {
 import { ConflictError, InputError } from '@backstage/errors';
 import {
   ClusterEgressSettingsInput,
+  ClusterManifests,
   EgressPolicy,
   EgressRequestStatus,
   NamespaceInventory,
@@ -24,7 +25,7 @@ import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
 import { EgressNotifier } from './notifier';
 import { Reconciler } from './Reconciler';
-import { overlappingRequests, unmanagedOverlaps } from './overlaps';
+import { overlappingRequests, unmanagedNameCollisions, unmanagedOverlaps } from './overlaps';
 import { IstioVerdictSource } from './istioVerdicts';
 import { actionCallers } from './requestViews';
 import { assertAction } from '../lifecycle';
@@ -92,31 +93,40 @@ export class EgressRequestService {
       return { valid: false, errors: overlaps, warnings: validation.warnings, riskFlags: [], manifests: [] };
     }
     const policy = evaluatePolicy(draft, this.options.policy, { now: this.now() });
+    // The client's id, when it sent one, is the id create will store, and
+    // the requester and approver annotations are rendered as approval will
+    // set them: the preview is what approval applies (for an approver not
+    // yet known, a placeholder names the annotation).
+    const manifests = this.reader.render({
+      ...draft,
+      id: id ?? 'preview',
+      requestedBy: credentials.principal.userEntityRef,
+      decidedBy: policy.verdict === 'auto-approve' ? POLICY_ACTOR : APPROVER_PLACEHOLDER,
+      status: 'approved',
+    });
     return {
       valid: true,
       errors: [],
-      warnings: [...validation.warnings, ...this.unmanagedWarnings(draft)],
+      warnings: [...validation.warnings, ...this.unmanagedWarnings(draft, manifests)],
       policy,
       riskFlags: riskFlags(draft, this.options.policy, { now: this.now() }),
-      // The client's id, when it sent one, is the id create will store, and
-      // the requester and approver annotations are rendered as approval will
-      // set them: the preview is what approval applies (for an approver not
-      // yet known, a placeholder names the annotation).
-      manifests: this.reader.render({
-        ...draft,
-        id: id ?? 'preview',
-        requestedBy: credentials.principal.userEntityRef,
-        decidedBy: policy.verdict === 'auto-approve' ? POLICY_ACTOR : APPROVER_PLACEHOLDER,
-        status: 'approved',
-      }),
+      manifests,
     };
   }
 
-  /** Hosts of the draft that unmanaged resources in its namespace already declare (warnings only). */
-  private unmanagedWarnings(draft: NormalizedDraft) {
+  /**
+   * Hosts of the draft that unmanaged resources in its namespace already
+   * declare, and rendered names they already hold (warnings only).
+   */
+  private unmanagedWarnings(draft: NormalizedDraft, manifests: ClusterManifests[]) {
     if (!this.options.inventory) return [];
     try {
-      return unmanagedOverlaps(draft, this.options.inventory(draft.namespace, draft.clusters));
+      const namespaces = [...new Set(manifests.flatMap(c => c.manifests.map(m => m.metadata.namespace)))];
+      const inventory = namespaces.flatMap(ns => this.options.inventory!(ns, draft.clusters));
+      return [
+        ...unmanagedOverlaps(draft, inventory.filter(inv => inv.namespace === draft.namespace)),
+        ...unmanagedNameCollisions(manifests, inventory),
+      ];
     } catch {
       return [];
     }
@@ -250,7 +260,8 @@ export class EgressRequestService {
 
   async revoke(id: string, comment: string | undefined, credentials: UserCredentials, httpRequest?: Request) {
     await this.act('revoke', id, comment, credentials, httpRequest);
-    await this.options.reconciler.reconcile(id);
+    // A revocation is not held back by the backoff of a failed apply.
+    await this.options.reconciler.reconcile(id, { force: true });
     return this.view((await this.options.store.getRequest(id))!, credentials);
   }
 
