@@ -25,7 +25,7 @@ import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
 import { EgressNotifier } from './notifier';
 import { Reconciler } from './Reconciler';
-import { overlappingRequests, unmanagedNameCollisions, unmanagedOverlaps } from './overlaps';
+import { overlappingRequests, overlapsAmong, unmanagedNameCollisions, unmanagedOverlaps } from './overlaps';
 import { IstioVerdictSource } from './istioVerdicts';
 import { actionCallers } from './requestViews';
 import { assertAction } from '../lifecycle';
@@ -170,11 +170,6 @@ export class EgressRequestService {
         `Denied by policy (${verdict.rule}): ${verdict.reasons.map(r => r.reason).join('; ')}`,
       );
     }
-    const overlaps = await overlappingRequests(this.options.store, draft, id);
-    if (overlaps.length > 0) {
-      // The message without the `hosts[i]: ` prefix: "<host> in namespace … is already covered by request <id> (<status>)".
-      throw new ConflictError(overlaps.map(o => o.message.replace(/^hosts\[\d+\]: /, '')).join('; '));
-    }
     const at = this.now().toISOString();
     const auto = verdict.verdict === 'auto-approve';
     let created: StoredEgressRequest;
@@ -185,6 +180,12 @@ export class EgressRequestService {
         status: auto ? 'approved' : 'pending',
         requestedBy: requester,
         requestedAt: at,
+        // Checked in the database under the namespace's lock: simultaneous creates cannot both pass.
+        conflicts: live => {
+          const overlaps = overlapsAmong(draft, live, id);
+          // The message without the `hosts[i]: ` prefix: "<host> in namespace … is already covered by request <id> (<status>)".
+          return overlaps.length > 0 ? overlaps.map(o => o.message.replace(/^hosts\[\d+\]: /, '')).join('; ') : undefined;
+        },
         events: [
           { actor: requester, action: 'created', to: 'pending', comment: draft.justification, at },
           ...(auto
@@ -193,6 +194,7 @@ export class EgressRequestService {
         ],
       });
     } catch (e) {
+      if (e instanceof ConflictError) throw e;
       // A concurrent submit with the same id won the insert: answer as if it came first.
       const existing = id ? await this.options.store.getRequest(id) : undefined;
       if (!existing) throw e;

@@ -37,12 +37,16 @@ export async function overlappingRequests(
   draft: Routed,
   excludeId?: string,
 ): Promise<FieldIssue[]> {
-  const hosts = draft.hosts ?? [];
-  if (hosts.length === 0) return [];
+  if ((draft.hosts ?? []).length === 0) return [];
   const { items } = await store.listRequests({ namespace: draft.namespace, status: [...LIVE_STATUSES], limit: 1000 });
+  return overlapsAmong(draft, items, excludeId);
+}
+
+/** {@link overlappingRequests} among the given live requests of the draft's namespace. */
+export function overlapsAmong(draft: Routed, live: StoredEgressRequest[], excludeId?: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  hosts.forEach((host, i) => {
-    for (const other of items) {
+  (draft.hosts ?? []).forEach((host, i) => {
+    for (const other of live) {
       if (other.id === excludeId || !conflicts(draft, other)) continue;
       const otherHost = (other.hosts ?? []).find(h => hostsOverlap(host, h));
       if (!otherHost) continue;
