@@ -91,7 +91,6 @@ export const egressPlugin = createBackendPlugin({
           notifications,
           signals,
           permissions,
-          catalog,
           clusters,
           clusterWriters: clusterService,
         });

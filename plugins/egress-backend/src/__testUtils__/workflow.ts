@@ -58,7 +58,6 @@ export async function createWorkflow(
     store,
     reconciler,
     permissions: demoPermissions(),
-    catalog,
     targets,
     clusterNames: () => ['dev', 'prod'],
     clusterSettings: settings,

@@ -2,7 +2,7 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   EgressRequestStatus,
   NormalizedDraft,
@@ -19,7 +19,7 @@ import {
   TargetUpdate,
   TransitionInput,
 } from './EgressStore';
-import { assertTransition } from '../lifecycle';
+import { LIVE_STATUSES, assertTransition } from '../lifecycle';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-egress/plugin-egress-backend',
@@ -29,6 +29,7 @@ const migrationsDir = resolvePackagePath(
 const REQUESTS = 'egress_requests';
 const TARGETS = 'egress_request_targets';
 const EVENTS = 'egress_audit_events';
+const CLAIMS = 'egress_namespace_claims';
 
 type RequestRow = {
   seq: number;
@@ -96,9 +97,19 @@ export class DatabaseEgressStore implements EgressStore {
     requestedBy: string;
     requestedAt: string;
     events: NewAuditEvent[];
+    conflicts?: (live: StoredEgressRequest[]) => string | undefined;
   }): Promise<StoredEgressRequest> {
     const { id, draft, requestedAt } = input;
     await this.db.transaction(async tx => {
+      if (input.conflicts) {
+        // Lock the namespace's row until commit (PostgreSQL: row lock; SQLite:
+        // the database's write lock), then check and insert under it.
+        await tx(CLAIMS).insert({ namespace: draft.namespace, claimed_at: requestedAt }).onConflict('namespace').ignore();
+        await tx(CLAIMS).where({ namespace: draft.namespace }).update({ claimed_at: requestedAt });
+        const live = await tx<RequestRow>(REQUESTS).where({ namespace: draft.namespace }).whereIn('status', [...LIVE_STATUSES]);
+        const conflict = input.conflicts(live.map(toRequest));
+        if (conflict) throw new ConflictError(conflict);
+      }
       await tx(REQUESTS).insert({
         id,
         entity_ref: draft.entityRef,

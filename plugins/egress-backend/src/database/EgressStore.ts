@@ -63,7 +63,13 @@ export interface TargetUpdate {
  * backend replicas) make one change, and the others see `undefined`/`false`.
  */
 export interface EgressStore {
-  /** Stores a new request with a pending target per cluster and its first audit events. */
+  /**
+   * Stores a new request with a pending target per cluster and its first
+   * audit events. With `conflicts`, the namespace is locked in the database
+   * while the live requests of the namespace (pending, approved, active,
+   * revoking) are checked: a message from it aborts with a ConflictError, so
+   * simultaneous creates cannot both pass the check.
+   */
   createRequest(input: {
     id: string;
     draft: NormalizedDraft;
@@ -71,6 +77,7 @@ export interface EgressStore {
     requestedBy: string;
     requestedAt: string;
     events: NewAuditEvent[];
+    conflicts?: (live: StoredEgressRequest[]) => string | undefined;
   }): Promise<StoredEgressRequest>;
 
   getRequest(id: string): Promise<StoredEgressRequest | undefined>;

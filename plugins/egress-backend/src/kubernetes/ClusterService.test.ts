@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { REQUEST_ID_LABEL, renderManifests } from '@backstage-egress/plugin-egress-common';
+import { REQUEST_ID_LABEL, renderManifests, resourceKind } from '@backstage-egress/plugin-egress-common';
 import { ClusterInfo, getClusterInfo, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { execFileSync } from 'node:child_process';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
@@ -206,8 +206,14 @@ describe('DefaultClusterService against real clusters', () => {
     expect(outcome.error).toContain(`ServiceEntry egress-conflict/${se.metadata.name}`);
     expect(outcome.error).toMatch(/not managed by backstage-egress/);
     expect(outcome.errorType).toBe('ConflictError');
+    expect(outcome.error).toContain('nothing of the bundle was applied');
     expect(result.error).toBe(outcome.error);
-    expect(result.outcomes.filter(o => o.kind !== 'ServiceEntry').every(o => o.action === 'created')).toBe(true);
+    // All or nothing: the preflight refused the bundle before writing any of it.
+    expect(result.outcomes).toEqual([outcome]);
+    for (const m of manifests.filter(x => x.kind !== 'ServiceEntry')) {
+      const plural = resourceKind(m.kind)!.plural;
+      await expect(kube.request('GET', `/apis/networking.istio.io/v1/namespaces/egress-conflict/${plural}/${m.metadata.name}`)).rejects.toMatchObject({ statusCode: 404 });
+    }
 
     // Remove selects by request id and managed-by label: it must still leave the stranger alone.
     await service.writer(A).remove({ namespace: 'egress-conflict', requestId: 'req-c' });
@@ -227,10 +233,11 @@ describe('DefaultClusterService against real clusters', () => {
     expect(failed.error).toContain(`Cluster '${A}'`);
     expect(failed.errorType).toBe('InputError');
     expect(failed.error).toMatch(/spec.hosts/);
-    expect(result.outcomes.filter(o => o.action === 'created')).toHaveLength(good.length - 1);
+    // The ServiceEntry goes first (dependency order), so its refusal stops the bundle before the rest.
+    expect(result.outcomes).toEqual([failed]);
     const retry = await service.writer(A).apply(good);
     expect(retry.ok).toBe(true);
-    expect(retry.outcomes.map(o => o.action)).toEqual(good.map(m => m.kind === 'ServiceEntry' ? 'created' : 'unchanged'));
+    expect(retry.outcomes.map(o => o.action)).toEqual(good.map(() => 'created'));
   });
 
   it('gives a clear 403 naming the cluster when the identity may not write', async () => {

@@ -5,24 +5,15 @@ import {
   MANAGED_BY_VALUE,
   REQUEST_ID_LABEL,
 } from '@backstage-egress/plugin-egress-common';
+import { applyAllOrNothing, bundleResult, isOurs } from './bundleApply';
 import { ClusterCache } from './ClusterCache';
 import { statusCodeOf, toClusterError } from './errors';
 import { compareCodeUnits } from './inventory';
 import { CachedObject } from './Reflector';
-import { apiVersionOf, collectionPath, isManagedKind, KIND_ORDER, objectPath, renderedApiVersion, resourceKind } from './kinds';
+import { collectionPath, KIND_ORDER, objectPath, renderedApiVersion, resourceKind } from './kinds';
 import { ApplyOutcome, BundleResult, EgressWriter, IstioKind, ObservedBundle } from './types';
 
-/** Field manager of every server-side apply. */
-export const FIELD_MANAGER = 'backstage-egress';
-
-function isOurs(obj: CachedObject | undefined): boolean {
-  return obj?.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
-}
-
-function result(cluster: string, outcomes: ApplyOutcome[]): BundleResult {
-  const failed = outcomes.find(o => o.action === 'failed');
-  return { cluster, ok: !failed, outcomes, ...(failed ? { error: failed.error } : {}) };
-}
+export { FIELD_MANAGER } from './bundleApply';
 
 /**
  * The direct writer: server-side apply (field manager `backstage-egress`) and
@@ -35,59 +26,13 @@ export class ServerSideApplyWriter implements EgressWriter {
     return this.cache.settings.name;
   }
 
-  async apply(manifests: KubernetesManifest[]): Promise<BundleResult> {
-    const outcomes: ApplyOutcome[] = [];
-    for (const manifest of manifests) {
-      outcomes.push(await this.applyOne(manifest));
-    }
-    return result(this.name, outcomes);
-  }
-
-  private async applyOne(manifest: KubernetesManifest): Promise<ApplyOutcome> {
-    const { kind } = manifest;
-    const { namespace, name } = manifest.metadata;
-    const id = { kind, namespace, name };
-    const doing = `applying ${kind} ${namespace}/${name}`;
-    const fail = (e: unknown): ApplyOutcome => {
-      const err = toClusterError(this.name, e, doing);
-      return { ...id, action: 'failed', error: err.message, errorType: err.name };
-    };
-    if (!isManagedKind(kind)) {
-      return { ...id, action: 'failed', error: `Cluster '${this.name}': ${doing}: kind ${kind} is not managed by the egress plugin`, errorType: 'InputError' };
-    }
-    if (manifest.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
-      return { ...id, action: 'failed', error: `Cluster '${this.name}': ${doing}: the manifest lacks the ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label`, errorType: 'InputError' };
-    }
-    try {
-      const versions = await this.cache.servedVersions();
-      const path = objectPath(kind, versions[kind], namespace, name);
-      let existing: CachedObject | undefined;
-      try {
-        existing = await this.cache.api.request<CachedObject>('GET', path);
-      } catch (e) {
-        if (statusCodeOf(e) !== 404) throw e;
-      }
-      if (existing && !isOurs(existing)) {
-        return {
-          ...id,
-          action: 'failed',
-          error: `Cluster '${this.name}': ${kind} ${namespace}/${name} already exists and is not managed by backstage-egress (no ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label); it was left unchanged`,
-          errorType: 'ConflictError',
-        };
-      }
-      const applied = await this.cache.api.request<CachedObject>('PATCH', path, {
-        query: { fieldManager: FIELD_MANAGER, ...(existing ? { force: true } : {}) },
-        contentType: 'application/apply-patch+yaml',
-        body: { ...manifest, apiVersion: apiVersionOf(kind, versions[kind]) },
-      });
-      if (!existing) return { ...id, action: 'created' };
-      return {
-        ...id,
-        action: applied.metadata.resourceVersion === existing.metadata.resourceVersion ? 'unchanged' : 'configured',
-      };
-    } catch (e) {
-      return fail(e);
-    }
+  /**
+   * All or nothing: a preflight reads every name and refuses the bundle on any
+   * object we do not manage; then the resources are applied in dependency
+   * order, and on a failure whatever this attempt created is removed.
+   */
+  apply(manifests: KubernetesManifest[]): Promise<BundleResult> {
+    return applyAllOrNothing(this.name, this.cache.api, () => this.cache.servedVersions(), manifests);
   }
 
   /** Where a kind's objects of a request live: the request's namespace or the egress gateway's (kind registry). */
@@ -103,7 +48,7 @@ export class ServerSideApplyWriter implements EgressWriter {
       versions = await this.cache.servedVersions();
     } catch (e) {
       const err = toClusterError(this.name, e, 'discovering Istio API versions');
-      return result(this.name, [
+      return bundleResult(this.name, [
         { kind: '*', namespace: options.namespace, name: '*', action: 'failed', error: err.message, errorType: err.name },
       ]);
     }
@@ -144,7 +89,7 @@ export class ServerSideApplyWriter implements EgressWriter {
         }
       }
     }
-    return result(this.name, outcomes);
+    return bundleResult(this.name, outcomes);
   }
 
   async removeLockdown(options: { namespace: string }): Promise<BundleResult> {
@@ -154,7 +99,7 @@ export class ServerSideApplyWriter implements EgressWriter {
     const id = { kind, namespace, name };
     const fail = (e: unknown, doing: string): BundleResult => {
       const err = toClusterError(this.name, e, doing);
-      return result(this.name, [{ ...id, action: 'failed', error: err.message, errorType: err.name }]);
+      return bundleResult(this.name, [{ ...id, action: 'failed', error: err.message, errorType: err.name }]);
     };
     let path: string;
     let existing: CachedObject;
@@ -163,11 +108,11 @@ export class ServerSideApplyWriter implements EgressWriter {
       path = objectPath(kind, versions[kind], namespace, name);
       existing = await this.cache.api.request<CachedObject>('GET', path);
     } catch (e) {
-      if (statusCodeOf(e) === 404) return result(this.name, [{ ...id, action: 'absent' }]);
+      if (statusCodeOf(e) === 404) return bundleResult(this.name, [{ ...id, action: 'absent' }]);
       return fail(e, `reading ${kind} ${namespace}/${name}`);
     }
     if (!isOurs(existing)) {
-      return result(this.name, [{
+      return bundleResult(this.name, [{
         ...id,
         action: 'failed',
         error: `Cluster '${this.name}': ${kind} ${namespace}/${name} is not managed by backstage-egress (no ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label); it was left in place`,
@@ -183,9 +128,9 @@ export class ServerSideApplyWriter implements EgressWriter {
           preconditions: { uid: existing.metadata.uid, resourceVersion: existing.metadata.resourceVersion },
         },
       });
-      return result(this.name, [{ ...id, action: 'deleted' }]);
+      return bundleResult(this.name, [{ ...id, action: 'deleted' }]);
     } catch (e) {
-      if (statusCodeOf(e) === 404) return result(this.name, [{ ...id, action: 'absent' }]);
+      if (statusCodeOf(e) === 404) return bundleResult(this.name, [{ ...id, action: 'absent' }]);
       return fail(e, `deleting ${kind} ${namespace}/${name}`);
     }
   }

@@ -21,7 +21,8 @@ export interface ApplyOutcome {
   kind: string;
   namespace: string;
   name: string;
-  action: 'created' | 'configured' | 'unchanged' | 'deleted' | 'absent' | 'failed';
+  /** `rolled-back`: created by an attempt that failed later, and deleted again. */
+  action: 'created' | 'configured' | 'unchanged' | 'deleted' | 'absent' | 'failed' | 'rolled-back';
   /** Why it failed, with the cluster named and the API server's message kept. */
   error?: string;
   /**
@@ -62,10 +63,12 @@ export interface ObservedBundle {
 export interface EgressWriter {
   readonly name: string;
   /**
-   * Server-side applies the manifests (field manager `backstage-egress`). A
-   * resource of the same name without our managed-by label is never touched:
-   * its outcome is `failed` with a conflict message. Idempotent; continues past
-   * failures so a retry converges.
+   * Server-side applies the manifests (field manager `backstage-egress`), all
+   * or nothing: when any name is taken by a resource without our managed-by
+   * label, nothing is written (its outcome is `failed` with a conflict
+   * message); resources go in dependency order, and after a failure the ones
+   * this attempt created are removed (`rolled-back`). Idempotent, so a retry
+   * converges.
    */
   apply(manifests: KubernetesManifest[]): Promise<BundleResult>;
   /** Deletes the request's resources (request-id label and our managed-by label) in the namespace. */

@@ -3,21 +3,11 @@ import {
   BackstageUserPrincipal,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
-import { AuthorizeResult, BasicPermission, ResourcePermission } from '@backstage/plugin-permission-common';
-import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   ClusterEgressSettingsInput,
   ClusterManifests,
-  DraftValidationResult,
   EgressPolicy,
-  EgressRequestDraft,
   EgressRequestStatus,
   NamespaceInventory,
   NormalizedDraft,
@@ -25,27 +15,23 @@ import {
   RequestActionName,
   RequestDetail,
   egressRequestCreatePermission,
-  egressRequestReadPermission,
   evaluatePolicy,
-  isRequestId,
-  manifestsToYaml,
-  renderManifests,
   riskFlags,
-  validateDraft,
 } from '@backstage-egress/plugin-egress-common';
 import { Request } from 'express';
 import { randomUUID } from 'node:crypto';
-import { CLUSTERS_ANNOTATION, annotatedClusters } from '../catalog/annotations';
 import { EntityTargetResolver } from '../catalog/EntityTargets';
 import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
 import { EgressNotifier } from './notifier';
 import { Reconciler } from './Reconciler';
-import { renderable } from './hashing';
-import { overlappingRequests, unmanagedOverlaps } from './overlaps';
-import { IstioVerdictSource, withIstioVerdicts } from './istioVerdicts';
-import { actionCallers, withSync, withViews } from './requestViews';
+import { overlappingRequests, overlapsAmong, unmanagedNameCollisions, unmanagedOverlaps } from './overlaps';
+import { IstioVerdictSource } from './istioVerdicts';
+import { actionCallers } from './requestViews';
 import { assertAction } from '../lifecycle';
+import { readDraft, requestIdOf, sameDraft } from './draftIntake';
+import { requireForEntity } from './permissionChecks';
+import { RequestReader } from './RequestReader';
 
 /** Actor of decisions made by the policy. */
 export const POLICY_ACTOR = 'policy';
@@ -64,7 +50,6 @@ export interface EgressRequestServiceOptions {
   store: EgressStore;
   reconciler: Reconciler;
   permissions: PermissionsService;
-  catalog: CatalogService;
   /** Entity → namespace → clusters, with the platform's trust rules. */
   targets: EntityTargetResolver;
   /** Names of the configured clusters. */
@@ -87,14 +72,16 @@ export interface EgressRequestServiceOptions {
  */
 export class EgressRequestService {
   private readonly now: () => Date;
+  private readonly reader: RequestReader;
 
   constructor(private readonly options: EgressRequestServiceOptions) {
     this.now = options.now ?? (() => new Date());
+    this.reader = new RequestReader(options);
   }
 
   /** Validation, policy verdict and manifests of a draft, without storing anything. */
   async preview(input: object, credentials: UserCredentials): Promise<PreviewResult> {
-    await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
+    await this.reader.requireRead(credentials);
     const { validation } = await this.prepare(input, credentials);
     const { draft } = validation;
     if (!validation.valid) {
@@ -106,31 +93,40 @@ export class EgressRequestService {
       return { valid: false, errors: overlaps, warnings: validation.warnings, riskFlags: [], manifests: [] };
     }
     const policy = evaluatePolicy(draft, this.options.policy, { now: this.now() });
+    // The client's id, when it sent one, is the id create will store, and
+    // the requester and approver annotations are rendered as approval will
+    // set them: the preview is what approval applies (for an approver not
+    // yet known, a placeholder names the annotation).
+    const manifests = this.reader.render({
+      ...draft,
+      id: id ?? 'preview',
+      requestedBy: credentials.principal.userEntityRef,
+      decidedBy: policy.verdict === 'auto-approve' ? POLICY_ACTOR : APPROVER_PLACEHOLDER,
+      status: 'approved',
+    });
     return {
       valid: true,
       errors: [],
-      warnings: [...validation.warnings, ...this.unmanagedWarnings(draft)],
+      warnings: [...validation.warnings, ...this.unmanagedWarnings(draft, manifests)],
       policy,
       riskFlags: riskFlags(draft, this.options.policy, { now: this.now() }),
-      // The client's id, when it sent one, is the id create will store, and
-      // the requester and approver annotations are rendered as approval will
-      // set them: the preview is what approval applies (for an approver not
-      // yet known, a placeholder names the annotation).
-      manifests: this.render({
-        ...draft,
-        id: id ?? 'preview',
-        requestedBy: credentials.principal.userEntityRef,
-        decidedBy: policy.verdict === 'auto-approve' ? POLICY_ACTOR : APPROVER_PLACEHOLDER,
-        status: 'approved',
-      }),
+      manifests,
     };
   }
 
-  /** Hosts of the draft that unmanaged resources in its namespace already declare (warnings only). */
-  private unmanagedWarnings(draft: NormalizedDraft) {
+  /**
+   * Hosts of the draft that unmanaged resources in its namespace already
+   * declare, and rendered names they already hold (warnings only).
+   */
+  private unmanagedWarnings(draft: NormalizedDraft, manifests: ClusterManifests[]) {
     if (!this.options.inventory) return [];
     try {
-      return unmanagedOverlaps(draft, this.options.inventory(draft.namespace, draft.clusters));
+      const namespaces = [...new Set(manifests.flatMap(c => c.manifests.map(m => m.metadata.namespace)))];
+      const inventory = namespaces.flatMap(ns => this.options.inventory!(ns, draft.clusters));
+      return [
+        ...unmanagedOverlaps(draft, inventory.filter(inv => inv.namespace === draft.namespace)),
+        ...unmanagedNameCollisions(manifests, inventory),
+      ];
     } catch {
       return [];
     }
@@ -157,7 +153,7 @@ export class EgressRequestService {
     httpRequest?: Request,
   ): Promise<{ request: StoredEgressRequest; created: boolean }> {
     const { validation, entityRef } = await this.prepare(input, credentials);
-    await this.authorizeEntity(egressRequestCreatePermission, entityRef, credentials, 'request egress for');
+    await requireForEntity(this.options.permissions, egressRequestCreatePermission, entityRef, credentials, 'request egress for');
     if (!validation.valid) {
       throw new InputError(`Invalid egress request: ${validation.errors.map(e => e.message).join('; ')}`);
     }
@@ -174,11 +170,6 @@ export class EgressRequestService {
         `Denied by policy (${verdict.rule}): ${verdict.reasons.map(r => r.reason).join('; ')}`,
       );
     }
-    const overlaps = await overlappingRequests(this.options.store, draft, id);
-    if (overlaps.length > 0) {
-      // The message without the `hosts[i]: ` prefix: "<host> in namespace … is already covered by request <id> (<status>)".
-      throw new ConflictError(overlaps.map(o => o.message.replace(/^hosts\[\d+\]: /, '')).join('; '));
-    }
     const at = this.now().toISOString();
     const auto = verdict.verdict === 'auto-approve';
     let created: StoredEgressRequest;
@@ -189,6 +180,12 @@ export class EgressRequestService {
         status: auto ? 'approved' : 'pending',
         requestedBy: requester,
         requestedAt: at,
+        // Checked in the database under the namespace's lock: simultaneous creates cannot both pass.
+        conflicts: live => {
+          const overlaps = overlapsAmong(draft, live, id);
+          // The message without the `hosts[i]: ` prefix: "<host> in namespace … is already covered by request <id> (<status>)".
+          return overlaps.length > 0 ? overlaps.map(o => o.message.replace(/^hosts\[\d+\]: /, '')).join('; ') : undefined;
+        },
         events: [
           { actor: requester, action: 'created', to: 'pending', comment: draft.justification, at },
           ...(auto
@@ -197,6 +194,7 @@ export class EgressRequestService {
         ],
       });
     } catch (e) {
+      if (e instanceof ConflictError) throw e;
       // A concurrent submit with the same id won the insert: answer as if it came first.
       const existing = id ? await this.options.store.getRequest(id) : undefined;
       if (!existing) throw e;
@@ -221,22 +219,25 @@ export class EgressRequestService {
     return existing;
   }
 
-  async list(
+  list(
     filter: { status?: EgressRequestStatus[]; entityRef?: string; cluster?: string; requestedBy?: string; cursor?: string; limit?: number },
     credentials: UserCredentials,
   ) {
-    await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
-    const page = await this.options.store.listRequests({ ...filter, limit: Math.min(Math.max(filter.limit ?? 50, 1), 200) });
-    const targets = await this.targetsOf(page.items);
-    return { ...page, items: await withViews(this.options.permissions, credentials, page.items, targets) };
+    return this.reader.list(filter, credentials);
   }
 
-  async get(id: string, credentials: UserCredentials): Promise<RequestDetail> {
-    await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
-    const request = await this.load(id);
-    const [targets, events] = await Promise.all([this.targetsOf([request]), this.options.store.listEvents(id)]);
-    const [view] = await withViews(this.options.permissions, credentials, [request], targets);
-    return { request: view, targets, events, manifests: this.render(request) };
+  get(id: string, credentials: UserCredentials): Promise<RequestDetail> {
+    return this.reader.get(id, credentials);
+  }
+
+  /** Requests of one entity, newest first, and their per-cluster targets. */
+  entityRequests(entityRef: string, credentials: UserCredentials) {
+    return this.reader.entityRequests(entityRef, credentials);
+  }
+
+  /** The request as the API answers it: with the caller's actions and its displayed state. */
+  view(request: StoredEgressRequest, credentials: UserCredentials): Promise<StoredEgressRequest> {
+    return this.reader.view(request, credentials);
   }
 
   async approve(id: string, comment: string | undefined, credentials: UserCredentials, httpRequest?: Request) {
@@ -261,38 +262,9 @@ export class EgressRequestService {
 
   async revoke(id: string, comment: string | undefined, credentials: UserCredentials, httpRequest?: Request) {
     await this.act('revoke', id, comment, credentials, httpRequest);
-    await this.options.reconciler.reconcile(id);
+    // A revocation is not held back by the backoff of a failed apply.
+    await this.options.reconciler.reconcile(id, { force: true });
     return this.view((await this.options.store.getRequest(id))!, credentials);
-  }
-
-  /** The request as the API answers it: with the caller's actions and its displayed state. */
-  async view(request: StoredEgressRequest, credentials: UserCredentials): Promise<StoredEgressRequest> {
-    const targets = await this.targetsOf([request]);
-    return (await withViews(this.options.permissions, credentials, [request], targets))[0];
-  }
-
-  /**
-   * The requests' targets, each applied one with whether its cluster holds it (`sync`) and
-   * Istio's verdict on its resources where the cluster's istiod runs analysis.
-   */
-  private async targetsOf(requests: StoredEgressRequest[]) {
-    const stored = await this.options.store.getTargetsOf(requests.map(r => r.id));
-    const targets = await withSync(requests, stored, (r, cluster) => this.options.reconciler.observe(r, cluster));
-    return requests.flatMap(r =>
-      withIstioVerdicts(targets.filter(t => t.requestId === r.id), () => this.render(r), this.options.istioVerdict),
-    );
-  }
-
-  /**
-   * Requests of one entity, newest first, and their per-cluster targets (for
-   * the entity tab: one store read for all targets, not one per request).
-   */
-  async entityRequests(entityRef: string, credentials: UserCredentials) {
-    await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
-    const ref = this.parseRef(entityRef);
-    const requests = (await this.options.store.listRequests({ entityRef: ref, limit: 200 })).items;
-    const targets = await this.targetsOf(requests);
-    return { requests: await withViews(this.options.permissions, credentials, requests, targets), targets };
   }
 
   /**
@@ -307,7 +279,7 @@ export class EgressRequestService {
     credentials: UserCredentials,
     httpRequest?: Request,
   ): Promise<StoredEgressRequest> {
-    const request = await this.load(id);
+    const request = await this.reader.load(id);
     const callerFor = await actionCallers(this.options.permissions, credentials, [request.entityRef]);
     const { from, to } = assertAction(name, request, callerFor(request.entityRef));
     const actor = credentials.principal.userEntityRef;
@@ -329,103 +301,12 @@ export class EgressRequestService {
     return changed;
   }
 
-  private async load(id: string): Promise<StoredEgressRequest> {
-    const request = await this.options.store.getRequest(id);
-    if (!request) throw new NotFoundError(`No egress request ${id}`);
-    return request;
-  }
-
-  /** Reads the entity, fills the namespace from it, and validates the draft. */
-  private async prepare(body: object, credentials: UserCredentials) {
-    const input = body as Record<string, unknown>;
-    if (typeof input.entityRef !== 'string') {
-      throw new InputError('entityRef: is required');
-    }
-    const entityRef = this.parseRef(input.entityRef);
-    const requested = Array.isArray(input.clusters)
-      ? input.clusters.filter((c): c is string => typeof c === 'string').map(c => c.trim())
-      : undefined;
-    const { entity, namespace } = await this.options.targets
-      .resolve(entityRef, credentials, { verifyOwnership: true, clusters: requested })
-      .catch(e => {
-        // A draft naming a missing entity is a bad draft, not a missing route.
-        throw e instanceof NotFoundError ? new InputError(e.message) : e;
-      });
-    if (input.namespace !== undefined && input.namespace !== namespace) {
-      throw new InputError(`namespace: must be ${namespace}, the namespace of ${entityRef}`);
-    }
-    const policy = this.options.policy;
-    const validation: DraftValidationResult = validateDraft(
-      { ...input, entityRef, namespace },
-      { now: this.now(), knownClusters: this.options.clusterNames(), requireJustification: policy.requireJustification },
-    );
-    const allowed = annotatedClusters(entity);
-    if (allowed && Array.isArray(input.clusters)) {
-      input.clusters.forEach((cluster, i) => {
-        if (typeof cluster === 'string' && !allowed.includes(cluster.trim())) {
-          validation.errors.push({
-            path: `clusters[${i}]`,
-            code: 'cluster-not-allowed',
-            message: `clusters[${i}]: ${entityRef} may only use ${allowed.join(', ')} (${CLUSTERS_ANNOTATION})`,
-          });
-          validation.valid = false;
-        }
-      });
-    }
-    return { validation, entityRef, entity };
-  }
-
-  private parseRef(entityRef: string): string {
-    try {
-      return stringifyEntityRef(parseEntityRef(entityRef));
-    } catch (e) {
-      throw new InputError(`entityRef: ${(e as Error).message}`);
-    }
-  }
-
-  private render(request: Parameters<typeof renderable>[0]): ClusterManifests[] {
-    return request.clusters.map(cluster => {
-      const manifests = renderManifests(renderable(request), this.options.clusterSettings(cluster));
-      return { cluster, manifests, yaml: manifestsToYaml(manifests) };
+  private prepare(body: object, credentials: UserCredentials) {
+    return readDraft(body, credentials, {
+      targets: this.options.targets,
+      clusterNames: this.options.clusterNames,
+      policy: this.options.policy,
+      now: this.now(),
     });
   }
-
-  private async authorizeBasic(permission: BasicPermission, credentials: UserCredentials, what: string) {
-    const [decision] = await this.options.permissions.authorize([{ permission }], { credentials });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You are not allowed to ${what}`);
-    }
-  }
-
-  private async authorizeEntity(permission: ResourcePermission, entityRef: string, credentials: UserCredentials, what: string) {
-    const [decision] = await this.options.permissions.authorize([{ permission, resourceRef: entityRef }], { credentials });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You are not allowed to ${what} ${entityRef}`);
-    }
-  }
-}
-
-/** The client-chosen id of a draft, once validation accepted it. */
-function requestIdOf(input: object): string | undefined {
-  const id = (input as { id?: unknown }).id;
-  return isRequestId(id) ? id : undefined;
-}
-
-/** Whether a stored request holds exactly this normalised draft (the fields rendering takes). */
-function sameDraft(request: StoredEgressRequest, draft: NormalizedDraft): boolean {
-  const fields = (r: EgressRequestDraft) =>
-    canonical(renderable({ ...r, id: '', requestedBy: undefined, decidedBy: undefined, status: undefined }));
-  return fields(request) === fields(draft);
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

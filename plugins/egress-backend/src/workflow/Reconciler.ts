@@ -1,25 +1,13 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  ClusterEgressSettingsInput,
-  TargetSync,
-  LOCKDOWN_SIDECAR_NAME,
-  renderManifests,
-} from '@backstage-egress/plugin-egress-common';
-import { randomUUID } from 'node:crypto';
-import {
-  EgressStore,
-  NewAuditEvent,
-  RequestTarget,
-  StoredEgressRequest,
-} from '../database/EgressStore';
+import { ClusterEgressSettingsInput, TargetSync } from '@backstage-egress/plugin-egress-common';
+import { EgressStore, RequestTarget, StoredEgressRequest } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
-import { BundleResult, ClusterWriters } from '../kubernetes/types';
-import { desiredHash, renderable } from './hashing';
+import { ClusterWriters } from '../kubernetes/types';
+import { desiredHash } from './hashing';
 import { EgressNotifier } from './notifier';
 import { GRANTED_STATUSES } from '../lifecycle';
-
-/** Actor of the audit events the reconciler writes. */
-export const RECONCILER_ACTOR = 'reconciler';
+import { RECONCILER_ACTOR, TargetApplier } from './TargetApplier';
+import { TargetLeases } from './targetLease';
 
 /** Options of {@link Reconciler}. */
 export interface ReconcilerOptions {
@@ -46,17 +34,29 @@ export interface ReconcilerOptions {
  * apply the same target at once.
  */
 export class Reconciler {
-  private readonly owner = randomUUID();
   private readonly now: () => Date;
   private readonly baseBackoffMs: number;
   private readonly maxBackoffMs: number;
-  private readonly leaseMs: number;
+  private readonly targets: TargetApplier;
 
   constructor(private readonly options: ReconcilerOptions) {
     this.now = options.now ?? (() => new Date());
     this.baseBackoffMs = options.baseBackoffMs ?? 15_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
-    this.leaseMs = options.leaseMs ?? 120_000;
+    const leases = new TargetLeases({
+      store: options.store,
+      auditor: options.auditor,
+      now: this.now,
+      leaseMs: options.leaseMs ?? 120_000,
+    });
+    this.targets = new TargetApplier({
+      store: options.store,
+      clusters: options.clusters,
+      clusterSettings: options.clusterSettings,
+      leases,
+      now: this.now,
+      retryAt: attempts => this.retryAt(attempts),
+    });
   }
 
   /**
@@ -128,7 +128,7 @@ export class Reconciler {
    * `unknown` when the cluster's cache has not synced (or cannot be read).
    */
   async observe(request: StoredEgressRequest, cluster: string): Promise<{ sync: TargetSync; desired: string; found?: string }> {
-    const desired = desiredHash(this.render(request, cluster));
+    const desired = desiredHash(this.targets.render(request, cluster));
     try {
       const observed = await this.options.clusters
         .writer(cluster)
@@ -145,202 +145,23 @@ export class Reconciler {
     if (target.status !== 'applied') {
       // Never applied, or the last apply or repair failed: retried with backoff.
       if (!force && target.nextAttemptAt && target.nextAttemptAt > this.now().toISOString()) return;
-      await this.applyTarget(request, target);
+      await this.targets.apply(request, target);
       return;
     }
     const { sync, desired, found } = await this.observe(request, target.cluster);
     if (sync !== 'drifted') return;
-    await this.applyTarget(request, target, {
+    await this.targets.apply(request, target, {
       action: 'drift',
       details: { expectedHash: desired, foundHash: found },
     });
   }
 
-  private render(request: StoredEgressRequest, cluster: string) {
-    return renderManifests(renderable(request), this.options.clusterSettings(cluster));
-  }
-
-  private async applyTarget(
-    request: StoredEgressRequest,
-    target: RequestTarget,
-    drift?: { action: 'drift'; details: Record<string, unknown> },
-  ) {
-    const { store, clusters } = this.options;
-    const claimed = await this.claim(target, async () => {
-      // Re-read under the lease: another replica may have finished it already,
-      // or the request may have been revoked meanwhile.
-      const current = await store.getRequest(request.id);
-      const fresh = (await store.getTargets(request.id)).find(t => t.cluster === target.cluster);
-      if (!current || !fresh || !GRANTED_STATUSES.includes(current.status)) return undefined;
-      if (!drift && fresh.status === 'applied') return undefined;
-      if (drift && fresh.appliedHash !== target.appliedHash) return undefined;
-
-      const manifests = this.render(current, target.cluster);
-      const result = await this.call(target.cluster, () =>
-        clusters.writer(target.cluster).apply(manifests),
-      );
-      const attempts = fresh.attempts + 1;
-      const at = this.now().toISOString();
-      const events: NewAuditEvent[] = [];
-      if (drift) {
-        events.push({ actor: RECONCILER_ACTOR, action: 'drift', cluster: target.cluster, details: drift.details, at });
-      }
-      if (result.ok) {
-        events.push({ actor: RECONCILER_ACTOR, action: 'applied', cluster: target.cluster, details: summary(result), at });
-        return {
-          update: {
-            status: 'applied' as const,
-            attempts,
-            lastError: null,
-            appliedHash: desiredHash(manifests),
-            appliedAt: at,
-            nextAttemptAt: null,
-          },
-          events,
-        };
-      }
-      const error = failure(result);
-      events.push({ actor: RECONCILER_ACTOR, action: 'apply-failed', cluster: target.cluster, comment: error, details: summary(result), at });
-      return {
-        update: {
-          status: 'failed' as const,
-          attempts,
-          lastError: error,
-          nextAttemptAt: this.retryAt(attempts),
-        },
-        events,
-        error,
-      };
-    });
-    return claimed;
-  }
-
   private async removeTargets(request: StoredEgressRequest, force: boolean) {
-    const { store, clusters } = this.options;
     const now = this.now().toISOString();
-    for (const target of await store.getTargets(request.id)) {
+    for (const target of await this.options.store.getTargets(request.id)) {
       if (target.status === 'removed') continue;
       if (!force && target.lastError && target.nextAttemptAt && target.nextAttemptAt > now) continue;
-      await this.claim(target, async () => {
-        const fresh = (await store.getTargets(request.id)).find(t => t.cluster === target.cluster);
-        if (!fresh || fresh.status === 'removed') return undefined;
-        const result = await this.call(target.cluster, () =>
-          clusters.writer(target.cluster).remove({ namespace: request.namespace, requestId: request.id }),
-        );
-        const attempts = fresh.attempts + 1;
-        const at = this.now().toISOString();
-        if (result.ok) {
-          const removed: NewAuditEvent = { actor: RECONCILER_ACTOR, action: 'removed', cluster: target.cluster, details: summary(result), at };
-          const lockdown = await this.releaseLockdown(request, target.cluster);
-          if (lockdown && !lockdown.result.ok && lockdown.result.outcomes[0]?.errorType !== 'ConflictError') {
-            // The request's own resources are gone; retry the shared Sidecar with backoff.
-            const error = failure(lockdown.result);
-            return {
-              update: { status: fresh.status, attempts, lastError: error, nextAttemptAt: this.retryAt(attempts) },
-              events: [removed, lockdown.event],
-              error,
-            };
-          }
-          return {
-            update: { status: 'removed' as const, attempts, lastError: null, nextAttemptAt: null },
-            events: lockdown ? [removed, lockdown.event] : [removed],
-            // An unmanaged Sidecar is left in place for good: reported, not retried.
-            error: lockdown && !lockdown.result.ok ? failure(lockdown.result) : undefined,
-          };
-        }
-        const error = failure(result);
-        return {
-          update: { status: fresh.status, attempts, lastError: error, nextAttemptAt: this.retryAt(attempts) },
-          events: [{ actor: RECONCILER_ACTOR, action: 'remove-failed' as const, cluster: target.cluster, comment: error, details: summary(result), at }],
-          error,
-        };
-      });
-    }
-  }
-
-  /**
-   * After a request asking for namespace lockdown left a cluster: deletes the
-   * namespace's shared lockdown Sidecar there unless another approved or
-   * active request of the namespace on that cluster still asks for lockdown.
-   * The client deletes it only when it carries our managed-by label.
-   * Undefined when there is nothing to do.
-   */
-  private async releaseLockdown(
-    request: StoredEgressRequest,
-    cluster: string,
-  ): Promise<{ result: BundleResult; event: NewAuditEvent } | undefined> {
-    if (!request.lockdownNamespace) return undefined;
-    const { items } = await this.options.store.listRequests({
-      namespace: request.namespace,
-      cluster,
-      status: [...GRANTED_STATUSES],
-      limit: 1000,
-    });
-    const holder = items.find(r => r.id !== request.id && r.lockdownNamespace);
-    if (holder) return undefined;
-    const sidecar = `Sidecar ${request.namespace}/${LOCKDOWN_SIDECAR_NAME}`;
-    const result = await this.call(cluster, () =>
-      this.options.clusters.writer(cluster).removeLockdown({ namespace: request.namespace }),
-    );
-    const at = this.now().toISOString();
-    const details = { ...summary(result), shared: LOCKDOWN_SIDECAR_NAME };
-    const event: NewAuditEvent = result.ok
-      ? {
-          actor: RECONCILER_ACTOR,
-          action: 'removed',
-          cluster,
-          comment: `shared lockdown ${sidecar} ${result.outcomes[0]?.action ?? 'deleted'}: no other approved or active request of the namespace asks for lockdown`,
-          details,
-          at,
-        }
-      : { actor: RECONCILER_ACTOR, action: 'remove-failed', cluster, comment: failure(result), details, at };
-    return { result, event };
-  }
-
-  /** Runs `work` holding the target's lease; records its outcome and events. */
-  private async claim(
-    target: RequestTarget,
-    work: () => Promise<
-      | { update: Parameters<EgressStore['updateTarget']>[0]['update']; events: NewAuditEvent[]; error?: string }
-      | undefined
-    >,
-  ): Promise<boolean> {
-    const { store } = this.options;
-    const now = this.now();
-    const key = { requestId: target.requestId, cluster: target.cluster, owner: this.owner };
-    const won = await store.claimTarget({
-      ...key,
-      now: now.toISOString(),
-      leaseUntil: new Date(now.getTime() + this.leaseMs).toISOString(),
-    });
-    if (!won) return false;
-    let outcome;
-    try {
-      outcome = await work();
-    } finally {
-      // Without an outcome (nothing to do, or `work` threw) only the lease is
-      // released, keeping the status as stored now.
-      const update =
-        outcome?.update ??
-        { status: (await store.getTargets(target.requestId)).find(t => t.cluster === target.cluster)!.status };
-      await store.updateTarget({ ...key, update });
-    }
-    if (outcome) {
-      await store.appendEvents(target.requestId, outcome.events);
-      for (const event of outcome.events) {
-        await this.options.auditor.report(target.requestId, event, {
-          error: event.action.endsWith('failed') ? outcome.error : undefined,
-        });
-      }
-    }
-    return true;
-  }
-
-  private async call(cluster: string, fn: () => Promise<BundleResult>): Promise<BundleResult> {
-    try {
-      return await fn();
-    } catch (error) {
-      return { cluster, ok: false, outcomes: [], error: `${cluster}: ${(error as Error)?.message ?? error}` };
+      await this.targets.remove(request, target);
     }
   }
 
@@ -381,23 +202,4 @@ export class Reconciler {
       this.options.logger.warn(`Egress reconciler failed on request ${id}: ${error}`);
     }
   }
-}
-
-function failure(result: BundleResult): string {
-  if (result.error) return result.error;
-  const failed = result.outcomes.filter(o => o.action === 'failed');
-  return failed.length > 0
-    ? failed.map(o => `${o.kind} ${o.namespace}/${o.name}: ${o.error ?? 'failed'}`).join('; ')
-    : `${result.cluster}: apply failed`;
-}
-
-function summary(result: BundleResult): Record<string, unknown> {
-  return {
-    outcomes: result.outcomes.map(o => ({
-      kind: o.kind,
-      name: o.name,
-      action: o.action,
-      ...(o.error ? { error: o.error } : {}),
-    })),
-  };
 }

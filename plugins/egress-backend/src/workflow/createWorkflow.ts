@@ -6,7 +6,6 @@ import {
   RootConfigService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import { parseEgressPolicy } from '@backstage-egress/plugin-egress-common';
@@ -37,7 +36,6 @@ export async function createEgressWorkflow(deps: {
   notifications?: NotificationService;
   signals?: SignalsService;
   permissions: PermissionsService;
-  catalog: CatalogService;
   clusters: ClusterDirectory;
   clusterWriters: ClusterWriters;
   targets: EntityTargetResolver;
@@ -66,7 +64,6 @@ export async function createEgressWorkflow(deps: {
     store,
     reconciler,
     permissions: deps.permissions,
-    catalog: deps.catalog,
     targets: deps.targets,
     clusterNames: () => clusters.list().map(c => c.name),
     clusterSettings,

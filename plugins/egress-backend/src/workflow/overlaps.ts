@@ -11,6 +11,7 @@
  */
 import {
   FieldIssue,
+  KubernetesManifest,
   NamespaceInventory,
   NormalizedDraft,
   hostOverlapsPattern,
@@ -18,8 +19,6 @@ import {
 } from '@backstage-egress/plugin-egress-common';
 import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
 import { LIVE_STATUSES } from '../lifecycle';
-
-
 
 /** Whether two hosts (each possibly a wildcard) have a name in common; symmetric. */
 export function hostsOverlap(a: string, b: string): boolean {
@@ -38,12 +37,16 @@ export async function overlappingRequests(
   draft: Routed,
   excludeId?: string,
 ): Promise<FieldIssue[]> {
-  const hosts = draft.hosts ?? [];
-  if (hosts.length === 0) return [];
+  if ((draft.hosts ?? []).length === 0) return [];
   const { items } = await store.listRequests({ namespace: draft.namespace, status: [...LIVE_STATUSES], limit: 1000 });
+  return overlapsAmong(draft, items, excludeId);
+}
+
+/** {@link overlappingRequests} among the given live requests of the draft's namespace. */
+export function overlapsAmong(draft: Routed, live: StoredEgressRequest[], excludeId?: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  hosts.forEach((host, i) => {
-    for (const other of items) {
+  (draft.hosts ?? []).forEach((host, i) => {
+    for (const other of live) {
       if (other.id === excludeId || !conflicts(draft, other)) continue;
       const otherHost = (other.hosts ?? []).find(h => hostsOverlap(host, h));
       if (!otherHost) continue;
@@ -93,5 +96,35 @@ export function unmanagedOverlaps(draft: Routed, inventory: NamespaceInventory[]
       }
     }
   });
+  return issues;
+}
+
+/**
+ * Warnings for every rendered resource whose name an object we do not manage
+ * already holds on its cluster: approval would refuse the whole bundle there
+ * (all or nothing) until that object is removed or renamed.
+ */
+export function unmanagedNameCollisions(
+  rendered: Array<{ cluster: string; manifests: KubernetesManifest[] }>,
+  inventory: NamespaceInventory[],
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const { cluster, manifests } of rendered) {
+    for (const m of manifests) {
+      const taken = inventory.some(
+        inv =>
+          inv.cluster === cluster &&
+          inv.resources.some(
+            r => !r.managed && r.kind === m.kind && r.namespace === m.metadata.namespace && r.name === m.metadata.name,
+          ),
+      );
+      if (!taken) continue;
+      issues.push({
+        path: 'clusters',
+        code: 'name-taken',
+        message: `${m.kind} ${m.metadata.namespace}/${m.metadata.name} already exists on cluster ${cluster} and is not managed by backstage-egress: approval would write nothing there until it is removed or renamed`,
+      });
+    }
+  }
   return issues;
 }

@@ -1,0 +1,157 @@
+/**
+ * All-or-nothing apply of one request's bundle on one cluster: a preflight
+ * reads every name first and refuses the whole bundle on any object we do not
+ * manage (or any read that fails), then the resources are applied in the kind
+ * registry's dependency order, and on a failure whatever this attempt created
+ * is deleted again.
+ */
+import { KubernetesManifest, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '@backstage-egress/plugin-egress-common';
+import { statusCodeOf, toClusterError } from './errors';
+import { KubeHttp } from './KubeClients';
+import { apiVersionOf, isManagedKind, KIND_ORDER, objectPath, ServedVersions } from './kinds';
+import { CachedObject } from './Reflector';
+import { ApplyOutcome, BundleResult, IstioKind } from './types';
+
+/** Field manager of every server-side apply. */
+export const FIELD_MANAGER = 'backstage-egress';
+
+/** Whether the object carries our managed-by label. */
+export function isOurs(obj: CachedObject | undefined): boolean {
+  return obj?.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
+}
+
+/** A bundle result: ok when no outcome failed, `error` the first failure (or `error` given). */
+export function bundleResult(cluster: string, outcomes: ApplyOutcome[], error?: string): BundleResult {
+  const failed = outcomes.find(o => o.action === 'failed');
+  const message = error ?? failed?.error;
+  return { cluster, ok: !failed, outcomes, ...(message ? { error: message } : {}) };
+}
+
+type Planned = { manifest: KubernetesManifest; kind: IstioKind; path: string; existing?: CachedObject };
+
+const NOTHING_APPLIED = 'nothing of the bundle was applied';
+
+export async function applyAllOrNothing(
+  cluster: string,
+  api: KubeHttp,
+  versions: () => Promise<ServedVersions>,
+  manifests: KubernetesManifest[],
+): Promise<BundleResult> {
+  const ordered = [...manifests].sort((a, b) => rank(a.kind) - rank(b.kind));
+  const preflight = await plan(cluster, api, versions, ordered);
+  if ('refused' in preflight) return bundleResult(cluster, preflight.refused);
+
+  const outcomes: ApplyOutcome[] = [];
+  const created: Array<{ index: number; path: string; uid?: string }> = [];
+  for (const step of preflight.planned) {
+    const { outcome, applied } = await applyOne(cluster, api, step, await versions());
+    outcomes.push(outcome);
+    if (outcome.action === 'created') created.push({ index: outcomes.length - 1, path: step.path, uid: applied?.metadata.uid });
+    if (outcome.action === 'failed') break;
+  }
+  const failed = outcomes.find(o => o.action === 'failed');
+  if (!failed) return bundleResult(cluster, outcomes);
+
+  // Undo this attempt's creations, last first; objects that existed before stay as they are.
+  const leftBehind: string[] = [];
+  for (const { index, path, uid } of [...created].reverse()) {
+    const outcome = outcomes[index];
+    try {
+      await api.request('DELETE', path, {
+        body: { kind: 'DeleteOptions', apiVersion: 'v1', ...(uid ? { preconditions: { uid } } : {}) },
+      });
+      outcomes[index] = { ...outcome, action: 'rolled-back' };
+    } catch (e) {
+      if (statusCodeOf(e) === 404) {
+        outcomes[index] = { ...outcome, action: 'rolled-back' };
+      } else {
+        const err = toClusterError(cluster, e, `removing ${outcome.kind} ${outcome.namespace}/${outcome.name} after the failure`);
+        outcomes[index] = { ...outcome, error: err.message };
+        leftBehind.push(`${outcome.kind} ${outcome.namespace}/${outcome.name}`);
+      }
+    }
+  }
+  const undo =
+    created.length === 0
+      ? 'nothing had been created'
+      : leftBehind.length === 0
+        ? `the ${created.length} resource(s) this attempt created were removed`
+        : `${leftBehind.join(', ')} could not be removed and will be on the next attempt`;
+  return bundleResult(cluster, outcomes, `${failed.error} (${undo})`);
+}
+
+function rank(kind: string): number {
+  const i = KIND_ORDER.indexOf(kind as IstioKind);
+  return i < 0 ? KIND_ORDER.length : i;
+}
+
+/** Reads every name of the bundle; refuses it whole on an unmanaged object, an unknown kind or a failed read. */
+async function plan(
+  cluster: string,
+  api: KubeHttp,
+  versions: () => Promise<ServedVersions>,
+  ordered: KubernetesManifest[],
+): Promise<{ planned: Planned[] } | { refused: ApplyOutcome[] }> {
+  const planned: Planned[] = [];
+  const refused: ApplyOutcome[] = [];
+  for (const manifest of ordered) {
+    const { kind } = manifest;
+    const { namespace, name } = manifest.metadata;
+    const id = { kind, namespace, name };
+    const doing = `applying ${kind} ${namespace}/${name}`;
+    if (!isManagedKind(kind)) {
+      refused.push({ ...id, action: 'failed', error: `Cluster '${cluster}': ${doing}: kind ${kind} is not managed by the egress plugin; ${NOTHING_APPLIED}`, errorType: 'InputError' });
+      continue;
+    }
+    if (manifest.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
+      refused.push({ ...id, action: 'failed', error: `Cluster '${cluster}': ${doing}: the manifest lacks the ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label; ${NOTHING_APPLIED}`, errorType: 'InputError' });
+      continue;
+    }
+    try {
+      const path = objectPath(kind, (await versions())[kind], namespace, name);
+      let existing: CachedObject | undefined;
+      try {
+        existing = await api.request<CachedObject>('GET', path);
+      } catch (e) {
+        if (statusCodeOf(e) !== 404) throw e;
+      }
+      if (existing && !isOurs(existing)) {
+        refused.push({
+          ...id,
+          action: 'failed',
+          error: `Cluster '${cluster}': ${kind} ${namespace}/${name} already exists and is not managed by backstage-egress (no ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label); it was left unchanged and ${NOTHING_APPLIED}`,
+          errorType: 'ConflictError',
+        });
+        continue;
+      }
+      planned.push({ manifest, kind, path, existing });
+    } catch (e) {
+      const err = toClusterError(cluster, e, `reading ${kind} ${namespace}/${name} before applying`);
+      refused.push({ ...id, action: 'failed', error: `${err.message}; ${NOTHING_APPLIED}`, errorType: err.name });
+    }
+  }
+  return refused.length > 0 ? { refused } : { planned };
+}
+
+async function applyOne(
+  cluster: string,
+  api: KubeHttp,
+  { manifest, kind, path, existing }: Planned,
+  versions: ServedVersions,
+): Promise<{ outcome: ApplyOutcome; applied?: CachedObject }> {
+  const { namespace, name } = manifest.metadata;
+  const id = { kind, namespace, name };
+  try {
+    const applied = await api.request<CachedObject>('PATCH', path, {
+      query: { fieldManager: FIELD_MANAGER, ...(existing ? { force: true } : {}) },
+      contentType: 'application/apply-patch+yaml',
+      body: { ...manifest, apiVersion: apiVersionOf(kind, versions[kind]) },
+    });
+    if (!existing) return { outcome: { ...id, action: 'created' }, applied };
+    const same = applied.metadata.resourceVersion === existing.metadata.resourceVersion;
+    return { outcome: { ...id, action: same ? 'unchanged' : 'configured' }, applied };
+  } catch (e) {
+    const err = toClusterError(cluster, e, `applying ${kind} ${namespace}/${name}`);
+    return { outcome: { ...id, action: 'failed', error: err.message, errorType: err.name } };
+  }
+}

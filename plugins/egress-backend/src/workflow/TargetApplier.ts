@@ -1,0 +1,163 @@
+import {
+  ClusterEgressSettingsInput,
+  LOCKDOWN_SIDECAR_NAME,
+  renderManifests,
+} from '@backstage-egress/plugin-egress-common';
+import { EgressStore, NewAuditEvent, RequestTarget, StoredEgressRequest } from '../database/EgressStore';
+import { BundleResult, ClusterWriters } from '../kubernetes/types';
+import { GRANTED_STATUSES } from '../lifecycle';
+import { callWriter, failure, summary } from './bundleOutcome';
+import { desiredHash, renderable } from './hashing';
+import { TargetLeases } from './targetLease';
+
+/** Actor of the audit events the reconciler writes. */
+export const RECONCILER_ACTOR = 'reconciler';
+
+/** A drift repair: the hashes expected and found, for the audit event. */
+export type DriftRepair = { action: 'drift'; details: Record<string, unknown> };
+
+/**
+ * Applies and removes one request on one cluster, each attempt under the
+ * target's lease, recording the outcome on the target (status, attempts,
+ * error, next attempt with backoff) and in the audit trail.
+ */
+export class TargetApplier {
+  constructor(
+    private readonly options: {
+      store: EgressStore;
+      clusters: ClusterWriters;
+      clusterSettings(name: string): ClusterEgressSettingsInput;
+      leases: TargetLeases;
+      now: () => Date;
+      /** When the next attempt after `attempts` failed ones is due. */
+      retryAt(attempts: number): string;
+    },
+  ) {}
+
+  /** The request's resources as rendered for one cluster. */
+  render(request: StoredEgressRequest, cluster: string) {
+    return renderManifests(renderable(request), this.options.clusterSettings(cluster));
+  }
+
+  /** Applies the request on the target's cluster (a first apply, a retry, or a drift repair). */
+  async apply(request: StoredEgressRequest, target: RequestTarget, drift?: DriftRepair): Promise<boolean> {
+    const { store, clusters, retryAt } = this.options;
+    return this.options.leases.withLease(target, async () => {
+      // Re-read under the lease: another replica may have finished it already,
+      // or the request may have been revoked meanwhile.
+      const current = await store.getRequest(request.id);
+      const fresh = (await store.getTargets(request.id)).find(t => t.cluster === target.cluster);
+      if (!current || !fresh || !GRANTED_STATUSES.includes(current.status)) return undefined;
+      if (!drift && fresh.status === 'applied') return undefined;
+      if (drift && fresh.appliedHash !== target.appliedHash) return undefined;
+
+      const manifests = this.render(current, target.cluster);
+      const result = await callWriter(target.cluster, () => clusters.writer(target.cluster).apply(manifests));
+      const attempts = fresh.attempts + 1;
+      const at = this.options.now().toISOString();
+      const events: NewAuditEvent[] = [];
+      if (drift) {
+        events.push({ actor: RECONCILER_ACTOR, action: 'drift', cluster: target.cluster, details: drift.details, at });
+      }
+      if (result.ok) {
+        events.push({ actor: RECONCILER_ACTOR, action: 'applied', cluster: target.cluster, details: summary(result), at });
+        return {
+          update: {
+            status: 'applied' as const,
+            attempts,
+            lastError: null,
+            appliedHash: desiredHash(manifests),
+            appliedAt: at,
+            nextAttemptAt: null,
+          },
+          events,
+        };
+      }
+      const error = failure(result);
+      events.push({ actor: RECONCILER_ACTOR, action: 'apply-failed', cluster: target.cluster, comment: error, details: summary(result), at });
+      return {
+        update: { status: 'failed' as const, attempts, lastError: error, nextAttemptAt: retryAt(attempts) },
+        events,
+        error,
+      };
+    });
+  }
+
+  /** Removes the request's resources from the target's cluster, then the shared lockdown if no one needs it. */
+  async remove(request: StoredEgressRequest, target: RequestTarget): Promise<boolean> {
+    const { store, clusters, retryAt } = this.options;
+    return this.options.leases.withLease(target, async () => {
+      const fresh = (await store.getTargets(request.id)).find(t => t.cluster === target.cluster);
+      if (!fresh || fresh.status === 'removed') return undefined;
+      const result = await callWriter(target.cluster, () =>
+        clusters.writer(target.cluster).remove({ namespace: request.namespace, requestId: request.id }),
+      );
+      const attempts = fresh.attempts + 1;
+      const at = this.options.now().toISOString();
+      if (!result.ok) {
+        const error = failure(result);
+        return {
+          update: { status: fresh.status, attempts, lastError: error, nextAttemptAt: retryAt(attempts) },
+          events: [{ actor: RECONCILER_ACTOR, action: 'remove-failed' as const, cluster: target.cluster, comment: error, details: summary(result), at }],
+          error,
+        };
+      }
+      const removed: NewAuditEvent = { actor: RECONCILER_ACTOR, action: 'removed', cluster: target.cluster, details: summary(result), at };
+      const lockdown = await this.releaseLockdown(request, target.cluster);
+      if (lockdown && !lockdown.result.ok && lockdown.result.outcomes[0]?.errorType !== 'ConflictError') {
+        // The request's own resources are gone; retry the shared Sidecar with backoff.
+        const error = failure(lockdown.result);
+        return {
+          update: { status: fresh.status, attempts, lastError: error, nextAttemptAt: retryAt(attempts) },
+          events: [removed, lockdown.event],
+          error,
+        };
+      }
+      return {
+        update: { status: 'removed' as const, attempts, lastError: null, nextAttemptAt: null },
+        events: lockdown ? [removed, lockdown.event] : [removed],
+        // An unmanaged Sidecar is left in place for good: reported, not retried.
+        error: lockdown && !lockdown.result.ok ? failure(lockdown.result) : undefined,
+      };
+    });
+  }
+
+  /**
+   * After a request asking for namespace lockdown left a cluster: deletes the
+   * namespace's shared lockdown Sidecar there unless another approved or
+   * active request of the namespace on that cluster still asks for lockdown.
+   * The client deletes it only when it carries our managed-by label.
+   * Undefined when there is nothing to do.
+   */
+  private async releaseLockdown(
+    request: StoredEgressRequest,
+    cluster: string,
+  ): Promise<{ result: BundleResult; event: NewAuditEvent } | undefined> {
+    if (!request.lockdownNamespace) return undefined;
+    const { items } = await this.options.store.listRequests({
+      namespace: request.namespace,
+      cluster,
+      status: [...GRANTED_STATUSES],
+      limit: 1000,
+    });
+    const holder = items.find(r => r.id !== request.id && r.lockdownNamespace);
+    if (holder) return undefined;
+    const sidecar = `Sidecar ${request.namespace}/${LOCKDOWN_SIDECAR_NAME}`;
+    const result = await callWriter(cluster, () =>
+      this.options.clusters.writer(cluster).removeLockdown({ namespace: request.namespace }),
+    );
+    const at = this.options.now().toISOString();
+    const details = { ...summary(result), shared: LOCKDOWN_SIDECAR_NAME };
+    const event: NewAuditEvent = result.ok
+      ? {
+          actor: RECONCILER_ACTOR,
+          action: 'removed',
+          cluster,
+          comment: `shared lockdown ${sidecar} ${result.outcomes[0]?.action ?? 'deleted'}: no other approved or active request of the namespace asks for lockdown`,
+          details,
+          at,
+        }
+      : { actor: RECONCILER_ACTOR, action: 'remove-failed', cluster, comment: failure(result), details, at };
+    return { result, event };
+  }
+}
