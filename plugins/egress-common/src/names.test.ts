@@ -11,6 +11,17 @@ describe('FNV-1a', () => {
     expect(fnv1a64('a')).toBe('af63dc4c8601ec8c');
     expect(fnv1a64('foobar')).toBe('85944171f73967e8');
   });
+
+  it('computes the 64-bit hash as its BigInt definition does, for any text', () => {
+    const definition = (text: string) => {
+      let hash = 0xcbf29ce484222325n;
+      for (const byte of new TextEncoder().encode(text)) {
+        hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+      }
+      return hash.toString(16).padStart(16, '0');
+    };
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), text => fnv1a64(text) === definition(text)), { numRuns: 500 });
+  });
 });
 
 describe('resourceName', () => {

@@ -1,0 +1,252 @@
+/* eslint-disable no-console */
+/**
+ * `GET /api/egress/entity` through the real backend (packages/backend, with
+ * auth, the permission backend and the catalog), against 5 testenv clusters
+ * each holding 5,000 ServiceEntries (100 of them in the entity's namespace),
+ * with requests of the entity applied on every cluster.
+ *
+ *   npm run bench:entity                     # development mode (backstage-cli package start)
+ *   BENCH_MODE=production npm run bench:entity   # node on the `backstage-cli package build` output
+ *   BENCH_KEEP=1 …                           # leave the clusters running (the next run reuses them)
+ *
+ * Prints a markdown section for BENCHMARKS.md and writes the numbers as JSON
+ * to bench-results/entity-<mode>.json.
+ */
+import { startCluster, stopCluster, freePort, ClusterInfo } from '@backstage-egress/testenv';
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { KubeHttp, kubeConfigFor } from '../src/kubernetes/KubeClients';
+import { collectionPath } from '../src/kubernetes/kinds';
+import { fmt, machine, percentiles, rssOfTree } from './stats';
+
+const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 5);
+const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 5000);
+const IN_PAYMENTS = 100;
+const OTHER_NAMESPACES = 49;
+const REQUESTS_OF_ENTITY = Number(process.env.BENCH_ENTITY_REQUESTS ?? 10);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 500);
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 1000);
+const CONCURRENCY = 10;
+const MODE = process.env.BENCH_MODE === 'production' ? 'production' : 'development';
+const ROOT = path.resolve(__dirname, '../../..');
+const ENTITY = 'component:default/payments-api';
+
+const names = Array.from({ length: CLUSTERS }, (_, i) => `bench-entity-${i + 1}`);
+const otherNamespaces = Array.from({ length: OTHER_NAMESPACES }, (_, i) => `bench-${i}`);
+
+function clusterSettings(info: ClusterInfo, token: string) {
+  return {
+    name: info.name, title: info.name, url: info.server, authProvider: 'serviceAccount' as const, serviceAccountToken: token,
+    caData: info.caData, skipTLSVerify: false, istioNamespace: 'istio-system',
+    egressGateway: { selector: { istio: 'egressgateway' }, serviceHost: 'istio-egressgateway.istio-system.svc.cluster.local' },
+  };
+}
+
+/** 5,000 ServiceEntries: 100 in payments, the rest spread over 49 namespaces (skipped when present). */
+async function load(info: ClusterInfo) {
+  const admin = new KubeHttp(info.name, kubeConfigFor(clusterSettings(info, info.tokens.admin)));
+  try {
+    const last = otherNamespaces[OTHER_NAMESPACES - 1];
+    const existing = await admin.request<{ items: unknown[] }>('GET', collectionPath('ServiceEntry', 'v1', last));
+    if (existing.items.length > 0) return 0;
+    const started = Date.now();
+    const namespaceOf = (n: number) => (n < IN_PAYMENTS ? 'payments' : otherNamespaces[n % OTHER_NAMESPACES]);
+    for (let i = 0; i < ENTRIES; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, ENTRIES - i) }, (_, j) => {
+          const n = i + j;
+          const ns = namespaceOf(n);
+          return admin.request('POST', collectionPath('ServiceEntry', 'v1', ns), {
+            body: {
+              apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry',
+              metadata: { name: `se-${n}`, namespace: ns, labels: { app: `app-${n % 20}`, team: 'bench' } },
+              spec: {
+                hosts: [`host-${n}.example.com`], location: 'MESH_EXTERNAL', resolution: 'DNS',
+                ports: [{ number: 443, name: 'tls', protocol: 'TLS' }, { number: 80, name: 'http', protocol: 'HTTP' }],
+              },
+            },
+            timeoutMs: 60000,
+          });
+        }),
+      );
+    }
+    return Date.now() - started;
+  } finally {
+    admin.close();
+  }
+}
+
+function writeConfig(port: number, infos: ClusterInfo[]) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-bench-'));
+  const file = path.join(dir, 'app-config.bench.yaml');
+  const clusters = infos.map(info => [
+    `    - name: ${info.name}`,
+    `      url: ${info.server}`,
+    `      caData: ${info.caData}`,
+    `      serviceAccountToken: ${info.tokens['backstage-egress']}`,
+    '      istioAnalysis: true',
+  ].join('\n'));
+  fs.writeFileSync(file, [
+    'backend:',
+    `  baseUrl: http://127.0.0.1:${port}`,
+    '  listen:',
+    `    port: ${port}`,
+    '  database:',
+    '    client: better-sqlite3',
+    "    connection: ':memory:'",
+    'egress:',
+    '  clusters:',
+    ...clusters,
+    '',
+  ].join('\n'));
+  return file;
+}
+
+function startBackend(configFile: string): ChildProcess {
+  const configs = ['app-config.yaml', 'app-config.development.yaml'].map(f => path.join(ROOT, f)).concat(configFile);
+  const args = configs.flatMap(f => ['--config', f]);
+  const cwd = path.join(ROOT, 'packages/backend');
+  const env = { ...process.env, NODE_ENV: 'development' };
+  const child = MODE === 'production'
+    ? spawn(process.execPath, [path.join(cwd, 'dist/index.cjs.js'), ...args], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [require.resolve('@backstage/cli/bin/backstage-cli'), 'package', 'start', ...args], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (d: Buffer) => {
+    out = (out + d).slice(-20000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  (child as any).output = () => out;
+  return child;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, child: ChildProcess, timeoutMs = 300_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`backend exited while waiting for ${what}:\n${(child as any).output()}`);
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${(child as any).output()}`);
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
+
+async function main() {
+  const t0 = Date.now();
+  const infos: ClusterInfo[] = [];
+  for (const name of names) infos.push(await startCluster({ name, namespaces: otherNamespaces }));
+  console.log(`${CLUSTERS} clusters up in ${Date.now() - t0} ms`);
+  const loadMs = await Promise.all(infos.map(load));
+  console.log(`ServiceEntries loaded (ms per cluster, 0 = already there): ${loadMs.join(', ')}`);
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const backend = startBackend(writeConfig(port, infos));
+  try {
+    const startAt = Date.now();
+    await until('health', async () => ((await fetch(`${base}/api/egress/health`)).ok ? true : undefined), backend);
+    const signIn = (user: string) => until(`sign-in of ${user}`, async () => {
+      const res = await fetch(`${base}/api/auth/demo/refresh`, { headers: { 'x-egress-demo-user': user } });
+      return res.ok ? ((await res.json()).backstageIdentity.token as string) : undefined;
+    }, backend);
+    const alice = await signIn('alice');
+    const carol = await signIn('carol');
+    const get = (p: string, token = alice) => fetch(`${base}/api/egress${p}`, { headers: { authorization: `Bearer ${token}` } });
+    await until('all caches synced', async () => {
+      const { items } = await (await get('/clusters')).json();
+      return items.length === CLUSTERS && items.every((c: any) => c.synced) ? true : undefined;
+    }, backend);
+    const syncedMs = Date.now() - startAt;
+    console.log(`backend healthy, signed in, ${CLUSTERS} caches synced ${syncedMs} ms after spawn`);
+
+    // Requests of the entity, approved and applied on every cluster.
+    for (let i = 0; i < REQUESTS_OF_ENTITY; i++) {
+      const body = {
+        entityRef: ENTITY, clusters: names, hosts: [`svc-${i}.bench.example.com`], ports: [{ number: 443, protocol: 'TLS' }],
+        viaEgressGateway: false, justification: 'benchmark of the entity view',
+      };
+      const post = (p: string, b: object, token: string) =>
+        fetch(`${base}/api/egress${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(b) });
+      const created = await post('/requests', body, alice);
+      if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
+      const { id } = await created.json();
+      const approved = await (await post(`/requests/${id}/approve`, {}, carol)).json();
+      if (approved.status !== 'active') throw new Error(`approve: ${JSON.stringify(approved)}`);
+    }
+    const rssSynced = rssOfTree(backend.pid!);
+
+    const entityPath = `/entity?entityRef=${encodeURIComponent(ENTITY)}`;
+    const first = await get(entityPath);
+    const body = await first.text();
+    if (first.status !== 200) throw new Error(`/entity: ${first.status} ${body}`);
+    const parsed = JSON.parse(body);
+    const resources = parsed.inventory.reduce((n: number, i: any) => n + i.resources.length, 0);
+    const applied = parsed.targets.filter((t: any) => t.status === 'applied' && t.istio).length;
+    console.log(`/entity: ${body.length} bytes, ${resources} inventory resources, ${parsed.requests.length} requests, ${applied} applied targets with Istio's verdict`);
+
+    const timed = async (p: string) => {
+      const t = process.hrtime.bigint();
+      const res = await get(p);
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${p}: ${res.status}`);
+      return Number(process.hrtime.bigint() - t) / 1e6;
+    };
+    for (let i = 0; i < 50; i++) await timed(entityPath);
+    const sequential: number[] = [];
+    for (let i = 0; i < SEQUENTIAL; i++) sequential.push(await timed(entityPath));
+    const clusters: number[] = [];
+    for (let i = 0; i < 200; i++) clusters.push(await timed('/clusters'));
+    const concurrent: number[] = [];
+    let next = 0;
+    const cStart = Date.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next++ < CONCURRENT) concurrent.push(await timed(entityPath));
+    }));
+    const rps = CONCURRENT / ((Date.now() - cStart) / 1000);
+    const rssAfter = rssOfTree(backend.pid!);
+
+    const s = percentiles(sequential);
+    const c = percentiles(concurrent);
+    const k = percentiles(clusters);
+    const results = {
+      mode: MODE, date: new Date().toISOString(), machine: machine(), clusters: CLUSTERS, entries: ENTRIES,
+      responseBytes: body.length, resources, requests: parsed.requests.length, appliedTargets: applied,
+      syncedMs, sequential: s, concurrent: { ...c, rps }, clustersRoute: k, rssSyncedMiB: rssSynced, rssAfterMiB: rssAfter,
+    };
+    const dir = path.join(ROOT, 'bench-results');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `entity-${MODE}.json`), `${JSON.stringify(results, null, 2)}\n`);
+    console.log([
+      `### \`/entity\` through the backend (${MODE} mode), ${CLUSTERS} clusters × ${ENTRIES} ServiceEntries (${results.date})`,
+      '',
+      `Machine: ${results.machine}. Load average at the end: ${os.loadavg().map(l => l.toFixed(1)).join(' ')}.`,
+      `Response ${body.length} bytes: ${resources} inventory resources, ${parsed.requests.length} requests, ${applied} applied targets with Istio's verdict.`,
+      '',
+      '| measure | p50 | p95 | p99 | max | req/s |',
+      '| --- | --- | --- | --- | --- | --- |',
+      `| \`/entity\`, ${SEQUENTIAL} sequential | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${fmt(s.max)} | ${(1000 / s.mean).toFixed(0)} |`,
+      `| \`/entity\`, ${CONCURRENT} at concurrency ${CONCURRENCY} | ${fmt(c.p50)} | ${fmt(c.p95)} | ${fmt(c.p99)} | ${fmt(c.max)} | ${rps.toFixed(0)} |`,
+      `| \`/clusters\`, 200 sequential | ${fmt(k.p50)} | ${fmt(k.p95)} | ${fmt(k.p99)} | ${fmt(k.max)} | ${(1000 / k.mean).toFixed(0)} |`,
+      '',
+      `Backend RSS (process tree): ${rssSynced} MiB after sync and seeding, ${rssAfter} MiB after ${SEQUENTIAL + CONCURRENT + 250} more requests. Caches synced ${syncedMs} ms after spawn.`,
+    ].join('\n'));
+  } finally {
+    if (backend.pid && backend.exitCode === null) {
+      const exited = new Promise(r => backend.once('exit', r));
+      process.kill(-backend.pid, 'SIGTERM');
+      await exited;
+    }
+    if (!process.env.BENCH_KEEP) for (const name of names) await stopCluster(name);
+  }
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exitCode = 1;
+});
