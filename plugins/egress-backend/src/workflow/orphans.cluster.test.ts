@@ -12,6 +12,7 @@ import request from 'supertest';
 import { owner, platform, startClusterBackend } from '../__testUtils__/clusterBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { USERS } from '../__testUtils__/fakes';
+import { eventually } from '../__testUtils__/eventually';
 
 jest.setTimeout(90_000);
 
@@ -27,16 +28,6 @@ function kubectl(args: string[]): string {
 
 function resourcesOf(requestId: string): Array<{ kind: string; metadata: { name: string } }> {
   return JSON.parse(kubectl(['get', 'serviceentries,gateways,destinationrules,virtualservices', '-n', 'payments', '-l', `${REQUEST_ID_LABEL}=${requestId}`, '-o', 'json'])).items;
-}
-
-async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise(r => setTimeout(r, 250));
-  }
 }
 
 type Orphan = { cluster: string; kind: string; namespace: string; name: string; requestId?: string; requestStatus?: string; reason: string; message: string };
