@@ -42,14 +42,13 @@ export class ServerSideApplyWriter implements EgressWriter {
 
   async remove(options: { namespace: string; requestId: string }): Promise<BundleResult> {
     const { requestId } = options;
-    const namespace = options.namespace;
     const outcomes: ApplyOutcome[] = [];
     let versions;
     try {
       versions = await this.cache.servedVersions();
     } catch (e) {
       const err = toClusterError(this.name, e, 'discovering Istio API versions');
-      return bundleResult(this.name, [{ kind: '*', namespace, name: '*', action: 'failed', error: err.message, errorType: err.name }]);
+      return bundleResult(this.name, [{ kind: '*', namespace: options.namespace, name: '*', action: 'failed', error: err.message, errorType: err.name }]);
     }
     const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${REQUEST_ID_LABEL}=${requestId}`;
     for (const kind of [...KIND_ORDER].reverse()) {
