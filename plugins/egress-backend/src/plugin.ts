@@ -93,6 +93,7 @@ export const egressPlugin = createBackendPlugin({
           permissions,
           clusters,
           clusterWriters: clusterService,
+          managedObjects: clusterService,
         });
         const traffic = new TrafficService({
           clusters,
@@ -113,6 +114,7 @@ export const egressPlugin = createBackendPlugin({
             requests: workflow.service,
             policy: workflow.policy,
             traffic,
+            orphans: workflow.orphans,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -390,3 +390,35 @@ export interface EntityTraffic {
   unusedAfterDays: number;
   clusters: ClusterTraffic[];
 }
+
+/**
+ * Why a resource carrying our managed-by label is an orphan: its request is
+ * not in the database (`unknown-request`: database lost or restored from an
+ * older backup), or has ended (`request-ended`: revoked, expired, rejected or
+ * cancelled), or it is a shared lockdown Sidecar no live request asks for
+ * (`no-lockdown-request`).
+ * @public
+ */
+export type OrphanReason = 'unknown-request' | 'request-ended' | 'no-lockdown-request';
+
+/** A resource with our managed-by label that no live request accounts for (`GET /orphans`). @public */
+export interface OrphanResource {
+  cluster: string;
+  kind: IstioKind;
+  namespace: string;
+  name: string;
+  /** The request-id label, when the resource has one. */
+  requestId?: string;
+  /** The request's status when it is known (an ended one). */
+  requestStatus?: EgressRequestStatus;
+  reason: OrphanReason;
+  /** Human-readable reason, e.g. "request 3f9c… is revoked". */
+  message: string;
+  createdAt?: string;
+}
+
+/** The orphans of one cluster, from its watch-fed cache. @public */
+export interface ClusterOrphans extends CacheFreshness {
+  cluster: string;
+  orphans: OrphanResource[];
+}

@@ -42,6 +42,9 @@ export type {
   EntityTraffic,
   RequestDisplayStatus,
   TargetSync,
+  OrphanReason,
+  OrphanResource,
+  ClusterOrphans,
 } from './api';
 export { EGRESS_SIGNAL_CHANNEL } from './api';
 export { egressRequestDraftSchema } from './schema';

@@ -2,16 +2,16 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import {
   EgressRequestStatus,
   NormalizedDraft,
-  TargetApplyStatus,
 } from '@backstage-egress/plugin-egress-common';
 import { Knex } from 'knex';
 import {
   EgressStore,
   NewAuditEvent,
+  OrphanRemovalRecord,
   RequestAuditEvent,
   RequestFilter,
   RequestTarget,
@@ -20,6 +20,7 @@ import {
   TransitionInput,
 } from './EgressStore';
 import { LIVE_STATUSES, assertTransition } from '../lifecycle';
+import { EventRow, RequestRow, TargetRow, decodeCursor, encodeCursor, toEvent, toOrphanRemoval, toRequest, toTarget } from './rows';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-egress/plugin-egress-backend',
@@ -30,47 +31,7 @@ const REQUESTS = 'egress_requests';
 const TARGETS = 'egress_request_targets';
 const EVENTS = 'egress_audit_events';
 const CLAIMS = 'egress_namespace_claims';
-
-type RequestRow = {
-  seq: number;
-  id: string;
-  entity_ref: string;
-  namespace: string;
-  status: string;
-  draft: string;
-  requested_by: string;
-  requested_at: string;
-  decided_by: string | null;
-  decided_at: string | null;
-  decision_comment: string | null;
-  expires_at: string | null;
-  ending: string | null;
-  updated_at: string;
-};
-
-type TargetRow = {
-  request_id: string;
-  cluster: string;
-  status: string;
-  last_error: string | null;
-  attempts: number | string;
-  applied_hash: string | null;
-  applied_at: string | null;
-  next_attempt_at: string | null;
-};
-
-type EventRow = {
-  seq: number | string;
-  request_id: string;
-  at: string;
-  actor: string;
-  action: string;
-  from_status: string | null;
-  to_status: string | null;
-  cluster: string | null;
-  comment: string | null;
-  details: string | null;
-};
+const ORPHAN_REMOVALS = 'egress_orphan_removals';
 
 /** The knex implementation of {@link EgressStore} (SQLite and PostgreSQL). */
 export class DatabaseEgressStore implements EgressStore {
@@ -300,6 +261,25 @@ export class DatabaseEgressStore implements EgressStore {
     }
     return (await query).map(r => r.id);
   }
+
+  async recordOrphanRemoval(record: OrphanRemovalRecord): Promise<void> {
+    await this.db(ORPHAN_REMOVALS).insert({
+      at: record.at,
+      actor: record.actor,
+      cluster: record.cluster,
+      kind: record.kind,
+      namespace: record.namespace,
+      name: record.name,
+      request_id: record.requestId ?? null,
+      reason: record.reason,
+      comment: record.comment ?? null,
+    });
+  }
+
+  async listOrphanRemovals(options: { limit: number }): Promise<OrphanRemovalRecord[]> {
+    const rows = await this.db(ORPHAN_REMOVALS).orderBy('seq', 'desc').limit(options.limit);
+    return rows.map(toOrphanRemoval);
+  }
 }
 
 async function insertEvents(
@@ -322,59 +302,4 @@ async function insertEvents(
       details: e.details ? JSON.stringify(e.details) : null,
     })),
   );
-}
-
-function encodeCursor(seq: number): string {
-  return Buffer.from(`seq:${seq}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const match = /^seq:(\d+)$/.exec(text);
-  if (!match) throw new InputError('cursor: not a cursor from a previous page');
-  return Number(match[1]);
-}
-
-function toRequest(row: RequestRow): StoredEgressRequest {
-  const draft = JSON.parse(row.draft) as NormalizedDraft;
-  return {
-    ...draft,
-    id: row.id,
-    status: row.status as EgressRequestStatus,
-    requestedBy: row.requested_by,
-    requestedAt: row.requested_at,
-    ...(row.decided_by ? { decidedBy: row.decided_by } : {}),
-    ...(row.decided_at ? { decidedAt: row.decided_at } : {}),
-    ...(row.decision_comment ? { decisionComment: row.decision_comment } : {}),
-    ...(row.ending ? { ending: row.ending as 'revoked' | 'expired' } : {}),
-    updatedAt: row.updated_at,
-  };
-}
-
-function toTarget(row: TargetRow): RequestTarget {
-  return {
-    requestId: row.request_id,
-    cluster: row.cluster,
-    status: row.status as TargetApplyStatus,
-    attempts: Number(row.attempts),
-    ...(row.last_error ? { lastError: row.last_error } : {}),
-    ...(row.applied_hash ? { appliedHash: row.applied_hash } : {}),
-    ...(row.applied_at ? { appliedAt: row.applied_at } : {}),
-    ...(row.next_attempt_at ? { nextAttemptAt: row.next_attempt_at } : {}),
-  };
-}
-
-function toEvent(row: EventRow): RequestAuditEvent {
-  return {
-    id: Number(row.seq),
-    requestId: row.request_id,
-    at: row.at,
-    actor: row.actor,
-    action: row.action as RequestAuditEvent['action'],
-    ...(row.from_status ? { from: row.from_status as EgressRequestStatus } : {}),
-    ...(row.to_status ? { to: row.to_status as EgressRequestStatus } : {}),
-    ...(row.cluster ? { cluster: row.cluster } : {}),
-    ...(row.comment ? { comment: row.comment } : {}),
-    ...(row.details ? { details: JSON.parse(row.details) } : {}),
-  };
 }

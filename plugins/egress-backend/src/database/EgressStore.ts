@@ -62,6 +62,19 @@ export interface TargetUpdate {
  * change is compare-and-set, so concurrent callers (several approvers, several
  * backend replicas) make one change, and the others see `undefined`/`false`.
  */
+/** One removal of an orphaned resource, as audited. */
+export interface OrphanRemovalRecord {
+  at: string;
+  actor: string;
+  cluster: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  requestId?: string;
+  reason: string;
+  comment?: string;
+}
+
 export interface EgressStore {
   /**
    * Stores a new request with a pending target per cluster and its first
@@ -126,4 +139,10 @@ export interface EgressStore {
     statuses: EgressRequestStatus[],
     options?: { expiringBefore?: string; limit?: number },
   ): Promise<string[]>;
+
+  /** Appends one orphan removal to its audit trail. */
+  recordOrphanRemoval(record: OrphanRemovalRecord): Promise<void>;
+
+  /** Orphan removals, newest first. */
+  listOrphanRemovals(options: { limit: number }): Promise<OrphanRemovalRecord[]>;
 }

@@ -4,10 +4,11 @@ import { ClusterDirectory } from '../clusters/ClusterDirectory';
 import { ServerSideApplyWriter } from './ServerSideApplyWriter';
 import { ClusterCache, ClusterCacheOptions } from './ClusterCache';
 import { buildNamespaceInventory } from './inventory';
+import { listManagedObjects, ManagedObjects, removeManagedObject } from './managedObjects';
 import { istioVerdict } from './istioStatus';
 import { KubeHttp, kubeConfigFor } from './KubeClients';
 import { KIND_ORDER, isManagedKind } from './kinds';
-import { ClusterService, ClusterStatus, EgressWriter, NamespaceInventory } from './types';
+import { BundleResult, ClusterService, ClusterStatus, EgressWriter, NamespaceInventory } from './types';
 import type { KubernetesManifest, TargetIstioVerdict } from '@backstage-egress/plugin-egress-common';
 
 export interface DefaultClusterServiceOptions extends ClusterCacheOptions {
@@ -142,6 +143,24 @@ export class DefaultClusterService implements ClusterService {
         ? cache.reflectors[m.kind].namespace(m.metadata.namespace ?? '').find(o => o.metadata.name === m.metadata.name)
         : undefined;
     return istioVerdict(manifests, lookup, cache.freshness().synced);
+  }
+
+  managedObjects(): ManagedObjects[] {
+    return this.options.clusters.list().map(settings => {
+      const cache = this.caches.get(settings.name);
+      if (cache) return listManagedObjects(cache);
+      return { cluster: settings.name, synced: false, error: this.broken.get(settings.name), objects: [] };
+    });
+  }
+
+  removeManaged(
+    cluster: string,
+    ref: { kind: string; namespace: string; name: string },
+    stillOrphan: (labels: Record<string, string>) => Promise<string | undefined>,
+  ): Promise<BundleResult> {
+    const cache = this.caches.get(cluster);
+    if (!cache) throw new NotFoundError(this.broken.get(cluster) ?? `Cluster '${cluster}' is not configured in egress.clusters`);
+    return removeManagedObject(cache, ref, stillOrphan);
   }
 
   /** Waits until every cluster's cache is synced and error-free, or throws after the timeout. */

@@ -71,13 +71,14 @@ export async function applyAllOrNothing(
       }
     }
   }
-  const undo =
-    created.length === 0
-      ? 'nothing had been created'
-      : leftBehind.length === 0
-        ? `the ${created.length} resource(s) this attempt created were removed`
-        : `${leftBehind.join(', ')} could not be removed and will be on the next attempt`;
-  return bundleResult(cluster, outcomes, `${failed.error} (${undo})`);
+  return bundleResult(cluster, outcomes, `${failed.error} (${undoneWhat(created.length, leftBehind)})`);
+}
+
+/** What undoing a failed attempt achieved, for the error message. */
+function undoneWhat(created: number, leftBehind: string[]): string {
+  if (created === 0) return 'nothing had been created';
+  if (leftBehind.length === 0) return `the ${created} resource(s) this attempt created were removed`;
+  return `${leftBehind.join(', ')} could not be removed and will be on the next attempt`;
 }
 
 function rank(kind: string): number {

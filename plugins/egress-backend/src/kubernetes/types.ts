@@ -1,3 +1,4 @@
+import type { ManagedObjects } from './managedObjects';
 import type {
   ClusterStatus,
   KubernetesManifest,
@@ -97,6 +98,18 @@ export interface ClusterService {
    * undefined when the cluster is not configured with `istioAnalysis: true`.
    */
   istioVerdict(cluster: string, manifests: KubernetesManifest[]): TargetIstioVerdict | undefined;
+  /** Per cluster, every object carrying our managed-by label, from the cache (for orphans). */
+  managedObjects(): ManagedObjects[];
+  /**
+   * Deletes one object carrying our managed-by label, after `stillOrphan`
+   * (given its live labels) returned no reason to keep it; that reason makes
+   * the outcome a ConflictError.
+   */
+  removeManaged(
+    cluster: string,
+    ref: { kind: string; namespace: string; name: string },
+    stillOrphan: (labels: Record<string, string>) => Promise<string | undefined>,
+  ): Promise<BundleResult>;
   /** Starts the watches (informers); resolves once each cluster made its first attempt. */
   start(): Promise<void>;
   /** Stops the watches and probes. */

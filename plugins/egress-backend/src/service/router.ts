@@ -23,6 +23,7 @@ import { jsonBody } from './jsonBody';
 import { queryRef } from './queryRefs';
 import { createOpenApiRouter } from '../schema/openapi';
 import { EgressRequestService } from '../workflow/EgressRequestService';
+import { OrphanService } from '../workflow/OrphanService';
 import { riskFlagger } from './riskFlags';
 
 /** Dependencies of the egress router. */
@@ -39,6 +40,8 @@ export interface RouterOptions {
   policy?: EgressPolicy;
   /** The traffic view; without it `GET /traffic` is not served. */
   traffic?: TrafficService;
+  /** Orphaned resources; without it `/orphans` is not served. */
+  orphans?: OrphanService;
 }
 
 /**
@@ -49,7 +52,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, requests, clusterService, targets, traffic } = options;
+  const { httpAuth, permissions, requests, clusterService, targets, traffic, orphans } = options;
   const policy = options.policy ?? DEFAULT_EGRESS_POLICY;
   const flagged = riskFlagger(policy);
   const router = await createOpenApiRouter({ middleware: jsonBody() });
@@ -138,6 +141,16 @@ export async function createRouter(
     router.post('/requests/:id/revoke', async (req, res) => {
       const credentials = await user(req);
       res.json(flagged(await requests.revoke(req.params.id, req.body?.comment, credentials, req)));
+    });
+  }
+
+  if (orphans) {
+    router.get('/orphans', async (req, res) => {
+      res.json({ items: await orphans.list(await user(req)) });
+    });
+
+    router.post('/orphans/remove', async (req, res) => {
+      res.json(await orphans.remove(req.body, await user(req), req));
     });
   }
 

@@ -43,4 +43,24 @@ export class EgressAuditor {
       this.logger.warn(`Could not send audit event for request ${requestId}: ${error}`);
     }
   }
+
+  /** A platform-team member removed an orphaned resource (or tried to: `error`). */
+  async reportOrphanRemoval(
+    meta: { actor: string; cluster: string; kind: string; namespace: string; name: string; requestId?: string; reason: string; comment?: string },
+    options: { request?: Request; error?: string } = {},
+  ): Promise<void> {
+    if (!this.auditor) return;
+    try {
+      const e = await this.auditor.createEvent({
+        eventId: 'orphan-removed',
+        severityLevel: 'medium',
+        request: options.request,
+        meta: Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== undefined)),
+      });
+      if (options.error) await e.fail({ error: new Error(options.error) });
+      else await e.success();
+    } catch (error) {
+      this.logger.warn(`Could not send audit event for the removal of ${meta.kind} ${meta.namespace}/${meta.name}: ${error}`);
+    }
+  }
 }

@@ -12,6 +12,7 @@ import request from 'supertest';
 import { owner, platform, startClusterBackend } from '../__testUtils__/clusterBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { draft } from '../__testUtils__/fakes';
+import { eventually } from '../__testUtils__/eventually';
 
 jest.setTimeout(90_000);
 
@@ -32,16 +33,6 @@ function kubectl(args: string[], input?: unknown): string {
 function resourcesOf(requestId: string): Array<{ kind: string; metadata: { name: string } }> {
   const out = kubectl(['get', 'serviceentries,gateways,destinationrules,virtualservices,sidecars', '-n', 'payments', '-l', `${REQUEST_ID_LABEL}=${requestId}`, '-o', 'json']);
   return JSON.parse(out).items;
-}
-
-async function eventually<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise(r => setTimeout(r, 250));
-  }
 }
 
 const preview = (body: object) =>

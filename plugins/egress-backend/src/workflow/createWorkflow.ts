@@ -13,7 +13,8 @@ import { ClusterDirectory } from '../clusters/ClusterDirectory';
 import { EntityTargetResolver } from '../catalog/EntityTargets';
 import { DatabaseEgressStore } from '../database/DatabaseEgressStore';
 import { EgressAuditor } from './audit';
-import { ClusterWriters } from '../kubernetes/types';
+import { ClusterService, ClusterWriters } from '../kubernetes/types';
+import { OrphanService } from './OrphanService';
 import { EgressNotifier } from './notifier';
 import { RequestChanges } from './requestChanges';
 import { EgressRequestService } from './EgressRequestService';
@@ -38,6 +39,8 @@ export async function createEgressWorkflow(deps: {
   permissions: PermissionsService;
   clusters: ClusterDirectory;
   clusterWriters: ClusterWriters;
+  /** The managed objects of the clusters, for orphans; without it there is no orphan service. */
+  managedObjects?: Pick<ClusterService, 'managedObjects' | 'removeManaged'>;
   targets: EntityTargetResolver;
 }) {
   const { config, logger, clusters } = deps;
@@ -82,5 +85,8 @@ export async function createEgressWorkflow(deps: {
     initialDelay: { seconds: Math.min(seconds, 10) },
     fn: () => reconciler.tick(),
   });
-  return { store, reconciler, service, policy };
+  const orphans =
+    deps.managedObjects &&
+    new OrphanService({ store, clusters: deps.managedObjects, permissions: deps.permissions, auditor });
+  return { store, reconciler, service, policy, orphans };
 }

@@ -16,6 +16,7 @@ import request from 'supertest';
 import { owner, platform, startClusterBackend } from '../__testUtils__/clusterBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { draft } from '../__testUtils__/fakes';
+import { eventually } from '../__testUtils__/eventually';
 
 jest.setTimeout(60_000);
 
@@ -44,16 +45,6 @@ function lockdownSidecar(): { metadata: { labels?: Record<string, string> } } | 
     { encoding: 'utf8' },
   );
   return JSON.parse(out).items[0];
-}
-
-async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise(r => setTimeout(r, 250));
-  }
 }
 
 const databases = createTestDatabases();

@@ -208,6 +208,8 @@ export function fakeEgressApi(overrides: Partial<EgressApi> = {}): jest.Mocked<E
     reject: async () => ({ ...pendingRequest, status: 'rejected' }),
     cancel: async () => ({ ...pendingRequest, status: 'cancelled' }),
     revoke: async () => ({ ...activeRequest, status: 'revoking' }),
+    listOrphans: async () => [],
+    removeOrphan: async input => ({ ...input, kind: 'ServiceEntry', reason: 'unknown-request', message: 'request gone is not in the database' }),
     ...overrides,
   };
   return Object.fromEntries(

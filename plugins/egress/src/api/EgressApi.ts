@@ -11,6 +11,9 @@ import {
   RequestDraftInput,
   RequestFilters,
   RequestPage,
+  ClusterOrphans,
+  OrphanRemovalInput,
+  OrphanResource,
 } from './types';
 
 export type { EgressCluster } from './types';
@@ -46,6 +49,10 @@ export interface EgressApi {
   reject(id: string, comment: string): Promise<EgressRequest>;
   cancel(id: string, comment?: string): Promise<EgressRequest>;
   revoke(id: string, comment?: string): Promise<EgressRequest>;
+  /** Platform team: per cluster, resources with the plugin's label that no live request accounts for. */
+  listOrphans(): Promise<ClusterOrphans[]>;
+  /** Platform team: deletes one orphaned resource (checked again by the backend; audited). */
+  removeOrphan(input: OrphanRemovalInput): Promise<OrphanResource>;
 }
 
 /** Reference to the {@link EgressApi}. @public */

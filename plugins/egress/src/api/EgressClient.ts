@@ -13,6 +13,9 @@ import {
   RequestDraftInput,
   RequestFilters,
   RequestPage,
+  ClusterOrphans,
+  OrphanRemovalInput,
+  OrphanResource,
 } from './types';
 
 /** {@link EgressApi} over HTTP, through Backstage's discovery and fetch APIs. @public */
@@ -81,6 +84,21 @@ export class EgressClient implements EgressApi {
 
   revoke(id: string, comment?: string): Promise<EgressRequest> {
     return this.action(id, 'revoke', comment);
+  }
+
+  async listOrphans(): Promise<ClusterOrphans[]> {
+    return (await this.call<{ items: ClusterOrphans[] }>('GET', '/orphans')).items;
+  }
+
+  removeOrphan(input: OrphanRemovalInput): Promise<OrphanResource> {
+    const comment = input.comment?.trim();
+    return this.call('POST', '/orphans/remove', {
+      cluster: input.cluster,
+      kind: input.kind,
+      namespace: input.namespace,
+      name: input.name,
+      ...(comment ? { comment } : {}),
+    });
   }
 
   private action(id: string, verb: string, comment?: string) {

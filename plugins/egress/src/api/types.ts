@@ -34,6 +34,9 @@ export type {
   HostTraffic,
   BlockedAttempts,
   UnusedGrant,
+  ClusterOrphans,
+  OrphanResource,
+  OrphanReason,
 } from '@backstage-egress/plugin-egress-common';
 
 /** A target cluster and its state (GET /clusters). Never credentials. @public */
@@ -63,3 +66,12 @@ export interface RequestFilters {
 export type RequestDraftInput = Omit<EgressRequestDraft, 'namespace'> & {
   namespace?: string;
 };
+
+/** Which orphaned resource to remove (POST /orphans/remove). @public */
+export interface OrphanRemovalInput {
+  cluster: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  comment?: string;
+}

@@ -159,4 +159,38 @@ describe('ApprovalsPage', () => {
     expect((await screen.findAllByText(/not allowed to read egress requests/)).length).toBeGreaterThan(0);
     expect(api.listRequests).toHaveBeenCalledTimes(1);
   });
+  it('lists orphaned resources per cluster and removes one after confirmation', async () => {
+    const orphan = {
+      cluster: 'dev',
+      kind: 'ServiceEntry' as const,
+      namespace: 'payments',
+      name: 'api-lost-example-1a2b3c4d',
+      requestId: 'gone',
+      reason: 'unknown-request' as const,
+      message: 'request gone is not in the database',
+    };
+    let remaining = [orphan];
+    const api = fakeEgressApi({
+      listOrphans: async () => [{ cluster: 'dev', synced: true, orphans: remaining }, { cluster: 'prod', synced: false, error: 'unreachable', orphans: [] }],
+      removeOrphan: async input => {
+        remaining = [];
+        return { ...orphan, ...input, kind: 'ServiceEntry' };
+      },
+    });
+    await renderWithApis(<ApprovalsPage />, { api });
+    await userEvent.click(screen.getByRole('tab', { name: 'Orphaned resources' }));
+    const dev = await screen.findByRole('region', { name: 'Orphaned resources on dev' });
+    expect(within(dev).getByText('payments/api-lost-example-1a2b3c4d')).toBeInTheDocument();
+    expect(within(dev).getByText('request gone is not in the database')).toBeInTheDocument();
+    expect(screen.getByText(/prod: the cluster's cache has not synced \(unreachable\)/)).toBeInTheDocument();
+
+    await userEvent.click(within(dev).getByRole('button', { name: 'Remove ServiceEntry payments/api-lost-example-1a2b3c4d from dev' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(within(dialog).getByLabelText('Comment (optional)'), 'restore leftover');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Remove' }));
+    await waitFor(() =>
+      expect(api.removeOrphan).toHaveBeenCalledWith({ cluster: 'dev', kind: 'ServiceEntry', namespace: 'payments', name: 'api-lost-example-1a2b3c4d', comment: 'restore leftover' }),
+    );
+    expect(await screen.findByText('dev: no orphaned resources')).toBeInTheDocument();
+  });
 });

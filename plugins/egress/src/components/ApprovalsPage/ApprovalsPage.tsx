@@ -9,13 +9,14 @@ import { useSearchParams } from 'react-router-dom';
 import { EgressCluster } from '../../api/types';
 import { useClusters } from '../../hooks/useClusters';
 import { ApprovalQueue } from './ApprovalQueue';
+import { OrphansPanel } from './OrphansPanel';
 
 const NO_CLUSTERS: EgressCluster[] = [];
 
 /** The platform team's page for deciding egress requests. */
 export const ApprovalsPage = () => {
   useAccessibleStyles();
-  const [view, setView] = useState<'pending' | 'history'>('pending');
+  const [view, setView] = useState<'pending' | 'history' | 'orphans'>('pending');
   // The cluster filter degrades to "all clusters" when the list cannot be read.
   const { value: clusters } = useClusters();
   // A notification links here with ?request=<id>: open that request.
@@ -35,6 +36,7 @@ export const ApprovalsPage = () => {
       >
         <Tab label="Pending" value="pending" id="egress-tab-pending" aria-controls="egress-panel-pending" />
         <Tab label="History" value="history" id="egress-tab-history" aria-controls="egress-panel-history" />
+        <Tab label="Orphaned resources" value="orphans" id="egress-tab-orphans" aria-controls="egress-panel-orphans" />
       </Tabs>
       <Box
         mt={2}
@@ -42,12 +44,16 @@ export const ApprovalsPage = () => {
         id={`egress-panel-${view}`}
         aria-labelledby={`egress-tab-${view}`}
       >
-        <ApprovalQueue
-          key={view}
-          view={view}
-          clusters={clusters ?? NO_CLUSTERS}
-          initialRequest={view === 'pending' ? params.get('request') ?? undefined : undefined}
-        />
+        {view === 'orphans' ? (
+          <OrphansPanel />
+        ) : (
+          <ApprovalQueue
+            key={view}
+            view={view}
+            clusters={clusters ?? NO_CLUSTERS}
+            initialRequest={view === 'pending' ? params.get('request') ?? undefined : undefined}
+          />
+        )}
       </Box>
     </Content>
     </main>

@@ -993,6 +993,114 @@ export const spec = {
         ],
         "additionalProperties": {}
       },
+      "OrphanResource": {
+        "description": "A resource carrying the plugin's managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar no live request asks for. Never deleted automatically.",
+        "type": "object",
+        "properties": {
+          "cluster": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "requestId": {
+            "type": "string"
+          },
+          "requestStatus": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string",
+            "enum": [
+              "unknown-request",
+              "request-ended",
+              "no-lockdown-request"
+            ]
+          },
+          "message": {
+            "type": "string"
+          },
+          "createdAt": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "cluster",
+          "kind",
+          "namespace",
+          "name",
+          "reason",
+          "message"
+        ],
+        "additionalProperties": false
+      },
+      "ClusterOrphans": {
+        "type": "object",
+        "properties": {
+          "cluster": {
+            "type": "string"
+          },
+          "orphans": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/OrphanResource"
+            }
+          },
+          "synced": {
+            "type": "boolean"
+          },
+          "lastEventAt": {
+            "type": "string"
+          },
+          "error": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "cluster",
+          "orphans",
+          "synced"
+        ],
+        "additionalProperties": false
+      },
+      "OrphanRemoval": {
+        "type": "object",
+        "properties": {
+          "cluster": {
+            "type": "string",
+            "minLength": 1
+          },
+          "kind": {
+            "type": "string",
+            "minLength": 1
+          },
+          "namespace": {
+            "type": "string",
+            "minLength": 1
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "comment": {
+            "type": "string",
+            "maxLength": 2000
+          }
+        },
+        "required": [
+          "cluster",
+          "kind",
+          "namespace",
+          "name"
+        ],
+        "additionalProperties": false
+      },
       "Decision": {
         "type": "object",
         "properties": {
@@ -1508,6 +1616,69 @@ export const spec = {
                     "events",
                     "manifests"
                   ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/orphans": {
+      "get": {
+        "operationId": "GetOrphans",
+        "description": "Per cluster, the resources with the plugin's managed-by label whose request is unknown, revoked, expired, rejected or cancelled (from the watch-fed cache). Platform team only (the approve permission).",
+        "responses": {
+          "200": {
+            "description": "Ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/ClusterOrphans"
+                      }
+                    }
+                  },
+                  "required": [
+                    "items"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/orphans/remove": {
+      "post": {
+        "operationId": "RemoveOrphan",
+        "description": "Deletes one orphaned resource (checked again against the cluster and the database first; 409 when it is not an orphan). Platform team only; every removal is audited.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OrphanRemoval"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OrphanResource"
                 }
               }
             }

@@ -9,9 +9,12 @@ import { EgressRequest } from "../models/EgressRequest.model";
 import { GetClusters200Response } from "../models/GetClusters200Response.model";
 import { GetEntity200Response } from "../models/GetEntity200Response.model";
 import { GetHealth200Response } from "../models/GetHealth200Response.model";
+import { GetOrphans200Response } from "../models/GetOrphans200Response.model";
 import { GetRequest200Response } from "../models/GetRequest200Response.model";
 import { GetTraffic200Response } from "../models/GetTraffic200Response.model";
 import { ListRequests200Response } from "../models/ListRequests200Response.model";
+import { OrphanRemoval } from "../models/OrphanRemoval.model";
+import { OrphanResource } from "../models/OrphanResource.model";
 import { PolicySummary } from "../models/PolicySummary.model";
 import { PreviewRequest200Response } from "../models/PreviewRequest200Response.model";
 import { Rejection } from "../models/Rejection.model";
@@ -64,6 +67,12 @@ export type GetEntity = {
  */
 export type GetHealth = {
   response: GetHealth200Response;
+};
+/**
+ * @public
+ */
+export type GetOrphans = {
+  response: GetOrphans200Response | Error;
 };
 /**
  * @public
@@ -124,6 +133,13 @@ export type RejectRequest = {
 /**
  * @public
  */
+export type RemoveOrphan = {
+  body: OrphanRemoval;
+  response: OrphanResource | Error;
+};
+/**
+ * @public
+ */
 export type RevokeRequest = {
   path: {
     id: string;
@@ -145,6 +161,8 @@ export type EndpointMap = {
 
   "#get|/health": GetHealth;
 
+  "#get|/orphans": GetOrphans;
+
   "#get|/policy": GetPolicy;
 
   "#get|/requests/{id}": GetRequest;
@@ -156,6 +174,8 @@ export type EndpointMap = {
   "#post|/preview": PreviewRequest;
 
   "#post|/requests/{id}/reject": RejectRequest;
+
+  "#post|/orphans/remove": RemoveOrphan;
 
   "#post|/requests/{id}/revoke": RevokeRequest;
 };

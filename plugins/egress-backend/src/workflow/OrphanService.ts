@@ -1,0 +1,150 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ClusterOrphans,
+  OrphanResource,
+  REQUEST_ID_LABEL,
+  SHARED_LABEL,
+  egressRequestApprovePermission,
+} from '@backstage-egress/plugin-egress-common';
+import { Request } from 'express';
+import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
+import { ManagedObject } from '../kubernetes/managedObjects';
+import { ClusterService } from '../kubernetes/types';
+import { LIVE_STATUSES } from '../lifecycle';
+import { EgressAuditor } from './audit';
+import { failure } from './bundleOutcome';
+import { requireBasic } from './permissionChecks';
+
+type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+
+/** An orphan, or why the object is not one. */
+type Verdict = { orphan: Omit<OrphanResource, 'cluster' | 'kind' | 'namespace' | 'name' | 'createdAt'> } | { keep: string };
+
+/**
+ * Resources carrying our managed-by label that no live request accounts for:
+ * listed per cluster for the platform team, removed one at a time by a
+ * platform-team member (audited). Nothing is removed automatically.
+ */
+export class OrphanService {
+  constructor(
+    private readonly options: {
+      store: EgressStore;
+      clusters: Pick<ClusterService, 'managedObjects' | 'removeManaged'>;
+      permissions: PermissionsService;
+      auditor: EgressAuditor;
+      now?: () => Date;
+    },
+  ) {}
+
+  async list(credentials: UserCredentials): Promise<ClusterOrphans[]> {
+    await this.requirePlatform(credentials, 'list orphaned egress resources');
+    const requests = new Map<string, Promise<StoredEgressRequest | undefined>>();
+    const lookup = (id: string) => {
+      if (!requests.has(id)) requests.set(id, this.options.store.getRequest(id));
+      return requests.get(id)!;
+    };
+    return Promise.all(
+      this.options.clusters.managedObjects().map(async ({ cluster, objects, synced, lastEventAt, error }) => {
+        const orphans: OrphanResource[] = [];
+        for (const object of objects) {
+          const verdict = await this.classify(cluster, object, lookup);
+          if ('orphan' in verdict) {
+            orphans.push({
+              cluster,
+              kind: object.kind,
+              namespace: object.namespace,
+              name: object.name,
+              ...verdict.orphan,
+              ...(object.createdAt ? { createdAt: object.createdAt } : {}),
+            });
+          }
+        }
+        return { cluster, synced, ...(lastEventAt ? { lastEventAt } : {}), ...(error ? { error } : {}), orphans };
+      }),
+    );
+  }
+
+  /**
+   * Deletes one orphan after checking it again against the cluster (live
+   * read) and the database: ConflictError when it is not an orphan (or not
+   * ours), NotFoundError when it is gone. The removal is audited.
+   */
+  async remove(
+    input: { cluster: string; kind: string; namespace: string; name: string; comment?: string },
+    credentials: UserCredentials,
+    httpRequest?: Request,
+  ): Promise<OrphanResource> {
+    await this.requirePlatform(credentials, 'remove orphaned egress resources');
+    const { cluster, kind, namespace, name } = input;
+    const actor = credentials.principal.userEntityRef;
+    let orphan: OrphanResource | undefined;
+    const result = await this.options.clusters.removeManaged(cluster, { kind, namespace, name }, async labels => {
+      const verdict = await this.classify(cluster, { kind: kind as ManagedObject['kind'], namespace, name, labels }, id =>
+        this.options.store.getRequest(id),
+      );
+      if ('keep' in verdict) return verdict.keep;
+      orphan = { cluster, kind: kind as ManagedObject['kind'], namespace, name, ...verdict.orphan };
+      return undefined;
+    });
+    const outcome = result.outcomes[0];
+    const meta = { actor, cluster, kind, namespace, name, requestId: orphan?.requestId, reason: orphan?.reason ?? 'not-an-orphan', comment: input.comment };
+    if (!result.ok) {
+      const error = failure(result);
+      await this.options.auditor.reportOrphanRemoval(meta, { request: httpRequest, error });
+      if (outcome?.errorType === 'ConflictError') throw new ConflictError(error);
+      if (outcome?.errorType === 'InputError') throw new InputError(error);
+      throw new Error(error);
+    }
+    if (outcome?.action === 'absent' || !orphan) {
+      throw new NotFoundError(`Cluster '${cluster}': ${kind} ${namespace}/${name} does not exist`);
+    }
+    await this.options.store.recordOrphanRemoval({ ...meta, reason: orphan.reason, at: (this.options.now?.() ?? new Date()).toISOString() });
+    await this.options.auditor.reportOrphanRemoval(meta, { request: httpRequest });
+    return orphan;
+  }
+
+  private async classify(
+    cluster: string,
+    object: Pick<ManagedObject, 'kind' | 'namespace' | 'name' | 'labels'>,
+    lookup: (id: string) => Promise<StoredEgressRequest | undefined>,
+  ): Promise<Verdict> {
+    if (object.labels[SHARED_LABEL]) {
+      // The shared lockdown Sidecar belongs to every live request of its namespace asking for lockdown.
+      const { items } = await this.options.store.listRequests({
+        namespace: object.namespace,
+        cluster,
+        status: [...LIVE_STATUSES].filter(s => s !== 'pending'),
+        limit: 1000,
+      });
+      const holder = items.find(r => r.lockdownNamespace);
+      if (holder) return { keep: `request ${holder.id} (${holder.status}) asks for lockdown of namespace ${object.namespace}` };
+      return {
+        orphan: {
+          reason: 'no-lockdown-request',
+          message: `no approved, active or revoking request of namespace ${object.namespace} on cluster ${cluster} asks for lockdown`,
+        },
+      };
+    }
+    const requestId = object.labels[REQUEST_ID_LABEL];
+    if (!requestId) {
+      return { orphan: { reason: 'unknown-request', message: `it has no ${REQUEST_ID_LABEL} label` } };
+    }
+    const request = await lookup(requestId);
+    if (!request) {
+      return { orphan: { requestId, reason: 'unknown-request', message: `request ${requestId} is not in the database` } };
+    }
+    if (LIVE_STATUSES.includes(request.status)) return { keep: `request ${requestId} is ${request.status}` };
+    return {
+      orphan: { requestId, requestStatus: request.status, reason: 'request-ended', message: `request ${requestId} is ${request.status}` },
+    };
+  }
+
+  private requirePlatform(credentials: UserCredentials, what: string) {
+    return requireBasic(this.options.permissions, egressRequestApprovePermission, credentials, what);
+  }
+}
