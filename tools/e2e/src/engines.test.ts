@@ -19,7 +19,12 @@ interface LockedPackage {
 const lock: { packages: Record<string, LockedPackage> } = JSON.parse(
   fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8'),
 );
-const rootEngines: string = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).engines.node;
+// Plain CommonJS shared with `npm run build:packages`.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { PUBLISHABLE } = require('../../../scripts/pack');
+
+const nodeEngines = (dir: string): string | undefined =>
+  JSON.parse(fs.readFileSync(path.join(repoRoot, dir, 'package.json'), 'utf8')).engines?.node;
 
 /** `name@version` of each installed package whose `engines.node` refuses `nodeVersion`. */
 function refusing(nodeVersion: string): string[] {
@@ -34,8 +39,13 @@ function refusing(nodeVersion: string): string[] {
 }
 
 describe('npm ci', () => {
-  it('admits the Node majors 20, 22 and 24 at the root', () => {
-    for (const version of ['20.20.2', '22.23.5', '24.11.0']) expect(semver.satisfies(version, rootEngines)).toBe(true);
+  it('admits the Node majors 20, 22 and 24 at the root and in every publishable package', () => {
+    for (const dir of ['.', ...PUBLISHABLE]) {
+      const range = nodeEngines(dir);
+      expect({ dir, range }).toEqual({ dir, range: expect.any(String) });
+      for (const version of ['20.20.2', '22.23.5', '24.11.0']) expect({ dir, version, admitted: semver.satisfies(version, range!) }).toEqual({ dir, version, admitted: true });
+      expect({ dir, admitsNode18: semver.satisfies('18.20.0', range!) }).toEqual({ dir, admitsNode18: false });
+    }
   });
 
   it('installs nothing that refuses Node 22, the recommended release', () => {
