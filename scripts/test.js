@@ -3,7 +3,8 @@
 /**
  * Runs every test of the project (`npm test`): makes sure the Debian packages
  * and the real test cluster's binaries are there, runs Jest across all
- * workspaces, and ends with one plain line `N passed, N failed`.
+ * workspaces, checks the API reports (whole suite only), and ends with one
+ * plain line `N passed, N failed`.
  *
  * Extra arguments go to Jest, e.g. `npm test -- plugins/egress-common`.
  */
@@ -33,6 +34,7 @@ async function main() {
   const pgUrl = process.env[postgres.ENV_VAR] || (await postgres.start());
   console.error('[test] PostgreSQL ready');
 
+  const jestArgs = process.argv.slice(2);
   const resultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'egress-jest-')), 'results.json');
   const jestRc = await run(
     process.execPath,
@@ -43,16 +45,29 @@ async function main() {
       '--runInBand',
       '--json',
       `--outputFile=${resultsFile}`,
-      ...process.argv.slice(2),
+      ...jestArgs,
     ],
     { CI: 'true', [postgres.ENV_VAR]: pgUrl },
     false,
   );
   if (!process.env[postgres.ENV_VAR]) postgres.stop();
 
-  const { passed, failed } = summarize(resultsFile);
+  const jest = summarize(resultsFile);
+  // The whole suite also checks the API reports, so a change to a package's exports without its
+  // regenerated report (`npm run build:api-reports`) fails like a test.
+  const apiReports = jestArgs.length === 0 ? await checkApiReports() : { passed: 0, failed: 0 };
+  const passed = jest.passed + apiReports.passed;
+  const failed = jest.failed + apiReports.failed;
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(jestRc !== 0 || failed > 0 ? 1 : 0);
+}
+
+/** `npm run check:api-reports`, counted as one test. */
+async function checkApiReports() {
+  console.error('[test] API reports (npm run check:api-reports)');
+  const rc = await run('npm', ['run', '--silent', 'check:api-reports'], {}, false);
+  if (rc !== 0) console.error('[test] API reports differ from the exports: run `npm run build:api-reports` and commit the reports');
+  return rc === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
 }
 
 /** Totals over all suites; a suite that failed to run counts as one failed test. */
@@ -91,8 +106,12 @@ function run(cmd, args, env = {}, mustSucceed = true) {
   });
 }
 
-main().catch(err => {
-  console.error(`[test] ${err.message}`);
-  console.log('0 passed, 1 failed');
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch(err => {
+    console.error(`[test] ${err.message}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  });
+}
+
+module.exports = { checkApiReports };

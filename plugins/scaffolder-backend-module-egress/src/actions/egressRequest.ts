@@ -2,12 +2,13 @@ import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { InputError, ResponseError } from '@backstage/errors';
 import {
   EgressDraftInput,
+  EgressRequestOutcome,
   PreviewResult,
   egressDraftInputSchema,
   egressRequestOutcomeSchema,
   entityEgressTabPath,
 } from '@backstage-egress/plugin-egress-common';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { TemplateAction, createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { randomUUID } from 'node:crypto';
 
 /** Options of {@link createEgressRequestAction}. @public */
@@ -29,7 +30,11 @@ export interface EgressRequestActionOptions {
  * verdict without storing anything.
  * @public
  */
-export function createEgressRequestAction(options: EgressRequestActionOptions) {
+export function createEgressRequestAction(
+  options: EgressRequestActionOptions,
+): TemplateAction<EgressDraftInput, EgressRequestOutcome, 'v2'> {
+  // The declared return type names the common domain's types, so the API report does not
+  // depend on the order in which the compiler happens to print an inferred object type.
   const { auth, discovery, appBaseUrl } = options;
   return createTemplateAction({
     id: 'egress:request',

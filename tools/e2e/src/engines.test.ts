@@ -1,0 +1,66 @@
+/**
+ * The install path's Node support, read from package-lock.json the way npm
+ * checks it at install: every package `npm ci` installs (optional ones are
+ * skipped silently when their engines do not match) must admit the Node
+ * release, or npm prints an EBADENGINE warning.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import semver from 'semver';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+
+interface LockedPackage {
+  version?: string;
+  optional?: boolean;
+  engines?: { node?: string } | string[];
+}
+
+const lock: { packages: Record<string, LockedPackage> } = JSON.parse(
+  fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8'),
+);
+// Plain CommonJS shared with `npm run build:packages`.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { PUBLISHABLE } = require('../../../scripts/pack');
+
+const nodeEngines = (dir: string): string | undefined =>
+  JSON.parse(fs.readFileSync(path.join(repoRoot, dir, 'package.json'), 'utf8')).engines?.node;
+
+/** `name@version` of each installed package whose `engines.node` refuses `nodeVersion`. */
+function refusing(nodeVersion: string): string[] {
+  return Object.entries(lock.packages)
+    .filter(([, pkg]) => !pkg.optional)
+    .filter(([, pkg]) => {
+      const range = Array.isArray(pkg.engines) ? undefined : pkg.engines?.node;
+      return range !== undefined && !semver.satisfies(nodeVersion, range);
+    })
+    .map(([where, pkg]) => `${where.replace(/^.*node_modules\//, '')}@${pkg.version}`)
+    .sort();
+}
+
+describe('npm ci', () => {
+  it('admits the Node majors 20, 22 and 24 at the root and in every publishable package', () => {
+    for (const dir of ['.', ...PUBLISHABLE]) {
+      const range = nodeEngines(dir);
+      expect({ dir, range }).toEqual({ dir, range: expect.any(String) });
+      for (const version of ['20.20.2', '22.23.5', '24.11.0']) expect({ dir, version, admitted: semver.satisfies(version, range!) }).toEqual({ dir, version, admitted: true });
+      expect({ dir, admitsNode18: semver.satisfies('18.20.0', range!) }).toEqual({ dir, admitsNode18: false });
+    }
+  });
+
+  it('installs nothing that refuses Node 22, the recommended release', () => {
+    expect(refusing('22.23.5')).toEqual([]);
+  });
+
+  it('installs nothing that refuses Node 24', () => {
+    expect(refusing('24.11.0')).toEqual([]);
+  });
+
+  it('on Node 20 warns only about the two runtime dependencies of Backstage that require Node 22 in every release it accepts', () => {
+    // nunjitsu: the template engine of @backstage/plugin-scaffolder-common and -backend (^0.7.0;
+    // every nunjitsu release requires Node 22). ts-json-schema-generator: used by
+    // @backstage/config-loader to read config.d.ts schemas (^2.9.0; every release since 2.5
+    // requires Node 22). Both run on Node 20 in this suite; the README documents the warnings.
+    expect(refusing('20.20.2')).toEqual(['nunjitsu@0.7.0', 'ts-json-schema-generator@2.10.0']);
+  });
+});
