@@ -13,6 +13,8 @@ const repoRoot = path.resolve(__dirname, '../../..');
 interface LockedPackage {
   version?: string;
   optional?: boolean;
+  hasInstallScript?: boolean;
+  link?: boolean;
   engines?: { node?: string } | string[];
 }
 
@@ -62,5 +64,18 @@ describe('npm ci', () => {
     // @backstage/config-loader to read config.d.ts schemas (^2.9.0; every release since 2.5
     // requires Node 22). Both run on Node 20 in this suite; the README documents the warnings.
     expect(refusing('20.20.2')).toEqual(['nunjitsu@0.7.0', 'ts-json-schema-generator@2.10.0']);
+  });
+
+  it('has a decision in allowScripts for every installed package with an install script (npm 12 runs only the allowed ones)', () => {
+    const allowScripts: Record<string, boolean> = JSON.parse(
+      fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'),
+    ).allowScripts;
+    const withScripts = Object.entries(lock.packages)
+      .filter(([where, pkg]) => pkg.hasInstallScript && !pkg.link && where.includes('node_modules/'))
+      .map(([where]) => where.replace(/^.*node_modules\//, ''));
+    const undecided = [...new Set(withScripts)].filter(name => !(name in allowScripts)).sort();
+    expect(undecided).toEqual([]);
+    // The native SQLite driver of development and the tests must build.
+    expect(allowScripts['better-sqlite3']).toBe(true);
   });
 });
