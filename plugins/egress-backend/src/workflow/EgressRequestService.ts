@@ -31,6 +31,7 @@ import {
   manifestsToYaml,
   renderManifests,
   riskFlags,
+  explainGatewayMode,
   validateDraft,
 } from '@backstage-egress/plugin-egress-common';
 import { Request } from 'express';
@@ -109,9 +110,13 @@ export class EgressRequestService {
     return {
       valid: true,
       errors: [],
-      warnings: [...validation.warnings, ...this.unmanagedWarnings(draft)],
+      warnings: [
+        ...validation.warnings,
+        ...this.unmanagedWarnings(draft),
+        ...explainGatewayMode(draft, c => this.options.clusterSettings(c).egressGateway?.mode),
+      ],
       policy,
-      riskFlags: riskFlags(draft, this.options.policy, { now: this.now() }),
+      riskFlags: riskFlags(draft, this.options.policy, { now: this.now(), mutualClusters: this.mutualClusters() }),
       // The client's id, when it sent one, is the id create will store, and
       // the requester and approver annotations are rendered as approval will
       // set them: the preview is what approval applies (for an approver not
@@ -381,6 +386,11 @@ export class EgressRequestService {
     } catch (e) {
       throw new InputError(`entityRef: ${(e as Error).message}`);
     }
+  }
+
+  /** The clusters whose egress gateway runs in `mutual` mode. */
+  mutualClusters(): string[] {
+    return this.options.clusterNames().filter(c => this.options.clusterSettings(c).egressGateway?.mode === 'mutual');
   }
 
   private render(request: Parameters<typeof renderable>[0]): ClusterManifests[] {

@@ -3,6 +3,8 @@ import {
   ClusterEgressSettingsInput,
   TargetSync,
   LOCKDOWN_SIDECAR_NAME,
+  SHARED_GATEWAY,
+  SHARED_LABEL,
   renderManifests,
 } from '@backstage-egress/plugin-egress-common';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +19,7 @@ import { BundleResult, ClusterWriters } from '../kubernetes/types';
 import { desiredHash, renderable } from './hashing';
 import { EgressNotifier } from './notifier';
 import { GRANTED_STATUSES } from '../lifecycle';
+import { GatewaySharing } from './sharedGateway';
 
 /** Actor of the audit events the reconciler writes. */
 export const RECONCILER_ACTOR = 'reconciler';
@@ -51,8 +54,10 @@ export class Reconciler {
   private readonly baseBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly leaseMs: number;
+  private readonly sharing: GatewaySharing;
 
   constructor(private readonly options: ReconcilerOptions) {
+    this.sharing = new GatewaySharing(options.store);
     this.now = options.now ?? (() => new Date());
     this.baseBackoffMs = options.baseBackoffMs ?? 15_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
@@ -128,11 +133,15 @@ export class Reconciler {
    * `unknown` when the cluster's cache has not synced (or cannot be read).
    */
   async observe(request: StoredEgressRequest, cluster: string): Promise<{ sync: TargetSync; desired: string; found?: string }> {
-    const desired = desiredHash(this.render(request, cluster));
+    const manifests = await this.render(request, cluster);
+    const desired = desiredHash(manifests);
+    const shared = manifests
+      .filter(m => m.metadata.labels[SHARED_LABEL] === SHARED_GATEWAY)
+      .map(m => ({ kind: m.kind, namespace: m.metadata.namespace, name: m.metadata.name }));
     try {
       const observed = await this.options.clusters
         .writer(cluster)
-        .observe({ namespace: request.namespace, requestId: request.id });
+        .observe({ namespace: request.namespace, requestId: request.id, shared });
       if (!observed.synced) return { sync: 'unknown', desired };
       const found = desiredHash(observed.manifests);
       return { sync: found === desired ? 'in-sync' : 'drifted', desired, found };
@@ -156,8 +165,10 @@ export class Reconciler {
     });
   }
 
-  private render(request: StoredEgressRequest, cluster: string) {
-    return renderManifests(renderable(request), this.options.clusterSettings(cluster));
+  /** The request's manifests, with the objects it shares rendered for every user of the gateway. */
+  private async render(request: StoredEgressRequest, cluster: string) {
+    const others = request.viaEgressGateway ? await this.sharing.othersUsing(cluster, request.id) : {};
+    return renderManifests(renderable(request), this.options.clusterSettings(cluster), others);
   }
 
   private async applyTarget(
@@ -175,7 +186,7 @@ export class Reconciler {
       if (!drift && fresh.status === 'applied') return undefined;
       if (drift && fresh.appliedHash !== target.appliedHash) return undefined;
 
-      const manifests = this.render(current, target.cluster);
+      const manifests = await this.render(current, target.cluster);
       const result = await this.call(target.cluster, () =>
         clusters.writer(target.cluster).apply(manifests),
       );
@@ -231,19 +242,29 @@ export class Reconciler {
         const at = this.now().toISOString();
         if (result.ok) {
           const removed: NewAuditEvent = { actor: RECONCILER_ACTOR, action: 'removed', cluster: target.cluster, details: summary(result), at };
+          const gateway = await this.releaseGateway(request, target.cluster);
+          if (gateway && !gateway.result.ok) {
+            // The request's own resources are gone; retry the shared gateway objects with backoff.
+            const error = failure(gateway.result);
+            return {
+              update: { status: fresh.status, attempts, lastError: error, nextAttemptAt: this.retryAt(attempts) },
+              events: [removed, gateway.event],
+              error,
+            };
+          }
           const lockdown = await this.releaseLockdown(request, target.cluster);
           if (lockdown && !lockdown.result.ok && lockdown.result.outcomes[0]?.errorType !== 'ConflictError') {
             // The request's own resources are gone; retry the shared Sidecar with backoff.
             const error = failure(lockdown.result);
             return {
               update: { status: fresh.status, attempts, lastError: error, nextAttemptAt: this.retryAt(attempts) },
-              events: [removed, lockdown.event],
+              events: [removed, ...(gateway ? [gateway.event] : []), lockdown.event],
               error,
             };
           }
           return {
             update: { status: 'removed' as const, attempts, lastError: null, nextAttemptAt: null },
-            events: lockdown ? [removed, lockdown.event] : [removed],
+            events: [removed, ...(gateway ? [gateway.event] : []), ...(lockdown ? [lockdown.event] : [])],
             // An unmanaged Sidecar is left in place for good: reported, not retried.
             error: lockdown && !lockdown.result.ok ? failure(lockdown.result) : undefined,
           };
@@ -256,6 +277,39 @@ export class Reconciler {
         };
       });
     }
+  }
+
+  /**
+   * After a request routed through the egress gateway left a cluster: the
+   * objects it shared per external host, applied again for the remaining
+   * users or deleted with the last one. Undefined when there is nothing to do.
+   */
+  private async releaseGateway(
+    request: StoredEgressRequest,
+    cluster: string,
+  ): Promise<{ result: BundleResult; event: NewAuditEvent } | undefined> {
+    const writer = this.options.clusters.writer(cluster);
+    const result = await this.call(cluster, async () =>
+      (await this.sharing.release(request, cluster, writer, this.options.clusterSettings(cluster))) ??
+      { cluster, ok: true, outcomes: [] },
+    );
+    if (result.ok && result.outcomes.length === 0) return undefined;
+    const at = this.now().toISOString();
+    const details = { ...summary(result), shared: SHARED_GATEWAY };
+    const deleted = result.outcomes.filter(o => o.action === 'deleted').map(o => `${o.kind} ${o.namespace}/${o.name}`);
+    const event: NewAuditEvent = result.ok
+      ? {
+          actor: RECONCILER_ACTOR,
+          action: 'removed',
+          cluster,
+          comment: deleted.length > 0
+            ? `shared egress gateway objects deleted with their last user: ${deleted.join(', ')}`
+            : 'shared egress gateway objects kept for the other requests using the host, without this namespace',
+          details,
+          at,
+        }
+      : { actor: RECONCILER_ACTOR, action: 'remove-failed', cluster, comment: failure(result), details, at };
+    return { result, event };
   }
 
   /**

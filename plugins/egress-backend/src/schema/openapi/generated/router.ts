@@ -323,6 +323,7 @@ export const spec = {
               "private-address",
               "lockdown",
               "no-gateway",
+              "bypasses-enforcement",
               "long-expiry",
               "no-expiry",
               "not-allow-listed"
