@@ -3,7 +3,7 @@ import { goldenCases, GOLDEN_CLUSTER } from './__fixtures__/goldenCases';
 import { MANAGED_BY_LABEL, REQUEST_ID_LABEL, manifestsToYaml, specHash, KubernetesManifest } from './manifests';
 import { renderManifests, RenderableRequest } from './render';
 import { resolveClusterSettings } from './model';
-import { GatewayPort, gatewayUsageOf, mergeGatewayUsage, renderSharedGateway, sharedGatewayName } from './renderGateway';
+import { GatewayPort, explainGatewayMode, gatewayUsageOf, mergeGatewayUsage, renderSharedGateway, sharedGatewayName } from './renderGateway';
 const own = (manifests: KubernetesManifest[]) => manifests.filter(m => m.metadata.namespace === 'payments');
 const shared = (manifests: KubernetesManifest[]) => manifests.filter(m => m.metadata.namespace === 'istio-system');
 
@@ -282,5 +282,18 @@ describe('renderManifests: safety and determinism', () => {
     expect(specHash(reordered)).toBe(specHash(a));
     const changed = renderManifests({ ...golden('tls-via-gateway'), expiresAt: '2030-01-16T00:00:00Z' }, GOLDEN_CLUSTER);
     expect(specHash(changed)).not.toBe(specHash(a));
+  });
+});
+
+describe('explainGatewayMode', () => {
+  const modes: Record<string, 'passthrough' | 'mutual'> = { dev: 'passthrough', prod: 'mutual' };
+  it('says in one sentence per cluster what the mode means for the draft', () => {
+    const via = explainGatewayMode({ namespace: 'payments', clusters: ['dev', 'prod'], viaEgressGateway: true }, c => modes[c]);
+    expect(via.map(i => [i.path, i.code])).toEqual([['viaEgressGateway', 'gateway-mode'], ['viaEgressGateway', 'gateway-mode']]);
+    expect(via[0].message).toMatch(/cluster dev .* passthrough mode: .* does not check which namespace sent it$/);
+    expect(via[1].message).toMatch(/cluster prod .* mutual mode: sidecars in payments reach it over Istio mutual TLS/);
+    // Direct access: only the mutual cluster needs saying (passthrough is the no-gateway warning).
+    const direct = explainGatewayMode({ namespace: 'payments', clusters: ['dev', 'prod'], viaEgressGateway: false }, c => modes[c]);
+    expect(direct.map(i => i.message)).toEqual([expect.stringMatching(/cluster prod .* not covered by that enforcement$/)]);
   });
 });
