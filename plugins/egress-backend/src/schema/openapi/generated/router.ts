@@ -735,7 +735,8 @@ export const spec = {
               "Gateway",
               "VirtualService",
               "DestinationRule",
-              "Sidecar"
+              "Sidecar",
+              "AuthorizationPolicy"
             ]
           },
           "namespace": {
