@@ -44,6 +44,12 @@ export interface Config {
         selector?: { [label: string]: string };
         /** Service host of the gateway. Defaults to istio-egressgateway.<istioNamespace>.svc.cluster.local. */
         serviceHost?: string;
+        /**
+         * How sidecars reach the gateway. `passthrough` (default): TLS passed through by SNI.
+         * `mutual`: Istio mutual TLS to the gateway, and an AuthorizationPolicy per external host
+         * in the gateway's namespace admitting only the namespaces with granted access.
+         */
+        mode?: 'passthrough' | 'mutual';
       };
       /** Prometheus with Istio's metrics for this cluster (the Egress tab's traffic view). */
       prometheusUrl?: string;

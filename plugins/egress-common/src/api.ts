@@ -57,7 +57,8 @@ export type IstioKind =
   | 'Gateway'
   | 'VirtualService'
   | 'DestinationRule'
-  | 'Sidecar';
+  | 'Sidecar'
+  | 'AuthorizationPolicy';
 
 /** One Istio resource in a namespace, and the egress it opens. @public */
 export interface InventoryResource {

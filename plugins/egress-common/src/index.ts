@@ -77,6 +77,16 @@ export {
 } from './render';
 export type { RenderableRequest } from './render';
 export {
+  explainGatewayMode,
+  gatewayUsageOf,
+  mergeGatewayUsage,
+  renderSharedGateway,
+  sharedGatewayKinds,
+  sharedGatewayName,
+  SHARED_GATEWAY,
+} from './renderGateway';
+export type { GatewayPort, GatewayUse, GatewayUsage } from './renderGateway';
+export {
   manifestsToYaml,
   specHash,
   MANAGED_BY_LABEL,

@@ -28,7 +28,7 @@ describe('kind registry', () => {
         justification: 'Payments',
         lockdownNamespace: true,
       },
-      { name: 'dev' },
+      { name: 'dev', egressGateway: { mode: 'mutual' } },
     );
     const kinds = manifests.map(m => m.kind);
     expect(new Set(kinds)).toEqual(new Set(KIND_ORDER));

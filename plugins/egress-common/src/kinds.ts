@@ -15,7 +15,11 @@ export interface ResourceKindInfo {
   versions: readonly string[];
   /** Resource name in the API path, e.g. serviceentries. */
   plural: string;
-  /** Which namespace objects of this kind live in: the request's or the egress gateway's. */
+  /**
+   * Which namespace a request's own objects of this kind (those carrying its
+   * request id) live in: the request's or the egress gateway's. Objects shared
+   * per external host always live in the gateway's namespace.
+   */
   namespace: 'request' | 'gateway';
   /** Whether the kind's hosts declare a destination or a route (for overlap warnings). */
   declaresHosts: boolean;
@@ -23,14 +27,18 @@ export interface ResourceKindInfo {
 
 const NETWORKING = 'networking.istio.io';
 const NETWORKING_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'] as const;
+const SECURITY = 'security.istio.io';
 
 /**
  * Every managed kind in dependency order: applied in this order, removed in
- * reverse (a VirtualService refers to its Gateway and DestinationRule subset;
- * the ServiceEntry declares the host the others route).
+ * reverse. The AuthorizationPolicy comes first so that the gateway never
+ * admits a host before the policy naming who may reach it exists (and loses
+ * it last); a VirtualService refers to its Gateway and DestinationRule subset;
+ * the ServiceEntry declares the host the others route.
  * @public
  */
 export const RESOURCE_KINDS: readonly ResourceKindInfo[] = [
+  { kind: 'AuthorizationPolicy', group: SECURITY, versions: ['v1', 'v1beta1'], plural: 'authorizationpolicies', namespace: 'gateway', declaresHosts: false },
   { kind: 'ServiceEntry', group: NETWORKING, versions: NETWORKING_VERSIONS, plural: 'serviceentries', namespace: 'request', declaresHosts: true },
   { kind: 'Gateway', group: NETWORKING, versions: NETWORKING_VERSIONS, plural: 'gateways', namespace: 'request', declaresHosts: false },
   { kind: 'DestinationRule', group: NETWORKING, versions: NETWORKING_VERSIONS, plural: 'destinationrules', namespace: 'request', declaresHosts: true },

@@ -157,8 +157,17 @@ export interface ClusterEgressSettings {
     serviceHost: string;
     /** Namespace the gateway runs in; default taken from `serviceHost`. */
     namespace: string;
+    /**
+     * `passthrough` (default): the gateway passes TLS through by SNI.
+     * `mutual`: sidecars reach the gateway over Istio mutual TLS and an
+     * AuthorizationPolicy per host admits only the approved namespaces.
+     */
+    mode: EgressGatewayMode;
   };
 }
+
+/** How traffic reaches the egress gateway (see {@link ClusterEgressSettings}). @public */
+export type EgressGatewayMode = 'passthrough' | 'mutual';
 
 /** Cluster settings as configured: everything but the name optional. @public */
 export interface ClusterEgressSettingsInput {
@@ -168,6 +177,7 @@ export interface ClusterEgressSettingsInput {
     selector?: Record<string, string>;
     serviceHost?: string;
     namespace?: string;
+    mode?: EgressGatewayMode;
   };
 }
 
@@ -200,6 +210,6 @@ export function resolveClusterSettings(
   return {
     name: input.name,
     istioNamespace,
-    egressGateway: { selector, serviceHost, namespace },
+    egressGateway: { selector, serviceHost, namespace, mode: input.egressGateway?.mode === 'mutual' ? 'mutual' : 'passthrough' },
   };
 }

@@ -14,7 +14,7 @@ describe('golden manifests', () => {
     const { id, requestedBy, decidedBy, status, ...draft } = golden.request;
     expect(validateDraft(draft, { now: GOLDEN_NOW }).errors).toEqual([]);
 
-    const yaml = manifestsToYaml(renderManifests(golden.request, GOLDEN_CLUSTER));
+    const yaml = manifestsToYaml(renderManifests(golden.request, golden.cluster ?? GOLDEN_CLUSTER));
     const file = path.join(goldenDir, `${name}.yaml`);
     if (update) fs.writeFileSync(file, `# ${golden.description}\n${yaml}`);
     const expected = fs.readFileSync(file, 'utf8').replace(/^#.*\n/, '');

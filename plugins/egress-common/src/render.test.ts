@@ -3,6 +3,9 @@ import { goldenCases, GOLDEN_CLUSTER } from './__fixtures__/goldenCases';
 import { MANAGED_BY_LABEL, REQUEST_ID_LABEL, manifestsToYaml, specHash, KubernetesManifest } from './manifests';
 import { renderManifests, RenderableRequest } from './render';
 import { resolveClusterSettings } from './model';
+import { GatewayPort, explainGatewayMode, gatewayUsageOf, mergeGatewayUsage, renderSharedGateway, sharedGatewayName } from './renderGateway';
+const own = (manifests: KubernetesManifest[]) => manifests.filter(m => m.metadata.namespace === 'payments');
+const shared = (manifests: KubernetesManifest[]) => manifests.filter(m => m.metadata.namespace === 'istio-system');
 
 const golden = (name: string) => goldenCases.find(c => c.name === name)!.request;
 const byKind = (manifests: KubernetesManifest[], kind: string) => manifests.filter(m => m.kind === kind);
@@ -15,17 +18,27 @@ const GW = 'istio-egressgateway.istio-system.svc.cluster.local';
 
 describe('renderManifests: TLS through the gateway (the seed)', () => {
   const manifests = renderManifests(golden('tls-via-gateway'), GOLDEN_CLUSTER);
-  const se = one(manifests, 'ServiceEntry');
-  const gw = one(manifests, 'Gateway');
-  const dr = one(manifests, 'DestinationRule');
-  const vs = one(manifests, 'VirtualService');
-  const gwRef = `payments/${gw.metadata.name}`;
+  const own = manifests.filter(m => m.metadata.namespace === 'payments');
+  const shared = manifests.filter(m => m.metadata.namespace === 'istio-system');
+  const se = one(own, 'ServiceEntry');
+  const gwSe = one(shared, 'ServiceEntry');
+  const dr = one(own, 'DestinationRule');
+  const vs = one(own, 'VirtualService');
+  const gw = one(shared, 'Gateway');
+  const gwVs = one(shared, 'VirtualService');
+  const gwRef = `istio-system/${gw.metadata.name}`;
 
-  it('renders SE, Gateway, DR, VS in that order, all networking.istio.io/v1 in the request namespace', () => {
-    expect(manifests.map(m => m.kind)).toEqual(['ServiceEntry', 'Gateway', 'DestinationRule', 'VirtualService']);
-    for (const m of manifests) {
-      expect(m.apiVersion).toBe('networking.istio.io/v1');
-      expect(m.metadata.namespace).toBe('payments');
+  it("renders the request's SE, DR and mesh VS in its namespace, the host's Gateway and gateway VS in istio-system", () => {
+    expect(manifests.map(m => `${m.kind} ${m.metadata.namespace}`)).toEqual([
+      'ServiceEntry istio-system',
+      'ServiceEntry payments',
+      'Gateway istio-system',
+      'DestinationRule payments',
+      'VirtualService istio-system',
+      'VirtualService payments',
+    ]);
+    for (const m of manifests) expect(m.apiVersion).toBe('networking.istio.io/v1');
+    for (const m of own) {
       expect(m.metadata.labels).toEqual({ [MANAGED_BY_LABEL]: 'backstage-egress', [REQUEST_ID_LABEL]: 'req-cnn-tls' });
       expect(m.metadata.annotations).toEqual({
         'egress.backstage.io/entity-ref': 'component:default/payments-api',
@@ -34,16 +47,23 @@ describe('renderManifests: TLS through the gateway (the seed)', () => {
         'egress.backstage.io/expires-at': '2030-01-15T00:00:00.000Z',
       });
     }
+    for (const m of shared) {
+      // Shared by every request using the host: no request id, named after the host only.
+      expect(m.metadata.labels).toEqual({ [MANAGED_BY_LABEL]: 'backstage-egress', 'egress.backstage.io/shared': 'gateway' });
+      expect(m.metadata.name).toBe(sharedGatewayName('edition.cnn.com'));
+    }
   });
 
-  it('registers the host as an external DNS service visible to the gateway', () => {
-    expect(se.spec).toEqual({
+  it('registers the host as an external DNS service in the namespace, and once for the gateway', () => {
+    const spec = {
       hosts: ['edition.cnn.com'],
       ports: [{ number: 443, name: 'tls-443', protocol: 'TLS' }],
       location: 'MESH_EXTERNAL',
       resolution: 'DNS',
-      exportTo: ['.', 'istio-system'],
-    });
+      exportTo: ['.'],
+    };
+    expect(se.spec).toEqual(spec);
+    expect(gwSe.spec).toEqual(spec);
   });
 
   it('opens a TLS passthrough server on the egress gateway', () => {
@@ -56,23 +76,74 @@ describe('renderManifests: TLS through the gateway (the seed)', () => {
   });
 
   it('defines a subset of the gateway service named after the route, without TLS settings', () => {
-    expect(dr.spec).toEqual({ host: GW, exportTo: ['.'], subsets: [{ name: gw.metadata.name }] });
+    expect(dr.spec).toEqual({ host: GW, exportTo: ['.'], subsets: [{ name: dr.metadata.name }] });
   });
 
-  it('routes mesh SNI traffic to the gateway and gateway traffic to the host', () => {
-    expect(vs.spec.hosts).toEqual(['edition.cnn.com']);
-    expect(vs.spec.gateways).toEqual([gwRef, 'mesh']);
-    expect(vs.spec.tls).toEqual([
-      {
-        match: [{ gateways: ['mesh'], port: 443, sniHosts: ['edition.cnn.com'] }],
-        route: [{ destination: { host: GW, subset: dr.spec.subsets[0].name, port: { number: 443 } } }],
-      },
-      {
-        match: [{ gateways: [gwRef], port: 443, sniHosts: ['edition.cnn.com'] }],
-        route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }],
-      },
+  it('routes mesh SNI traffic to the gateway in the namespace only, and gateway traffic to the host', () => {
+    expect(vs.spec).toEqual({
+      hosts: ['edition.cnn.com'],
+      gateways: ['mesh'],
+      exportTo: ['.'],
+      tls: [
+        {
+          match: [{ gateways: ['mesh'], port: 443, sniHosts: ['edition.cnn.com'] }],
+          route: [{ destination: { host: GW, subset: dr.spec.subsets[0].name, port: { number: 443 } } }],
+        },
+      ],
+    });
+    expect(gwVs.spec).toEqual({
+      hosts: ['edition.cnn.com'],
+      gateways: [gwRef],
+      exportTo: ['.'],
+      tls: [
+        {
+          match: [{ gateways: [gwRef], port: 443, sniHosts: ['edition.cnn.com'] }],
+          route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }],
+        },
+      ],
+    });
+  });
+
+  it('renders the shared objects for every user of the host: the same whichever request renders them', () => {
+    const others = { 'edition.cnn.com': { namespaces: ['checkout'], ports: [80] as GatewayPort[] } };
+    const mine = renderManifests(golden('tls-via-gateway'), GOLDEN_CLUSTER, others).filter(m => m.metadata.namespace === 'istio-system');
+    const theirs = renderSharedGateway('edition.cnn.com', mergeGatewayUsage(others, gatewayUsageOf({ ...golden('tls-via-gateway'), hosts: ['edition.cnn.com'] } as any))['edition.cnn.com'], resolveClusterSettings(GOLDEN_CLUSTER));
+    expect(mine).toEqual(theirs);
+    expect((one(mine, 'Gateway') as any).spec.servers.map((s: any) => s.port.number)).toEqual([443, 80]);
+  });
+});
+
+describe('renderManifests: mutual mode', () => {
+  const cluster = { name: 'demo', egressGateway: { mode: 'mutual' as const } };
+  const others = { 'edition.cnn.com': { namespaces: ['checkout', 'orders'], ports: [443] as GatewayPort[] } };
+  const manifests = renderManifests(golden('tls-via-gateway'), cluster, others);
+
+  it('originates Istio mutual TLS with the host as SNI toward the gateway', () => {
+    const dr = one(manifests, 'DestinationRule');
+    expect(dr.spec.subsets).toEqual([
+      { name: dr.spec.subsets[0].name, trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'edition.cnn.com' } }] } },
     ]);
-    expect(vs.spec.http).toBeUndefined();
+    const gw = one(manifests, 'Gateway');
+    expect(gw.spec.servers[0].tls).toEqual({ mode: 'ISTIO_MUTUAL' });
+  });
+
+  it('admits only the namespaces granted the host, by SNI, on the gateway; the policy comes first', () => {
+    expect(manifests[0].kind).toBe('AuthorizationPolicy');
+    expect(manifests[0].apiVersion).toBe('security.istio.io/v1');
+    expect(manifests[0].metadata.namespace).toBe('istio-system');
+    expect(manifests[0].spec).toEqual({
+      selector: { matchLabels: { istio: 'egressgateway' } },
+      action: 'ALLOW',
+      rules: [{ from: [{ source: { namespaces: ['checkout', 'orders', 'payments'] } }], when: [{ key: 'connection.sni', values: ['edition.cnn.com'] }] }],
+    });
+  });
+
+  it('forwards the workload TLS as TCP from the gateway to the host', () => {
+    const gwVs = byKind(manifests, 'VirtualService').find(m => m.metadata.namespace === 'istio-system') as any;
+    expect(gwVs.spec.tcp).toEqual([
+      { match: [{ gateways: [`istio-system/${gwVs.metadata.name}`], port: 443 }], route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }] },
+    ]);
+    expect(gwVs.spec.tls).toBeUndefined();
   });
 });
 
@@ -80,11 +151,15 @@ describe('renderManifests: variants', () => {
   it('routes HTTP 80 through the gateway with http routes', () => {
     const manifests = renderManifests(golden('http-via-gateway'), GOLDEN_CLUSTER);
     const gw = one(manifests, 'Gateway');
-    const vs = one(manifests, 'VirtualService');
+    const vs = one(own(manifests), 'VirtualService');
+    const gwVs = one(shared(manifests), 'VirtualService');
+    const subset = one(manifests, 'DestinationRule').spec.subsets[0].name;
     expect(gw.spec.servers).toEqual([{ port: { number: 80, name: 'http-80', protocol: 'HTTP' }, hosts: ['./edition.cnn.com'] }]);
-    const gwRef = `payments/${gw.metadata.name}`;
+    const gwRef = `istio-system/${gw.metadata.name}`;
     expect(vs.spec.http).toEqual([
-      { match: [{ gateways: ['mesh'], port: 80 }], route: [{ destination: { host: GW, subset: gw.metadata.name, port: { number: 80 } } }] },
+      { match: [{ gateways: ['mesh'], port: 80 }], route: [{ destination: { host: GW, subset, port: { number: 80 } } }] },
+    ]);
+    expect(gwVs.spec.http).toEqual([
       { match: [{ gateways: [gwRef], port: 80 }], route: [{ destination: { host: 'edition.cnn.com', port: { number: 80 } } }] },
     ]);
     expect(vs.spec.tls).toBeUndefined();
@@ -113,16 +188,17 @@ describe('renderManifests: variants', () => {
 
   it('renders one VirtualService per host and both servers for multi-port', () => {
     const manifests = renderManifests(golden('multi-port'), GOLDEN_CLUSTER);
-    const vss = byKind(manifests, 'VirtualService') as any[];
+    const vss = byKind(own(manifests), 'VirtualService') as any[];
     expect(vss.map(v => v.spec.hosts[0])).toEqual(['api.github.com', 'uploads.github.com']);
     expect(new Set(vss.map(v => v.metadata.name)).size).toBe(2);
     for (const v of vss) {
-      expect(v.spec.tls).toHaveLength(2);
-      expect(v.spec.http).toHaveLength(2);
+      expect(v.spec.tls).toHaveLength(1);
+      expect(v.spec.http).toHaveLength(1);
     }
-    const gw = one(manifests, 'Gateway');
-    expect(gw.spec.servers.map((s: any) => s.port.name)).toEqual(['tls-443', 'http-80']);
-    expect(one(manifests, 'ServiceEntry').spec.ports.map((p: any) => p.name)).toEqual(['http-80', 'https-443']);
+    const gws = byKind(manifests, 'Gateway') as any[];
+    expect(gws).toHaveLength(2);
+    for (const gw of gws) expect(gw.spec.servers.map((s: any) => s.port.name)).toEqual(['tls-443', 'http-80']);
+    expect(one(own(manifests), 'ServiceEntry').spec.ports.map((p: any) => p.name)).toEqual(['http-80', 'https-443']);
   });
 
   it('lists STATIC endpoints', () => {
@@ -148,17 +224,18 @@ describe('renderManifests: variants', () => {
       istioNamespace: 'istio-system',
       egressGateway: { selector: { app: 'egress', tier: 'edge' }, serviceHost: 'egress.istio-egress.svc.cluster.local' },
     });
-    expect(one(manifests, 'ServiceEntry').spec.exportTo).toEqual(['.', 'istio-egress']);
+    expect(one(own(manifests), 'ServiceEntry').spec.exportTo).toEqual(['.']);
     expect(one(manifests, 'Gateway').spec.selector).toEqual({ app: 'egress', tier: 'edge' });
     expect(one(manifests, 'DestinationRule').spec.host).toBe('egress.istio-egress.svc.cluster.local');
-    expect(one(manifests, 'VirtualService').spec.exportTo).toEqual(['.', 'istio-egress']);
+    expect(one(own(manifests), 'VirtualService').spec.exportTo).toEqual(['.']);
+    expect(one(manifests, 'Gateway').metadata.namespace).toBe('istio-egress');
   });
 
   it('fills cluster defaults', () => {
     expect(resolveClusterSettings({ name: 'x' })).toEqual({
       name: 'x',
       istioNamespace: 'istio-system',
-      egressGateway: { selector: { istio: 'egressgateway' }, serviceHost: GW, namespace: 'istio-system' },
+      egressGateway: { selector: { istio: 'egressgateway' }, serviceHost: GW, namespace: 'istio-system', mode: 'passthrough' },
     });
     expect(resolveClusterSettings({ name: 'x', istioNamespace: 'mesh' }).egressGateway.serviceHost).toBe(
       'istio-egressgateway.mesh.svc.cluster.local',
@@ -205,5 +282,18 @@ describe('renderManifests: safety and determinism', () => {
     expect(specHash(reordered)).toBe(specHash(a));
     const changed = renderManifests({ ...golden('tls-via-gateway'), expiresAt: '2030-01-16T00:00:00Z' }, GOLDEN_CLUSTER);
     expect(specHash(changed)).not.toBe(specHash(a));
+  });
+});
+
+describe('explainGatewayMode', () => {
+  const modes: Record<string, 'passthrough' | 'mutual'> = { dev: 'passthrough', prod: 'mutual' };
+  it('says in one sentence per cluster what the mode means for the draft', () => {
+    const via = explainGatewayMode({ namespace: 'payments', clusters: ['dev', 'prod'], viaEgressGateway: true }, c => modes[c]);
+    expect(via.map(i => [i.path, i.code])).toEqual([['viaEgressGateway', 'gateway-mode'], ['viaEgressGateway', 'gateway-mode']]);
+    expect(via[0].message).toMatch(/cluster dev .* passthrough mode: .* does not check which namespace sent it$/);
+    expect(via[1].message).toMatch(/cluster prod .* mutual mode: sidecars in payments reach it over Istio mutual TLS/);
+    // Direct access: only the mutual cluster needs saying (passthrough is the no-gateway warning).
+    const direct = explainGatewayMode({ namespace: 'payments', clusters: ['dev', 'prod'], viaEgressGateway: false }, c => modes[c]);
+    expect(direct.map(i => i.message)).toEqual([expect.stringMatching(/cluster prod .* not covered by that enforcement$/)]);
   });
 });

@@ -4,11 +4,10 @@
  * backend applies.
  *
  * Direct access is one ServiceEntry. Through the egress gateway it follows
- * Istio's "Egress Gateways" task: the ServiceEntry, a Gateway selecting the
- * cluster's egress gateway (TLS PASSTHROUGH on 443, HTTP on 80), a
- * DestinationRule for the gateway service with a subset for this request, and
- * per host a VirtualService bound to `mesh` and the Gateway that sends mesh
- * traffic to the gateway and gateway traffic to the external host.
+ * Istio's "Egress Gateways" task, split between the request's namespace and
+ * objects shared per external host in the gateway's namespace (see
+ * `renderGateway.ts`): TLS PASSTHROUGH on 443 and HTTP on 80, or mutual TLS
+ * to the gateway plus an AuthorizationPolicy in `mutual` mode.
  */
 import {
   ClusterEgressSettings,
@@ -29,6 +28,13 @@ import {
 import type { IstioKind } from './api';
 import { KIND_ORDER, renderedApiVersion } from './kinds';
 import { resourceName } from './names';
+import {
+  GatewayUsage,
+  gatewayUsageOf,
+  mergeGatewayUsage,
+  namespaceGatewayRoute,
+  renderSharedGateway,
+} from './renderGateway';
 import { validateDraft } from './validation';
 
 /** API version of every rendered Istio resource (the kind registry's networking.istio.io entries). @public */
@@ -69,15 +75,18 @@ const IRRELEVANT_TO_RENDERING = new Set([
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /**
- * Renders the Istio manifests of one request for one cluster, in a fixed
- * order (ServiceEntry, Gateway, DestinationRule, VirtualServices by name,
- * Sidecar). Throws if the request does not pass {@link validateDraft} or its
- * id cannot be a label value.
+ * Renders the Istio manifests of one request for one cluster, in the kind
+ * registry's order, by name within a kind. Through the egress gateway the
+ * objects shared per external host are included, rendered for this request
+ * together with `othersUsingGateway` (the other granted requests' use of the
+ * gateway on this cluster). Throws if the request does not pass
+ * {@link validateDraft} or its id cannot be a label value.
  * @public
  */
 export function renderManifests(
   request: RenderableRequest,
   cluster: ClusterEgressSettings | ClusterEgressSettingsInput,
+  othersUsingGateway: GatewayUsage = {},
 ): KubernetesManifest[] {
   if (!LABEL_VALUE.test(request.id) || request.id.length === 0 || request.id.length > 63) {
     throw new Error(`Request id "${request.id}" cannot be a Kubernetes label value`);
@@ -88,7 +97,7 @@ export function renderManifests(
   if (blocking.length > 0) {
     throw new Error(`Cannot render an invalid egress request: ${blocking.map(e => e.message).join('; ')}`);
   }
-  return buildManifests(result.draft, { id, requestedBy, decidedBy, status }, resolveClusterSettings(cluster));
+  return buildManifests(result.draft, { id, requestedBy, decidedBy, status }, resolveClusterSettings(cluster), othersUsingGateway);
 }
 
 /**
@@ -99,25 +108,28 @@ export function buildManifests(
   draft: NormalizedDraft,
   people: { id: string; requestedBy?: string; decidedBy?: string; status?: string },
   settings: ClusterEgressSettings,
+  othersUsingGateway: GatewayUsage = {},
 ): KubernetesManifest[] {
   const id = people.id;
   const meta = metadataFactory(draft, people);
 
   const primary = draft.hosts[0] ?? draft.addresses[0] ?? 'egress';
   const baseName = resourceName(primary, id);
-  const gatewayNamespace = settings.egressGateway.namespace;
 
   const manifests: KubernetesManifest[] = [
-    serviceEntry(draft, baseName, meta, draft.viaEgressGateway ? gatewayNamespace : undefined),
+    serviceEntry(draft, baseName, meta),
   ];
   if (draft.viaEgressGateway) {
-    manifests.push(...gatewayRoute(draft, baseName, id, meta, settings));
+    manifests.push(...namespaceGatewayRoute(draft, baseName, id, meta, settings));
+    const usage = mergeGatewayUsage(othersUsingGateway, gatewayUsageOf(draft));
+    for (const host of draft.hosts) manifests.push(...renderSharedGateway(host, usage[host], settings));
   }
   if (draft.lockdownNamespace) manifests.push(lockdownSidecar(draft.namespace));
 
   return manifests.sort(
     (a, b) =>
       kindIndex(a.kind) - kindIndex(b.kind) ||
+      compareCodeUnits(a.metadata.namespace, b.metadata.namespace) ||
       compareCodeUnits(a.metadata.name, b.metadata.name),
   );
 }
@@ -166,11 +178,10 @@ function serviceEntry(
   draft: NormalizedDraft,
   name: string,
   meta: Meta,
-  gatewayNamespace: string | undefined,
 ): KubernetesManifest {
   const hosts = draft.hosts.length > 0 ? [...draft.hosts] : [`${name}.${ADDRESS_HOST_SUFFIX}`];
+  // Visible in the namespace only: the gateway resolves the host with its own shared ServiceEntry.
   const exportTo = ['.'];
-  if (gatewayNamespace && gatewayNamespace !== draft.namespace) exportTo.push(gatewayNamespace);
   const spec: Record<string, unknown> = { hosts };
   if (draft.addresses.length > 0) spec.addresses = [...draft.addresses];
   spec.ports = [...draft.ports]
@@ -181,74 +192,6 @@ function serviceEntry(
   if (draft.resolution === 'STATIC') spec.endpoints = draft.endpoints.map(e => ({ address: e.address }));
   spec.exportTo = exportTo;
   return { ...meta('ServiceEntry', name), spec };
-}
-
-function gatewayRoute(
-  draft: NormalizedDraft,
-  name: string,
-  id: string,
-  meta: Meta,
-  settings: ClusterEgressSettings,
-): KubernetesManifest[] {
-  const tls = draft.ports.some(p => p.protocol === 'TLS' || p.protocol === 'HTTPS');
-  const http = draft.ports.some(p => p.protocol === 'HTTP');
-  const gatewayService = settings.egressGateway.serviceHost;
-  const gatewayRef = `${draft.namespace}/${name}`;
-  // "./host": only VirtualServices in the Gateway's own namespace may bind to it.
-  const serverHosts = () => draft.hosts.map(h => `./${h}`);
-
-  const servers: unknown[] = [];
-  if (tls) {
-    servers.push({
-      port: { number: 443, name: 'tls-443', protocol: 'TLS' },
-      hosts: serverHosts(),
-      tls: { mode: 'PASSTHROUGH' },
-    });
-  }
-  if (http) {
-    servers.push({ port: { number: 80, name: 'http-80', protocol: 'HTTP' }, hosts: serverHosts() });
-  }
-  const gateway: KubernetesManifest = {
-    ...meta('Gateway', name),
-    spec: { selector: { ...settings.egressGateway.selector }, servers },
-  };
-
-  const destinationRule: KubernetesManifest = {
-    ...meta('DestinationRule', name),
-    spec: { host: gatewayService, exportTo: ['.'], subsets: [{ name }] },
-  };
-
-  const exportTo = ['.'];
-  if (settings.egressGateway.namespace !== draft.namespace) exportTo.push(settings.egressGateway.namespace);
-  const toGateway = (port: number) => ({
-    destination: { host: gatewayService, subset: name, port: { number: port } },
-  });
-  const toHost = (host: string, port: number) => ({
-    destination: { host, port: { number: port } },
-  });
-
-  const virtualServices = draft.hosts.map(host => {
-    const spec: Record<string, unknown> = {
-      hosts: [host],
-      gateways: [gatewayRef, 'mesh'],
-      exportTo: [...exportTo],
-    };
-    if (tls) {
-      spec.tls = [
-        { match: [{ gateways: ['mesh'], port: 443, sniHosts: [host] }], route: [toGateway(443)] },
-        { match: [{ gateways: [gatewayRef], port: 443, sniHosts: [host] }], route: [toHost(host, 443)] },
-      ];
-    }
-    if (http) {
-      spec.http = [
-        { match: [{ gateways: ['mesh'], port: 80 }], route: [toGateway(80)] },
-        { match: [{ gateways: [gatewayRef], port: 80 }], route: [toHost(host, 80)] },
-      ];
-    }
-    return { ...meta('VirtualService', resourceName(host, id)), spec };
-  });
-
-  return [gateway, destinationRule, ...virtualServices];
 }
 
 function lockdownSidecar(namespace: string): KubernetesManifest {

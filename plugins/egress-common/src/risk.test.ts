@@ -40,3 +40,19 @@ describe('riskFlags', () => {
     expect(result[1].message).toContain('more than 30 days');
   });
 });
+
+describe('riskFlags on clusters whose egress gateway runs in mutual mode', () => {
+  const withModes = (d: Partial<EgressRequestDraft>, mutualClusters: string[]) =>
+    riskFlags({ ...draft, ...d }, { autoApproveHosts: ['api.stripe.com'] }, { now, mutualClusters });
+
+  it('marks direct access there as bypassing the enforcement, naming the clusters', () => {
+    const result = withModes({ viaEgressGateway: false, clusters: ['dev', 'prod'] }, ['prod']);
+    expect(result.map(f => f.code)).toEqual(['no-gateway', 'bypasses-enforcement']);
+    expect(result[1].message).toMatch(/^on prod the egress gateway admits only approved namespaces/);
+  });
+
+  it('does not mark access through the gateway, nor direct access on passthrough clusters', () => {
+    expect(withModes({ viaEgressGateway: true, clusters: ['prod'] }, ['prod'])).toEqual([]);
+    expect(withModes({ viaEgressGateway: false, clusters: ['dev'] }, ['prod']).map(f => f.code)).toEqual(['no-gateway']);
+  });
+});

@@ -15,6 +15,7 @@ export type RiskFlagCode =
   | 'private-address'
   | 'lockdown'
   | 'no-gateway'
+  | 'bypasses-enforcement'
   | 'long-expiry'
   | 'no-expiry'
   | 'not-allow-listed';
@@ -32,13 +33,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The risk flags of a draft, in a fixed order (one flag per code). `now`
- * is only used for the expiry flag.
+ * is only used for the expiry flag; `mutualClusters` names the clusters whose
+ * egress gateway runs in `mutual` mode (direct access there escapes its
+ * per-namespace enforcement).
  * @public
  */
 export function riskFlags(
   draft: EgressRequestDraft,
   policy: Pick<EgressPolicy, 'autoApproveHosts'>,
-  options: { now?: Date } = {},
+  options: { now?: Date; mutualClusters?: readonly string[] } = {},
 ): RiskFlag[] {
   const now = options.now ?? new Date();
   const hosts = (draft.hosts ?? []).map(h => normalizeHost(h).host);
@@ -69,6 +72,13 @@ export function riskFlags(
   }
   if (!draft.viaEgressGateway) {
     flags.push({ code: 'no-gateway', message: 'traffic bypasses the egress gateway' });
+    const enforced = (draft.clusters ?? []).filter(c => options.mutualClusters?.includes(c));
+    if (enforced.length > 0) {
+      flags.push({
+        code: 'bypasses-enforcement',
+        message: `on ${enforced.join(', ')} the egress gateway admits only approved namespaces (mutual TLS); this access goes around it`,
+      });
+    }
   }
   const expires = draft.expiresAt ? Date.parse(draft.expiresAt) : NaN;
   if (Number.isNaN(expires)) {

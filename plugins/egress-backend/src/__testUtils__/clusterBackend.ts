@@ -52,7 +52,7 @@ export async function startClusterBackend(
           reconcilerTask = task.fn as () => Promise<void>;
         },
       }).factory,
-      createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => demoPermissions() }),
+      createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => demoPermissions(extra.entities) }),
     ],
   });
   const api = {

@@ -66,16 +66,20 @@ export class FakeCluster implements EgressWriter {
 
   async removeLockdown(options: { namespace: string }): Promise<BundleResult> {
     this.removeLockdownCalls++;
+    return this.removeShared({ kind: 'Sidecar', namespace: options.namespace, name: LOCKDOWN_SIDECAR_NAME });
+  }
+
+  async removeShared(options: { kind: string; namespace: string; name: string }): Promise<BundleResult> {
     await this.pause();
     if (this.down) {
       return { cluster: this.name, ok: false, outcomes: [], error: `Cluster '${this.name}': unreachable` };
     }
-    const id = { kind: 'Sidecar', namespace: options.namespace, name: LOCKDOWN_SIDECAR_NAME };
-    const key = `Sidecar/${options.namespace}/${LOCKDOWN_SIDECAR_NAME}`;
+    const id = { kind: options.kind, namespace: options.namespace, name: options.name };
+    const key = `${options.kind}/${options.namespace}/${options.name}`;
     const existing = this.objects.get(key);
     if (!existing) return { cluster: this.name, ok: true, outcomes: [{ ...id, action: 'absent' }] };
     if (existing.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
-      const error = `Cluster '${this.name}': Sidecar ${options.namespace}/${LOCKDOWN_SIDECAR_NAME} is not managed by backstage-egress`;
+      const error = `Cluster '${this.name}': ${options.kind} ${options.namespace}/${options.name} is not managed by backstage-egress`;
       return { cluster: this.name, ok: false, error, outcomes: [{ ...id, action: 'failed', error, errorType: 'ConflictError' }] };
     }
     this.objects.delete(key);
@@ -85,8 +89,9 @@ export class FakeCluster implements EgressWriter {
   /** False models a cache that has not synced (the cluster was down when it started). */
   synced = true;
 
-  async observe(options: { namespace: string; requestId: string }) {
-    return { synced: this.synced && !this.down, manifests: this.ownedBy(options) };
+  async observe(options: { namespace: string; requestId: string; shared?: Array<{ kind: string; namespace: string; name: string }> }) {
+    const shared = (options.shared ?? []).map(s => this.objects.get(`${s.kind}/${s.namespace}/${s.name}`)).filter(m => !!m);
+    return { synced: this.synced && !this.down, manifests: [...this.ownedBy(options), ...shared] };
   }
 
   ownedBy(options: { namespace: string; requestId: string }) {
@@ -167,19 +172,20 @@ function groupsOf(userRef: string): string[] {
   return Object.values(USERS).find(u => u.ref === userRef)?.groups.slice() ?? [];
 }
 
-function ownerOf(entityRef: string): string | undefined {
+function ownerOf(entityRef: string, entities: Entity[]): string | undefined {
   const name = entityRef.split('/').pop();
-  const entity = ENTITIES.find(e => e.metadata.name === name);
+  const entity = entities.find(e => e.metadata.name === name);
   return entity?.spec?.owner as string | undefined;
 }
 
 /**
  * A permissions service deciding like the demo policy, with the catalog's
- * IS_ENTITY_OWNER condition resolved against {@link ENTITIES}: owners create
- * and revoke for their entities, the platform team approves and may revoke,
- * signed-in users read.
+ * IS_ENTITY_OWNER condition resolved against {@link ENTITIES} and `extra`:
+ * owners create and revoke for their entities, the platform team approves and
+ * may revoke, signed-in users read.
  */
-export function demoPermissions() {
+export function demoPermissions(extra: Entity[] = []) {
+  const entities = [...ENTITIES, ...extra];
   return mockServices.permissions.mock({
     authorize: async (requests, options) =>
       requests.map(r => {
@@ -187,7 +193,7 @@ export function demoPermissions() {
         const user = principal.type === 'user' ? principal.userEntityRef! : undefined;
         const groups = user ? groupsOf(user) : [];
         const resourceRef = (r as { resourceRef?: string }).resourceRef;
-        const owns = !!resourceRef && groups.includes(ownerOf(resourceRef) ?? '-');
+        const owns = !!resourceRef && groups.includes(ownerOf(resourceRef, entities) ?? '-');
         let allow = true;
         if (isPermission(r.permission, egressRequestCreatePermission)) allow = owns;
         else if (isPermission(r.permission, egressRequestRevokePermission)) allow = owns || groups.includes(PLATFORM_TEAM);

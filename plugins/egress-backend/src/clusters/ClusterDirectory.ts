@@ -13,7 +13,7 @@ export interface ClusterSettings {
   caFile?: string;
   skipTLSVerify: boolean;
   istioNamespace: string;
-  egressGateway: { selector: Record<string, string>; serviceHost: string };
+  egressGateway: { selector: Record<string, string>; serviceHost: string; mode?: 'passthrough' | 'mutual' };
   prometheusUrl?: string;
   /** Bearer token for Prometheus (secret). */
   prometheusToken?: string;
@@ -112,6 +112,10 @@ function readCluster(c: Config, index: number): ClusterSettings {
       );
     }
   }
+  const mode = c.getOptionalString('egressGateway.mode');
+  if (mode !== undefined && mode !== 'passthrough' && mode !== 'mutual') {
+    throw new InputError(`egress.clusters[${index}].egressGateway.mode must be passthrough or mutual, not '${mode}'`);
+  }
   const selectorConfig = c.getOptionalConfig('egressGateway.selector');
   const selector = readStringMap(selectorConfig);
   return fillDefaults({
@@ -127,6 +131,7 @@ function readCluster(c: Config, index: number): ClusterSettings {
     istioNamespace: c.getOptionalString('istioNamespace'),
     selector,
     serviceHost: c.getOptionalString('egressGateway.serviceHost'),
+    gatewayMode: mode,
     prometheusUrl: c.getOptionalString('prometheusUrl'),
     prometheusToken: c.getOptionalString('prometheusToken'),
     prometheusHeaders: readStringMap(c.getOptionalConfig('prometheusHeaders')),
@@ -149,6 +154,7 @@ function fillDefaults(c: {
   istioNamespace?: string;
   selector?: Record<string, string>;
   serviceHost?: string;
+  gatewayMode?: 'passthrough' | 'mutual';
   prometheusUrl?: string;
   prometheusToken?: string;
   prometheusHeaders?: Record<string, string>;
@@ -173,6 +179,7 @@ function fillDefaults(c: {
       serviceHost:
         c.serviceHost ??
         `istio-egressgateway.${istioNamespace}.svc.cluster.local`,
+      mode: c.gatewayMode ?? 'passthrough',
     },
     prometheusUrl: c.prometheusUrl,
     prometheusToken: c.prometheusToken,

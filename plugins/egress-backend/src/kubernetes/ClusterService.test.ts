@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { REQUEST_ID_LABEL, renderManifests, resourceKind } from '@backstage-egress/plugin-egress-common';
+import { REQUEST_ID_LABEL, SHARED_LABEL, renderManifests, resourceKind } from '@backstage-egress/plugin-egress-common';
 import { ClusterInfo, getClusterInfo, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { execFileSync } from 'node:child_process';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
@@ -125,7 +125,8 @@ describe('DefaultClusterService against real clusters', () => {
     expect(github).toMatchObject({ kind: 'ServiceEntry', managed: false, hosts: ['api.github.com'], ports: [443], resolution: 'DNS' });
     expect(inv.resources.find(r => r.name === 'googleapis-wildcard')).toMatchObject({ managed: false, hosts: ['*.googleapis.com'] });
     const managedKinds = inv.resources.filter(r => r.managed).map(r => r.kind);
-    expect(managedKinds).toEqual(['ServiceEntry', 'Gateway', 'DestinationRule', 'VirtualService']);
+    // The Gateway is shared per host in istio-system, not in the namespace.
+    expect(managedKinds).toEqual(['ServiceEntry', 'DestinationRule', 'VirtualService']);
     expect(inv.resources.find(r => r.managed && r.kind === 'ServiceEntry')).toMatchObject({ requestId: 'req-inv', hosts: ['api.stripe.com'], ports: [443] });
     expect(service.inventory('payments', [B])[0]).toMatchObject({ cluster: B, meshMode: 'REGISTRY_ONLY', resources: [] });
     expect(service.inventory('payments', ['nope'])[0].error).toMatch(/'nope' is not configured/);
@@ -153,7 +154,8 @@ describe('DefaultClusterService against real clusters', () => {
   });
 
   it('applies, re-applies as a no-op, drifts and removes a bundle', async () => {
-    const manifests = renderManifests(draft('egress-rt', 'req-rt'), { name: A });
+    // The request's own objects (those shared per host are released by the reconciler).
+    const manifests = renderManifests(draft('egress-rt', 'req-rt'), { name: A }).filter(m => !m.metadata.labels[SHARED_LABEL]);
     const client = service.writer(A);
     const first = await client.apply(manifests);
     expect(first).toMatchObject({ cluster: A, ok: true });
@@ -224,7 +226,7 @@ describe('DefaultClusterService against real clusters', () => {
   });
 
   it("surfaces the API server's rejection with its causes and converges on retry", async () => {
-    const good = renderManifests(draft('egress-invalid', 'req-i', 'api.twilio.com'), { name: A });
+    const good = renderManifests(draft('egress-invalid', 'req-i', 'api.twilio.com'), { name: A }).filter(m => !m.metadata.labels[SHARED_LABEL]);
     const bad = good.map(m => m.kind === 'ServiceEntry' ? { ...m, spec: { ...m.spec, hosts: ['*'] } } : m);
     const result = await service.writer(A).apply(bad);
     expect(result.ok).toBe(false);

@@ -93,9 +93,11 @@ export class ServerSideApplyWriter implements EgressWriter {
   }
 
   async removeLockdown(options: { namespace: string }): Promise<BundleResult> {
-    const { namespace } = options;
-    const kind = 'Sidecar';
-    const name = LOCKDOWN_SIDECAR_NAME;
+    return this.removeShared({ kind: 'Sidecar', namespace: options.namespace, name: LOCKDOWN_SIDECAR_NAME });
+  }
+
+  async removeShared(options: { kind: IstioKind; namespace: string; name: string }): Promise<BundleResult> {
+    const { kind, namespace, name } = options;
     const id = { kind, namespace, name };
     const fail = (e: unknown, doing: string): BundleResult => {
       const err = toClusterError(this.name, e, doing);
@@ -135,14 +137,22 @@ export class ServerSideApplyWriter implements EgressWriter {
     }
   }
 
-  async observe(options: { namespace: string; requestId: string }): Promise<ObservedBundle> {
+  async observe(options: {
+    namespace: string;
+    requestId: string;
+    shared?: Array<{ kind: string; namespace: string; name: string }>;
+  }): Promise<ObservedBundle> {
     const out: KubernetesManifest[] = [];
     const synced = KIND_ORDER.every(kind => this.cache.reflectors[kind].synced && !this.cache.reflectors[kind].error);
     for (const kind of KIND_ORDER) {
-      const objs = this.cache.reflectors[kind]
+      const own = this.cache.reflectors[kind]
         .namespace(this.namespaceOf(kind, options.namespace))
-        .filter(o => isOurs(o) && o.metadata.labels?.[REQUEST_ID_LABEL] === options.requestId)
-        .sort((a, b) => compareCodeUnits(a.metadata.name, b.metadata.name));
+        .filter(o => isOurs(o) && o.metadata.labels?.[REQUEST_ID_LABEL] === options.requestId);
+      const shared = (options.shared ?? [])
+        .filter(s => s.kind === kind)
+        .flatMap(s => this.cache.reflectors[kind].namespace(s.namespace).filter(o => o.metadata.name === s.name && isOurs(o)));
+      const objs = [...own, ...shared]
+        .sort((a, b) => compareCodeUnits(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`));
       for (const o of objs) {
         const annotations = { ...(o.metadata.annotations ?? {}) };
         delete annotations['kubectl.kubernetes.io/last-applied-configuration'];

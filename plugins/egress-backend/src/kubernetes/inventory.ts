@@ -79,6 +79,14 @@ export function describeResource(kind: IstioKind, obj: CachedObject): InventoryR
         ...(mode ? { outboundTrafficPolicyMode: mode } : {}),
       };
     }
+    case 'AuthorizationPolicy':
+      // The hosts a policy admits: the SNI values of its conditions (how ours are written).
+      return {
+        ...base,
+        hosts: (spec.rules ?? []).flatMap((r: any) =>
+          (r?.when ?? []).filter((w: any) => w?.key === 'connection.sni').flatMap((w: any) => strings(w?.values)),
+        ),
+      };
     default:
       return base;
   }

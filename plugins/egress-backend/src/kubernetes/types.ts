@@ -1,6 +1,7 @@
 import type { ManagedObjects } from './managedObjects';
 import type {
   ClusterStatus,
+  IstioKind,
   KubernetesManifest,
   NamespaceInventory,
   TargetIstioVerdict,
@@ -81,8 +82,22 @@ export interface EgressWriter {
    * with a conflict message (errorType ConflictError).
    */
   removeLockdown(options: { namespace: string }): Promise<BundleResult>;
-  /** The request's resources as the cluster holds them now (from the cache), for drift detection. */
-  observe(options: { namespace: string; requestId: string }): Promise<ObservedBundle>;
+  /**
+   * Deletes one object shared by several requests (e.g. the Gateway of an
+   * external host in the gateway's namespace) if it carries our managed-by
+   * label; `absent` when there is none, `failed` (ConflictError) when it is
+   * not ours.
+   */
+  removeShared(options: { kind: IstioKind; namespace: string; name: string }): Promise<BundleResult>;
+  /**
+   * The request's resources as the cluster holds them now (from the cache),
+   * for drift detection, plus the named shared objects it relies on.
+   */
+  observe(options: {
+    namespace: string;
+    requestId: string;
+    shared?: Array<{ kind: string; namespace: string; name: string }>;
+  }): Promise<ObservedBundle>;
 }
 
 /** The configured target clusters: status, inventory from the cache, and per-cluster clients. */

@@ -11,9 +11,9 @@ import {
  * measure the grant from when it was requested, so they do not change as the
  * request ages.
  */
-export function riskFlagger(policy: EgressPolicy) {
+export function riskFlagger(policy: EgressPolicy, mutualClusters: () => readonly string[] = () => []) {
   return <T extends EgressRequest>(request: T): T & { riskFlags: RiskFlag[] } => ({
     ...request,
-    riskFlags: riskFlags(request, policy, { now: new Date(request.requestedAt) }),
+    riskFlags: riskFlags(request, policy, { now: new Date(request.requestedAt), mutualClusters: mutualClusters() }),
   });
 }

@@ -54,7 +54,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, permissions, requests, clusterService, targets, traffic, orphans } = options;
   const policy = options.policy ?? DEFAULT_EGRESS_POLICY;
-  const flagged = riskFlagger(policy);
+  const flagged = riskFlagger(policy, () => requests?.mutualClusters?.() ?? []);
   const router = await createOpenApiRouter({ middleware: jsonBody() });
   const user = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user'] });

@@ -40,7 +40,8 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     expect(approved).toMatchObject({ status: 'active', decidedBy: USERS.platform.ref, decisionComment: 'ok for payments' });
     for (const cluster of [clusters.dev, clusters.prod]) {
       const objects = cluster.ownedBy({ namespace: 'payments', requestId: created.id });
-      expect(objects.map(o => o.kind).sort()).toEqual(['DestinationRule', 'Gateway', 'ServiceEntry', 'VirtualService']);
+      // The Gateway is shared per host in the gateway's namespace, without a request id.
+      expect(objects.map(o => o.kind).sort()).toEqual(['DestinationRule', 'ServiceEntry', 'VirtualService']);
       for (const o of objects) {
         expect(o.metadata.labels[MANAGED_BY_LABEL]).toBe(MANAGED_BY_VALUE);
         expect(o.metadata.labels[REQUEST_ID_LABEL]).toBe(created.id);
@@ -67,7 +68,10 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
       'revoking->revoked by reconciler',
     ]);
     expect(events.filter(e => e.action === 'applied').map(e => e.cluster)).toEqual(['dev', 'prod']);
-    expect(events.filter(e => e.action === 'removed').map(e => e.cluster)).toEqual(['dev', 'prod']);
+    expect(events.filter(e => e.action === 'removed').map(e => e.cluster)).toEqual(['dev', 'dev', 'prod', 'prod']);
+    // The last user of api.stripe.com through the gateway took the host's shared objects with it.
+    expect(events.filter(e => e.action === 'removed' && e.comment?.startsWith('shared egress gateway objects deleted with their last user'))).toHaveLength(2);
+    expect([...clusters.dev.objects.keys()].filter(k => k.includes('/istio-system/'))).toEqual([]);
   });
 
   it('expires access: removed from the clusters and expired', async () => {
@@ -109,7 +113,8 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
       const created = await service.create(draft({ id }), owner);
       expect(created.id).toBe(id);
       await service.approve(id, undefined, platform);
-      for (const { cluster, manifests } of preview.manifests) {
+      for (const { cluster, manifests: all } of preview.manifests) {
+        const manifests = all.filter(m => m.metadata.namespace === 'payments');
         const applied = clusters[cluster as 'dev' | 'prod'].ownedBy({ namespace: 'payments', requestId: id });
         const key = (m: { kind: string; metadata: { name: string } }) => `${m.kind}/${m.metadata.name}`;
         expect(applied.map(key).sort()).toEqual(manifests.map(key).sort());
@@ -205,7 +210,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     clock.advance(10 * 60_000);
     await reconciler.tick();
     expect((await store.getRequest(created.id))!.status).toBe('active');
-    expect(clusters.prod.ownedBy({ namespace: 'payments', requestId: created.id }).length).toBe(4);
+    expect(clusters.prod.ownedBy({ namespace: 'payments', requestId: created.id }).length).toBe(3);
     const events = await store.listEvents(created.id);
     expect(events.filter(e => e.action === 'apply-failed' && e.cluster === 'prod')).toHaveLength(2);
     expect(clusters.dev.applyCalls).toBe(1);
@@ -223,7 +228,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     await reconciler.tick();
     const fixed = clusters.dev.ownedBy({ namespace: 'payments', requestId: created.id }).find(o => o.kind === 'ServiceEntry')!;
     expect((fixed.spec as any).hosts).toEqual(['api.stripe.com']);
-    expect(clusters.prod.ownedBy({ namespace: 'payments', requestId: created.id })).toHaveLength(4);
+    expect(clusters.prod.ownedBy({ namespace: 'payments', requestId: created.id })).toHaveLength(3);
     const drift = (await store.listEvents(created.id)).filter(e => e.action === 'drift');
     expect(drift.map(e => e.cluster).sort()).toEqual(['dev', 'prod']);
 
@@ -366,15 +371,15 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
       await service.revoke(a.id, undefined, owner);
       expect(clusters.dev.objects.has(sidecarKey)).toBe(true);
       expect(clusters.prod.objects.has(sidecarKey)).toBe(false);
-      const aEvents = (await store.listEvents(a.id)).filter(e => e.action === 'removed');
+      const aEvents = (await store.listEvents(a.id)).filter(e => e.action === 'removed' && !e.comment?.startsWith('shared egress gateway'));
       expect(aEvents.map(e => e.cluster)).toEqual(['dev', 'prod', 'prod']);
       expect(aEvents[2].comment).toMatch(/^shared lockdown Sidecar payments\/egress-lockdown deleted/);
 
       await service.revoke(b.id, undefined, owner);
       expect(clusters.dev.objects.has(sidecarKey)).toBe(false);
-      expect((await store.listEvents(b.id)).filter(e => e.action === 'removed' && e.comment?.includes('deleted'))).toHaveLength(1);
+      expect((await store.listEvents(b.id)).filter(e => e.action === 'removed' && e.comment?.includes('lockdown'))).toHaveLength(1);
       // The request without lockdown keeps its resources.
-      expect(clusters.dev.ownedBy({ namespace: 'payments', requestId: plain.id })).toHaveLength(4);
+      expect(clusters.dev.ownedBy({ namespace: 'payments', requestId: plain.id })).toHaveLength(3);
     });
 
     it('is removed on expiry too, and an unmanaged Sidecar of that name is never deleted', async () => {

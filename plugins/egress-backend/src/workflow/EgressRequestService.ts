@@ -16,6 +16,7 @@ import {
   RequestDetail,
   egressRequestCreatePermission,
   evaluatePolicy,
+  explainGatewayMode,
   riskFlags,
 } from '@backstage-egress/plugin-egress-common';
 import { Request } from 'express';
@@ -107,9 +108,13 @@ export class EgressRequestService {
     return {
       valid: true,
       errors: [],
-      warnings: [...validation.warnings, ...this.unmanagedWarnings(draft, manifests)],
+      warnings: [
+        ...validation.warnings,
+        ...this.unmanagedWarnings(draft, manifests),
+        ...explainGatewayMode(draft, c => this.options.clusterSettings(c).egressGateway?.mode),
+      ],
       policy,
-      riskFlags: riskFlags(draft, this.options.policy, { now: this.now() }),
+      riskFlags: riskFlags(draft, this.options.policy, { now: this.now(), mutualClusters: this.mutualClusters() }),
       manifests,
     };
   }
@@ -299,6 +304,11 @@ export class EgressRequestService {
     }
     await this.options.auditor.report(id, { actor, action: 'transition', from, to, comment }, { request: httpRequest });
     return changed;
+  }
+
+  /** The clusters whose egress gateway runs in `mutual` mode. */
+  mutualClusters(): string[] {
+    return this.options.clusterNames().filter(c => this.options.clusterSettings(c).egressGateway?.mode === 'mutual');
   }
 
   private prepare(body: object, credentials: UserCredentials) {

@@ -41,7 +41,7 @@ describe.each(databases.eachSupportedId())('per-target reconciliation on %p', da
     expect(clusters.dev.ownedBy({ namespace: 'payments', requestId: id })).toHaveLength(0);
     clock.advance(new Date(dev.nextAttemptAt!).getTime() - clock.now().getTime() + 1);
     await reconciler.tick();
-    expect(clusters.dev.ownedBy({ namespace: 'payments', requestId: id })).toHaveLength(4);
+    expect(clusters.dev.ownedBy({ namespace: 'payments', requestId: id })).toHaveLength(3);
     expect((await store.getTargets(id)).map(t => t.status)).toEqual(['applied', 'applied']);
     const healed = await service.view((await store.getRequest(id))!, platform);
     expect(healed.displayState?.status).toBe('active');

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClusterEgressSettingsInput, TargetSync } from '@backstage-egress/plugin-egress-common';
+import { ClusterEgressSettingsInput, SHARED_GATEWAY, SHARED_LABEL, TargetSync } from '@backstage-egress/plugin-egress-common';
 import { EgressStore, RequestTarget, StoredEgressRequest } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
 import { ClusterWriters } from '../kubernetes/types';
@@ -128,11 +128,15 @@ export class Reconciler {
    * `unknown` when the cluster's cache has not synced (or cannot be read).
    */
   async observe(request: StoredEgressRequest, cluster: string): Promise<{ sync: TargetSync; desired: string; found?: string }> {
-    const desired = desiredHash(this.targets.render(request, cluster));
+    const manifests = await this.targets.render(request, cluster);
+    const desired = desiredHash(manifests);
+    const shared = manifests
+      .filter(m => m.metadata.labels[SHARED_LABEL] === SHARED_GATEWAY)
+      .map(m => ({ kind: m.kind, namespace: m.metadata.namespace, name: m.metadata.name }));
     try {
       const observed = await this.options.clusters
         .writer(cluster)
-        .observe({ namespace: request.namespace, requestId: request.id });
+        .observe({ namespace: request.namespace, requestId: request.id, shared });
       if (!observed.synced) return { sync: 'unknown', desired };
       const found = desiredHash(observed.manifests);
       return { sync: found === desired ? 'in-sync' : 'drifted', desired, found };

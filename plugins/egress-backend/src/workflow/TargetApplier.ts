@@ -1,6 +1,7 @@
 import {
   ClusterEgressSettingsInput,
   LOCKDOWN_SIDECAR_NAME,
+  SHARED_GATEWAY,
   renderManifests,
 } from '@backstage-egress/plugin-egress-common';
 import { EgressStore, NewAuditEvent, RequestTarget, StoredEgressRequest } from '../database/EgressStore';
@@ -8,6 +9,7 @@ import { BundleResult, ClusterWriters } from '../kubernetes/types';
 import { GRANTED_STATUSES } from '../lifecycle';
 import { callWriter, failure, summary } from './bundleOutcome';
 import { desiredHash, renderable } from './hashing';
+import { GatewaySharing } from './sharedGateway';
 import { TargetLeases } from './targetLease';
 
 /** Actor of the audit events the reconciler writes. */
@@ -22,6 +24,8 @@ export type DriftRepair = { action: 'drift'; details: Record<string, unknown> };
  * error, next attempt with backoff) and in the audit trail.
  */
 export class TargetApplier {
+  private readonly sharing: GatewaySharing;
+
   constructor(
     private readonly options: {
       store: EgressStore;
@@ -32,11 +36,17 @@ export class TargetApplier {
       /** When the next attempt after `attempts` failed ones is due. */
       retryAt(attempts: number): string;
     },
-  ) {}
+  ) {
+    this.sharing = new GatewaySharing(options.store);
+  }
 
-  /** The request's resources as rendered for one cluster. */
-  render(request: StoredEgressRequest, cluster: string) {
-    return renderManifests(renderable(request), this.options.clusterSettings(cluster));
+  /**
+   * The request's resources as rendered for one cluster, with the objects it
+   * shares per external host rendered for every user of the egress gateway.
+   */
+  async render(request: StoredEgressRequest, cluster: string) {
+    const others = request.viaEgressGateway ? await this.sharing.othersUsing(cluster, request.id) : {};
+    return renderManifests(renderable(request), this.options.clusterSettings(cluster), others);
   }
 
   /** Applies the request on the target's cluster (a first apply, a retry, or a drift repair). */
@@ -51,7 +61,7 @@ export class TargetApplier {
       if (!drift && fresh.status === 'applied') return undefined;
       if (drift && fresh.appliedHash !== target.appliedHash) return undefined;
 
-      const manifests = this.render(current, target.cluster);
+      const manifests = await this.render(current, target.cluster);
       const result = await callWriter(target.cluster, () => clusters.writer(target.cluster).apply(manifests));
       const attempts = fresh.attempts + 1;
       const at = this.options.now().toISOString();
@@ -103,23 +113,67 @@ export class TargetApplier {
         };
       }
       const removed: NewAuditEvent = { actor: RECONCILER_ACTOR, action: 'removed', cluster: target.cluster, details: summary(result), at };
+      const gateway = await this.releaseGateway(request, target.cluster);
+      if (gateway && !gateway.result.ok) {
+        // The request's own resources are gone; retry the shared gateway objects with backoff.
+        const error = failure(gateway.result);
+        return {
+          update: { status: fresh.status, attempts, lastError: error, nextAttemptAt: retryAt(attempts) },
+          events: [removed, gateway.event],
+          error,
+        };
+      }
       const lockdown = await this.releaseLockdown(request, target.cluster);
       if (lockdown && !lockdown.result.ok && lockdown.result.outcomes[0]?.errorType !== 'ConflictError') {
         // The request's own resources are gone; retry the shared Sidecar with backoff.
         const error = failure(lockdown.result);
         return {
           update: { status: fresh.status, attempts, lastError: error, nextAttemptAt: retryAt(attempts) },
-          events: [removed, lockdown.event],
+          events: [removed, ...(gateway ? [gateway.event] : []), lockdown.event],
           error,
         };
       }
       return {
         update: { status: 'removed' as const, attempts, lastError: null, nextAttemptAt: null },
-        events: lockdown ? [removed, lockdown.event] : [removed],
+        events: [removed, ...(gateway ? [gateway.event] : []), ...(lockdown ? [lockdown.event] : [])],
         // An unmanaged Sidecar is left in place for good: reported, not retried.
         error: lockdown && !lockdown.result.ok ? failure(lockdown.result) : undefined,
       };
     });
+  }
+
+  /**
+   * After a request routed through the egress gateway left a cluster: the
+   * objects it shared per external host, applied again for the remaining
+   * users or deleted with the last one. Undefined when there is nothing to do.
+   */
+  private async releaseGateway(
+    request: StoredEgressRequest,
+    cluster: string,
+  ): Promise<{ result: BundleResult; event: NewAuditEvent } | undefined> {
+    const writer = this.options.clusters.writer(cluster);
+    const result = await callWriter(cluster, async () =>
+      (await this.sharing.release(request, cluster, writer, this.options.clusterSettings(cluster))) ??
+      { cluster, ok: true, outcomes: [] },
+    );
+    if (result.ok && result.outcomes.length === 0) return undefined;
+    const at = this.options.now().toISOString();
+    const details = { ...summary(result), shared: SHARED_GATEWAY };
+    const deleted = result.outcomes.filter(o => o.action === 'deleted').map(o => `${o.kind} ${o.namespace}/${o.name}`);
+    const event: NewAuditEvent = result.ok
+      ? {
+          actor: RECONCILER_ACTOR,
+          action: 'removed',
+          cluster,
+          comment:
+            deleted.length > 0
+              ? `shared egress gateway objects deleted with their last user: ${deleted.join(', ')}`
+              : 'shared egress gateway objects kept for the other requests using the host, without this namespace',
+          details,
+          at,
+        }
+      : { actor: RECONCILER_ACTOR, action: 'remove-failed', cluster, comment: failure(result), details, at };
+    return { result, event };
   }
 
   /**

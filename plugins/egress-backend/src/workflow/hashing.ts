@@ -12,12 +12,13 @@ import {
  * namespace, name and spec, in a fixed order. The same function hashes what
  * was rendered (stored as the target's applied hash) and what the cluster
  * holds, so a changed or deleted resource shows up as a different hash.
- * Shared resources (the namespace lockdown Sidecar) are not the request's own
- * and are left out.
+ * The namespace lockdown Sidecar is not the request's own and is left out;
+ * the objects shared per external host through the egress gateway are in
+ * (the request relies on them, and they must hold the current users).
  */
 export function desiredHash(manifests: KubernetesManifest[]): string {
   const own = manifests
-    .filter(m => !m.metadata.labels?.[SHARED_LABEL])
+    .filter(m => m.metadata.labels?.[SHARED_LABEL] !== 'namespace')
     .map(m => ({
       kind: m.kind,
       namespace: m.metadata.namespace,
@@ -25,7 +26,7 @@ export function desiredHash(manifests: KubernetesManifest[]): string {
       spec: m.spec,
     }))
     .sort((a, b) =>
-      `${a.kind}/${a.name}` < `${b.kind}/${b.name}` ? -1 : 1,
+      `${a.kind}/${a.namespace}/${a.name}` < `${b.kind}/${b.namespace}/${b.name}` ? -1 : 1,
     );
   return specHash(own as unknown as KubernetesManifest[]);
 }

@@ -104,6 +104,40 @@ describe('on a REGISTRY_ONLY mesh', () => {
     expect(destination(expired.snapshot, 'api.paypal.com:443')?.cluster).toBe('BlackHoleCluster');
   });
 
+  it('in mutual mode, terminates Istio mutual TLS at the gateway for edition.cnn.com and keeps its policy in step with grants and revokes', async () => {
+    const checkoutEntity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'checkout', namespace: 'default', annotations: { 'backstage.io/kubernetes-namespace': 'checkout' } },
+      spec: { owner: 'group:default/payments-team', type: 'service', lifecycle: 'production' },
+    };
+    const mutual = await startClusterBackend(cluster, await databases.init('SQLITE_3'), { egressGateway: { mode: 'mutual' } }, { entities: [checkoutEntity] });
+    const policyNamespaces = async () => {
+      const { kubectl } = await ensureBinaries();
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(kubectl, ['--kubeconfig', cluster.kubeconfigPath, 'get', 'authorizationpolicies.security.istio.io', '-n', 'istio-system', '-o', 'json'], (e, stdout) => (e ? reject(e) : resolve(stdout))),
+      );
+      const policy = JSON.parse(out).items.find((p: any) => p.metadata.annotations?.['egress.backstage.io/host'] === 'edition.cnn.com');
+      return policy?.spec.rules[0].from[0].source.namespaces as string[] | undefined;
+    };
+    const payments = await mutual.grant({ hosts: ['edition.cnn.com'], ports: [{ number: 443, protocol: 'TLS' }], viaEgressGateway: true });
+    const checkout = await mutual.grant({ entityRef: 'component:default/checkout', hosts: ['edition.cnn.com'], ports: [{ number: 443, protocol: 'TLS' }], viaEgressGateway: true });
+    expect(await policyNamespaces()).toEqual(['checkout', 'payments']);
+
+    const gw = await xdsUntil(cluster, egressGateway, s => destination(s, CNN_AT_GATEWAY)?.cluster === 'outbound|443||edition.cnn.com');
+    const reached = destination(gw.snapshot, CNN_AT_GATEWAY)!;
+    const chain = gw.snapshot.listeners.find(l => l.name === reached.listener)!.filterChains.find(c => c.cluster === reached.cluster)!;
+    // ISTIO_MUTUAL: the gateway terminates the sidecar's mutual TLS (SNI edition.cnn.com), then forwards the stream.
+    expect(chain).toMatchObject({ serverNames: ['edition.cnn.com'], terminatesTls: true, cluster: 'outbound|443||edition.cnn.com' });
+
+    await mutual.revoke(checkout);
+    expect(await policyNamespaces()).toEqual(['payments']);
+    await mutual.revoke(payments);
+    expect(await policyNamespaces()).toBeUndefined();
+    const gone = await xdsUntil(cluster, egressGateway, s => !hasCluster(s, 'outbound|443||edition.cnn.com'));
+    expect(hasCluster(gone.snapshot, 'outbound|443||edition.cnn.com')).toBe(false);
+  });
+
   it("shows Istio's verdict on what stays granted, and istioctl analyze finds no error in the cluster", async () => {
     const ids = [
       await backend.grant({ hosts: ['www.google.com'], viaEgressGateway: false }),

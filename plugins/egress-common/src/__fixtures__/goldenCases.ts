@@ -11,6 +11,8 @@ export interface GoldenCase {
   name: string;
   description: string;
   request: RenderableRequest;
+  /** The cluster it is rendered for; default {@link GOLDEN_CLUSTER}. */
+  cluster?: ClusterEgressSettingsInput;
 }
 
 /** The cluster every golden case is rendered for (all defaults). */
@@ -35,6 +37,19 @@ const base = {
 };
 
 export const goldenCases: GoldenCase[] = [
+  {
+    name: 'tls-via-gateway-mutual',
+    description:
+      "edition.cnn.com on 443 through the egress gateway in mutual mode: Istio mutual TLS to the gateway and an AuthorizationPolicy admitting namespace payments",
+    request: {
+      ...base,
+      id: 'req-cnn-mutual',
+      hosts: ['edition.cnn.com'],
+      ports: [{ number: 443, protocol: 'TLS' }],
+      viaEgressGateway: true,
+    },
+    cluster: { name: 'demo', egressGateway: { mode: 'mutual' } },
+  },
   {
     name: 'tls-via-gateway',
     description:

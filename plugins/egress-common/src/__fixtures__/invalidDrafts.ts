@@ -262,9 +262,10 @@ export const invalidDrafts: InvalidDraftCase[] = [
 
   // --- egress gateway ----------------------------------------------------
   { name: 'NONE through the gateway', draft: with_({ resolution: 'NONE', viaEgressGateway: true }), expected: { code: 'gateway-none-resolution', path: 'resolution', message: 'routing loop' }, istio: 'accepts' },
-  { name: 'wildcard through the gateway', draft: with_({ hosts: ['*.example.com'], viaEgressGateway: true }), expected: { code: 'gateway-wildcard', path: 'viaEgressGateway', message: 'send wildcards directly' }, istio: 'accepts' },
-  // As rendered, the Gateway would have a server without hosts, which Istio rejects.
-  { name: 'CIDR through the gateway', draft: with_({ hosts: undefined, addresses: ['203.0.113.0/24'], ports: [{ number: 443, protocol: 'TLS' }], viaEgressGateway: true }), expected: { code: 'gateway-addresses', path: 'viaEgressGateway', message: 'IP ranges cannot go through it' }, istio: 'rejects' },
+  // As rendered, the gateway's shared ServiceEntry would resolve the wildcard by DNS, which Istio rejects.
+  { name: 'wildcard through the gateway', draft: with_({ hosts: ['*.example.com'], viaEgressGateway: true }), expected: { code: 'gateway-wildcard', path: 'viaEgressGateway', message: 'send wildcards directly' }, istio: 'rejects' },
+  // As rendered, no host means nothing shared on the gateway: Istio accepts the rest, which routes nothing through it.
+  { name: 'CIDR through the gateway', draft: with_({ hosts: undefined, addresses: ['203.0.113.0/24'], ports: [{ number: 443, protocol: 'TLS' }], viaEgressGateway: true }), expected: { code: 'gateway-addresses', path: 'viaEgressGateway', message: 'IP ranges cannot go through it' }, istio: 'accepts' },
   // As rendered, the Gateway would have no server and the VirtualService no route: Istio rejects both.
   portCase('TCP through the gateway', [{ number: 5432, protocol: 'TCP' }], 'gateway-protocol', 'ports[0].protocol', 'TCP cannot be routed through the egress gateway', 'rejects', { viaEgressGateway: true }),
   portCase('GRPC through the gateway', [{ number: 50051, protocol: 'GRPC' }], 'gateway-protocol', 'ports[0].protocol', 'GRPC cannot be routed', 'rejects', { viaEgressGateway: true }),

@@ -12,6 +12,7 @@ export const RISK_FLAG_LABELS: Record<RiskFlagCode, string> = {
   'private-address': 'Private range',
   lockdown: 'Namespace lockdown',
   'no-gateway': 'No gateway',
+  'bypasses-enforcement': 'Bypasses gateway enforcement',
   'long-expiry': 'Long expiry',
   'no-expiry': 'No expiry',
   'not-allow-listed': 'Not on allow-list',

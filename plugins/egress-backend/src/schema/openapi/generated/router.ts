@@ -323,6 +323,7 @@ export const spec = {
               "private-address",
               "lockdown",
               "no-gateway",
+              "bypasses-enforcement",
               "long-expiry",
               "no-expiry",
               "not-allow-listed"
@@ -734,7 +735,8 @@ export const spec = {
               "Gateway",
               "VirtualService",
               "DestinationRule",
-              "Sidecar"
+              "Sidecar",
+              "AuthorizationPolicy"
             ]
           },
           "namespace": {

@@ -32,4 +32,5 @@ export type InventoryResourceKindEnum =
   | "Gateway"
   | "VirtualService"
   | "DestinationRule"
-  | "Sidecar";
+  | "Sidecar"
+  | "AuthorizationPolicy";

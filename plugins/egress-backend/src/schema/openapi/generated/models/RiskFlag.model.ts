@@ -24,6 +24,7 @@ export type RiskFlagCodeEnum =
   | "private-address"
   | "lockdown"
   | "no-gateway"
+  | "bypasses-enforcement"
   | "long-expiry"
   | "no-expiry"
   | "not-allow-listed";

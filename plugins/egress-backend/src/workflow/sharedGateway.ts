@@ -1,0 +1,82 @@
+/**
+ * The objects shared per external host in the egress gateway's namespace
+ * (ServiceEntry, Gateway server, gateway-bound VirtualService,
+ * AuthorizationPolicy in `mutual` mode), reference-counted by the granted requests using the host
+ * through the gateway on a cluster. Each such request renders them with the
+ * use of all others, so they read the same whichever request applies them;
+ * when a request leaves, they are applied again for the remaining users (the
+ * policy loses the namespace) or deleted with the last one.
+ */
+import {
+  ClusterEgressSettingsInput,
+  GatewayUsage,
+  KIND_ORDER,
+  gatewayUsageOf,
+  mergeGatewayUsage,
+  renderSharedGateway,
+  resolveClusterSettings,
+  sharedGatewayName,
+} from '@backstage-egress/plugin-egress-common';
+import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
+import { GRANTED_STATUSES } from '../lifecycle';
+import { ApplyOutcome, BundleResult, EgressWriter } from '../kubernetes/types';
+
+/** Kinds that may be shared per host, in the order they are deleted (reverse of apply). */
+const SHARED_KINDS_REMOVAL_ORDER = [...KIND_ORDER]
+  .reverse()
+  .filter(k => k === 'VirtualService' || k === 'Gateway' || k === 'ServiceEntry' || k === 'AuthorizationPolicy');
+
+/** Gateway use per cluster, read from the store's granted requests each time (never stale). */
+export class GatewaySharing {
+  constructor(private readonly store: EgressStore) {}
+
+  /** The use of the gateway on `cluster` by every granted request but `excludeId`. */
+  async othersUsing(cluster: string, excludeId: string): Promise<GatewayUsage> {
+    const byRequest = await this.read(cluster);
+    return mergeGatewayUsage(...byRequest.filter(r => r.id !== excludeId).map(r => r.usage));
+  }
+
+  private async read(cluster: string) {
+    const out: Array<{ id: string; usage: GatewayUsage }> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.listRequests({ cluster, status: [...GRANTED_STATUSES], limit: 500, cursor });
+      for (const r of page.items) if (r.viaEgressGateway) out.push({ id: r.id, usage: gatewayUsageOf({ ...r, hosts: r.hosts ?? [] }) });
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  /**
+   * After `request`'s own resources left `cluster`: its hosts' shared objects
+   * applied again for the remaining users, or deleted when none remain.
+   * Undefined when the request did not use the gateway.
+   */
+  async release(
+    request: StoredEgressRequest,
+    cluster: string,
+    writer: EgressWriter,
+    settings: ClusterEgressSettingsInput,
+  ): Promise<BundleResult | undefined> {
+    const hosts = request.hosts ?? [];
+    if (!request.viaEgressGateway || hosts.length === 0) return undefined;
+    const others = await this.othersUsing(cluster, request.id);
+    const resolved = resolveClusterSettings(settings);
+    const remaining = hosts.filter(h => others[h]);
+    const outcomes: ApplyOutcome[] = [];
+    if (remaining.length > 0) {
+      const applied = await writer.apply(remaining.flatMap(h => renderSharedGateway(h, others[h], resolved)));
+      outcomes.push(...applied.outcomes);
+      if (!applied.ok) return { cluster, ok: false, outcomes, error: applied.error };
+    }
+    const namespace = resolved.egressGateway.namespace;
+    for (const host of hosts.filter(h => !others[h])) {
+      for (const kind of SHARED_KINDS_REMOVAL_ORDER) {
+        const removed = await writer.removeShared({ kind, namespace, name: sharedGatewayName(host) });
+        outcomes.push(...removed.outcomes);
+        if (!removed.ok) return { cluster, ok: false, outcomes, error: removed.error };
+      }
+    }
+    return { cluster, ok: true, outcomes };
+  }
+}
