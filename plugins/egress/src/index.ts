@@ -26,6 +26,7 @@ export type {
   RequestDetail,
   RequestDraftInput,
   RequestFilters,
+  OrphanRemovalInput,
   RequestPage,
   RequestTarget,
 } from './api/types';

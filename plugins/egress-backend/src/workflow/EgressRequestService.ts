@@ -26,7 +26,7 @@ import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
 import { EgressNotifier } from './notifier';
 import { Reconciler } from './Reconciler';
-import { overlappingRequests, overlapsAmong, unmanagedNameCollisions, unmanagedOverlaps } from './overlaps';
+import { overlapConflict, overlappingRequests, unmanagedNameCollisions, unmanagedOverlaps } from './overlaps';
 import { IstioVerdictSource } from './istioVerdicts';
 import { actionCallers } from './requestViews';
 import { assertAction } from '../lifecycle';
@@ -186,11 +186,7 @@ export class EgressRequestService {
         requestedBy: requester,
         requestedAt: at,
         // Checked in the database under the namespace's lock: simultaneous creates cannot both pass.
-        conflicts: live => {
-          const overlaps = overlapsAmong(draft, live, id);
-          // The message without the `hosts[i]: ` prefix: "<host> in namespace … is already covered by request <id> (<status>)".
-          return overlaps.length > 0 ? overlaps.map(o => o.message.replace(/^hosts\[\d+\]: /, '')).join('; ') : undefined;
-        },
+        conflicts: live => overlapConflict(draft, live, id),
         events: [
           { actor: requester, action: 'created', to: 'pending', comment: draft.justification, at },
           ...(auto

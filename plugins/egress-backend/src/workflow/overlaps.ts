@@ -62,6 +62,13 @@ export function overlapsAmong(draft: Routed, live: StoredEgressRequest[], exclud
   return issues;
 }
 
+/** The ConflictError message for a draft among live requests ("<host> in namespace … is already covered by request <id> (<status>)"), or undefined. */
+export function overlapConflict(draft: Routed, live: StoredEgressRequest[], excludeId?: string): string | undefined {
+  const overlaps = overlapsAmong(draft, live, excludeId);
+  if (overlaps.length === 0) return undefined;
+  return overlaps.map(o => o.message.replace(/^hosts\[\d+\]: /, '')).join('; ');
+}
+
 function conflicts(draft: Routed, other: StoredEgressRequest): boolean {
   if (!draft.clusters.some(c => other.clusters.includes(c))) return false;
   if (draft.viaEgressGateway || other.viaEgressGateway) return true;
