@@ -17,12 +17,20 @@ const path = require('node:path');
  * @property {'ALLOW_ANY' | 'REGISTRY_ONLY'} meshMode
  * @property {boolean} seed       testenv's unmanaged ServiceEntries in payments (tools/testenv/seed)
  * @property {string[]} manifests further unmanaged resources, applied as the cluster's admin
+ * @property {Record<string, 'ALLOW_ANY' | 'REGISTRY_ONLY'>} [namespaceModes] namespaces whose seeded Sidecar overrides the mesh mode
  */
 
 /** @type {DemoCluster[]} */
 const DEMO_CLUSTERS = [
   { name: 'dev-eu', suffix: 'eu', meshMode: 'REGISTRY_ONLY', seed: true, manifests: [] },
-  { name: 'dev-us', suffix: 'us', meshMode: 'ALLOW_ANY', seed: false, manifests: [path.join(__dirname, 'demo-seed', 'checkout-lockdown.yaml')] },
+  {
+    name: 'dev-us',
+    suffix: 'us',
+    meshMode: 'ALLOW_ANY',
+    seed: false,
+    manifests: [path.join(__dirname, 'demo-seed', 'checkout-lockdown.yaml')],
+    namespaceModes: { checkout: 'REGISTRY_ONLY' },
+  },
 ];
 
 /**
@@ -130,14 +138,21 @@ const DEMO_LOAD = [
   { namespace: 'search', workload: 'search-indexer', hosts: ['api.github.com'] },
 ];
 
-/** A traffic simulator with a gentle load, and a Prometheus scraping it every 5 s: one per cluster, as in a real mesh. */
-async function startDemoMetrics(name) {
+/**
+ * A traffic simulator with a gentle load, and a Prometheus scraping it every 5 s: one per cluster,
+ * as in a real mesh. Unregistered calls are blocked or pass through as the namespace's mode says.
+ * @param {ReturnType<typeof demoClusters>[number]} cluster
+ */
+async function startDemoMetrics(cluster) {
   const { TrafficSimulator, startPrometheus } = require('@backstage-egress/testenv');
   const simulator = new TrafficSimulator();
   const target = await simulator.listen();
-  simulator.startLoad(DEMO_LOAD, 5000);
+  simulator.startLoad(
+    DEMO_LOAD.map(w => ({ ...w, meshMode: cluster.namespaceModes?.[w.namespace] ?? cluster.meshMode })),
+    5000,
+  );
   try {
-    const prometheus = await startPrometheus({ name: `stack-${name}`, targets: [target], scrapeIntervalSeconds: 5 });
+    const prometheus = await startPrometheus({ name: `stack-${cluster.local}`, targets: [target], scrapeIntervalSeconds: 5 });
     return { prometheus, simulator };
   } catch (e) {
     await simulator.close();

@@ -160,7 +160,7 @@ async function startStack(options = {}) {
         ? await Promise.all(
             started.map(async ({ cluster: c }) => {
               checkAborted();
-              const m = await startDemoMetrics(c.local);
+              const m = await startDemoMetrics(c);
               metrics.push(m);
               return m.prometheus.url;
             }),
