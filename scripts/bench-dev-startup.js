@@ -9,22 +9,11 @@
  *   node scripts/bench-dev-startup.js [runs]     (default 3; the first run also warms caches)
  */
 const { spawn } = require('node:child_process');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { freePort } = require('@backstage-egress/testenv');
 
 const root = path.resolve(__dirname, '..');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** One start-up: resolves with the seconds until the portal line, after the run has stopped again. */
 async function once(i) {
