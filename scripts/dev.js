@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * Starts the portal for development (`npm run dev`): the local test cluster
- * `dev` (built from upstream Go modules on first run, seeded with a few
- * unmanaged egress resources), the backend on :7007 talking to that cluster
- * as the plugin's least-privilege identity, and the app on :3000. Ctrl-C
- * stops everything, including the cluster.
+ * Starts the portal for development (`npm run dev`): two local test clusters
+ * side by side, `dev-eu` (mesh REGISTRY_ONLY) and `dev-us` (ALLOW_ANY), built
+ * from upstream Go modules on first run and seeded with a few unmanaged egress
+ * resources (scripts/demo-clusters.js); the backend on :7007 talking to both as
+ * the plugin's least-privilege identity; and the app on :3000. Ctrl-C stops
+ * everything, including the clusters, at any moment.
  *
- * EGRESS_DEV_CLUSTER=0 skips the test cluster (configure egress.clusters in
- * app-config.local.yaml, or KUBECONFIG, then); EGRESS_DEV_CLUSTER=<name> starts the test
- * cluster under another name. EGRESS_BACKEND_PORT and
- * EGRESS_APP_PORT move the servers off 7007 and 3000.
+ * EGRESS_DEV_CLUSTER=0 skips the test clusters (configure egress.clusters in
+ * app-config.local.yaml, or KUBECONFIG, then); EGRESS_DEV_CLUSTER=<prefix> names the
+ * local test clusters <prefix>-eu and <prefix>-us (the portal still calls them dev-eu
+ * and dev-us). EGRESS_BACKEND_PORT and EGRESS_APP_PORT move the servers off 7007 and 3000.
  */
 const { startStack, StackAborted } = require('./stack');
 
@@ -29,7 +30,7 @@ async function main() {
     }
     const running = stack;
     stopping ??= (async () => {
-      console.log('[dev] stopping the app, the backend and the test cluster');
+      console.log('[dev] stopping the app, the backend and the test clusters');
       await running.stop();
       process.exit(0);
     })();
@@ -64,7 +65,7 @@ async function main() {
   );
 }
 
-/** `0` runs without a test cluster; unset means `dev`; anything else names the cluster. */
+/** `0` runs without test clusters; unset means `dev`; anything else is the local clusters' name prefix. */
 function devCluster(value) {
   if (value === '0') return false;
   return value || 'dev';

@@ -1,10 +1,10 @@
 // @ts-check
 /**
- * The portal stack used by `npm run dev` and the end-to-end tests: a local
- * test cluster, the backend (talking to that cluster as the plugin's
- * least-privilege identity), the app dev server, and with the test cluster a real
- * Prometheus scraping a traffic simulator (tools/testenv) that sends a gentle synthetic
- * load of Istio-shaped metrics for the demo namespaces.
+ * The portal stack used by `npm run dev` and the end-to-end tests: the demo's two local test
+ * clusters, started in parallel (scripts/demo-clusters.js: dev-eu in REGISTRY_ONLY, dev-us in
+ * ALLOW_ANY), the backend (talking to them as the plugin's least-privilege identity), the app
+ * dev server, and per cluster a real Prometheus scraping a traffic simulator (tools/testenv)
+ * that sends a gentle synthetic load of Istio-shaped metrics for the demo namespaces.
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -12,20 +12,23 @@ const os = require('node:os');
 const path = require('node:path');
 const { ensureGo, ensureSystemPackages } = require('./system-deps');
 const { checkNativeModules } = require('./native-modules');
+const { demoClusters, startDemoClusters, writePluginKubeconfig, demoClusterConfig, startDemoMetrics } = require('./demo-clusters');
 
 const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'node_modules/@backstage/cli/bin/backstage-cli');
 
 /**
  * @typedef {object} StackOptions
- * @property {string | false} [cluster]  test cluster name, false to use your own egress.clusters / KUBECONFIG
- * @property {boolean} [seed]            seed the cluster with unmanaged egress resources
- * @property {boolean} [istiod]          run istiod against the cluster (analysis on) and show its verdict
+ * @property {string | false} [cluster]  prefix of the local test clusters (`<prefix>-eu`, `<prefix>-us`; default `dev`),
+ *                                       false to use your own egress.clusters / KUBECONFIG
+ * @property {string[]} [clusters]       which demo clusters to start (default both: dev-eu and dev-us)
+ * @property {boolean} [seed]            seed the clusters with their unmanaged egress resources
+ * @property {boolean} [istiod]          run istiod against each cluster (analysis on) and show its verdict
  * @property {number} [backendPort]
  * @property {number} [appPort]
  * @property {string[]} [extraConfig]    additional app-config YAML texts
  * @property {boolean} [app]              also start the app dev server (default true)
- * @property {boolean} [traffic]          with the test cluster: start Prometheus and the traffic simulator (default true)
+ * @property {boolean} [traffic]          with the test clusters: start Prometheus and the traffic simulators (default true)
  * @property {string} [dataDir]          folder of the SQLite files; default data/ (kept across runs)
  * @property {(line: string) => void} [log]
  * @property {AbortSignal} [signal]       aborting stops whatever has started so far and rejects
@@ -35,6 +38,7 @@ const cli = path.join(root, 'node_modules/@backstage/cli/bin/backstage-cli');
 async function startStack(options = {}) {
   const {
     cluster = 'dev',
+    clusters: only,
     seed = true,
     istiod = true,
     backendPort = 7007,
@@ -63,22 +67,23 @@ async function startStack(options = {}) {
   const env = { ...process.env, NODE_ENV: 'development' };
   /** @type {import('node:child_process').ChildProcess[]} */
   const children = [];
-  let clusterInfo;
-  /** @type {{ prometheus: import('@backstage-egress/testenv').PrometheusInstance, simulator: import('@backstage-egress/testenv').TrafficSimulator } | undefined} */
-  let metrics;
+  const planned = cluster ? demoClusters(cluster, only) : [];
+  /** @type {Awaited<ReturnType<typeof startDemoClusters>>} */
+  let started = [];
+  /** @type {Array<{ prometheus: import('@backstage-egress/testenv').PrometheusInstance, simulator: import('@backstage-egress/testenv').TrafficSimulator }>} */
+  const metrics = [];
   let stopped = false;
 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     await Promise.all(children.map(child => terminate(child)));
-    if (metrics) {
-      await metrics.prometheus.stop();
-      await metrics.simulator.close();
+    for (const m of metrics) {
+      await m.prometheus.stop();
+      await m.simulator.close();
     }
-    if (cluster) {
-      await require('@backstage-egress/testenv').stopCluster(cluster);
-    }
+    const testenv = planned.length > 0 ? require('@backstage-egress/testenv') : undefined;
+    await Promise.all(planned.map(c => testenv.stopCluster(c.local)));
   };
 
   // Ctrl-C may come at any moment of a start-up that can take minutes (the first run builds
@@ -95,25 +100,14 @@ async function startStack(options = {}) {
 
   try {
     checkAborted();
-    if (cluster) {
-      ensureSystemPackages();
-      ensureGo();
-      const testenv = require('@backstage-egress/testenv');
-      log(`[stack] preparing the local test cluster \`${cluster}\` (the first run builds kube-apiserver, etcd, istioctl and istiod: several minutes)`);
-      await testenv.ensureBinaries();
-      checkAborted();
-      clusterInfo = await testenv.startCluster({ name: cluster, seed, istiod });
-      checkAborted();
-      env.KUBECONFIG = writePluginKubeconfig(clusterInfo);
-      log(`[stack] cluster ${cluster}: ${clusterInfo.server} (${clusterInfo.version}, mesh ${clusterInfo.meshMode}); kubectl: export KUBECONFIG=${clusterInfo.kubeconfigPath}`);
-      if (traffic) {
-        checkAborted();
-        metrics = await startDemoMetrics(cluster);
-        log(`[stack] Prometheus ${metrics.prometheus.url} scrapes synthetic Istio metrics for the demo namespaces`);
-      }
-    }
-
     const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-stack-'));
+    /** @param {string[]} texts */
+    const configFiles = texts =>
+      texts.flatMap(text => {
+        const file = path.join(configDir, `app-config.${fs.readdirSync(configDir).length}.yaml`);
+        fs.writeFileSync(file, text);
+        return ['--config', file];
+      });
     // app-config.yaml holds what production also needs; the development file
     // adds the demo sign-in, the demo users and catalog, and SQLite in data/.
     const configArgs = [
@@ -140,20 +134,48 @@ async function startStack(options = {}) {
         : []),
       '',
     ].join('\n');
-    // The test cluster through KUBECONFIG (the plugin's identity); with istiod, Istio's verdict
-    // on; with the demo metrics, its Prometheus.
-    const clusterConfig = cluster ? [demoClusterConfig(String(cluster), { istioAnalysis: istiod, prometheusUrl: metrics?.prometheus.url })] : [];
-    [ports, ...clusterConfig, ...extraConfig].forEach((text, i) => {
-      const file = path.join(configDir, `app-config.${i}.yaml`);
-      fs.writeFileSync(file, text);
-      configArgs.push('--config', file);
-    });
+    configArgs.push(...configFiles([ports]));
+    const isStopping = () => stopped || Boolean(signal?.aborted);
+    // The app's bundle is the slowest part of a warm start and needs nothing from the clusters
+    // (the browser asks the backend for them): it compiles while the clusters start.
+    if (app) children.push(startPackage('app', path.join(root, 'packages/app'), [...configArgs, ...configFiles(extraConfig)], env, log, isStopping));
 
-    const packages = [['backend', 'packages/backend'], ...(app ? [['app', 'packages/app']] : [])];
-    for (const [name, dir] of packages) {
+    /** Each cluster's egress.clusters entry, with its Prometheus. */
+    const configured = [];
+    if (planned.length > 0) {
+      ensureSystemPackages();
+      ensureGo();
+      const names = planned.map(c => `\`${c.local}\``).join(' and ');
+      log(`[stack] preparing the local test clusters ${names} (the first run builds kube-apiserver, etcd, istioctl and istiod: several minutes)`);
+      await require('@backstage-egress/testenv').ensureBinaries();
       checkAborted();
-      children.push(startPackage(name, path.join(root, dir), configArgs, env, log, () => stopped || Boolean(signal?.aborted)));
+      started = await startDemoClusters(planned, { seed, istiod });
+      checkAborted();
+      env.KUBECONFIG = writePluginKubeconfig(path.join(started[0].info.stateDir, 'kubeconfig.backstage-egress'), started);
+      for (const { cluster: c, info } of started) {
+        log(`[stack] cluster ${c.name}: ${info.server} (${info.version}, mesh ${info.meshMode}); kubectl: export KUBECONFIG=${info.kubeconfigPath}`);
+      }
+      // One Prometheus per cluster, as each mesh has its own; started side by side.
+      const prometheusUrls = traffic
+        ? await Promise.all(
+            started.map(async ({ cluster: c }) => {
+              checkAborted();
+              const m = await startDemoMetrics(c);
+              metrics.push(m);
+              return m.prometheus.url;
+            }),
+          )
+        : [];
+      if (traffic) log(`[stack] Prometheus ${prometheusUrls.join(', ')} scrapes synthetic Istio metrics for the demo namespaces`);
+      started.forEach(({ cluster: c }, i) => configured.push({ name: c.name, prometheusUrl: prometheusUrls[i] }));
     }
+
+    // The test clusters through KUBECONFIG (the plugin's identity); with istiod, Istio's verdict
+    // on; with the demo metrics, each cluster's Prometheus.
+    const clusterConfig = configured.length > 0 ? [demoClusterConfig(configured, { istioAnalysis: istiod })] : [];
+    checkAborted();
+    const backendArgs = [...configArgs, ...configFiles([...clusterConfig, ...extraConfig])];
+    children.push(startPackage('backend', path.join(root, 'packages/backend'), backendArgs, { ...env }, log, isStopping));
     await waitForUrl(`${backendUrl}/api/egress/health`, 'backend', children, checkAborted);
     if (app) await waitForUrl(appUrl, 'app', children, checkAborted);
   } catch (e) {
@@ -163,59 +185,8 @@ async function startStack(options = {}) {
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-  return { appUrl, backendUrl, cluster: clusterInfo, children, stop };
-}
-
-/** Demo workloads and the hosts they call (the seeded ServiceEntries and the demo's usual requests). */
-const DEMO_LOAD = [
-  { namespace: 'payments', workload: 'payments-api', hosts: ['api.github.com', '*.googleapis.com', 'api.stripe.com'] },
-  { namespace: 'checkout', workload: 'checkout', hosts: ['api.stripe.com'] },
-  { namespace: 'search', workload: 'search-indexer', hosts: ['api.github.com'] },
-];
-
-/** The traffic simulator with a gentle load, and a Prometheus scraping it every 5 s. */
-async function startDemoMetrics(name) {
-  const { TrafficSimulator, startPrometheus } = require('@backstage-egress/testenv');
-  const simulator = new TrafficSimulator();
-  const target = await simulator.listen();
-  simulator.startLoad(DEMO_LOAD, 5000);
-  const prometheus = await startPrometheus({ name: `stack-${name}`, targets: [target], scrapeIntervalSeconds: 5 });
-  return { prometheus, simulator };
-}
-
-/**
- * The test cluster as the single egress cluster, with the demo Prometheus, and a Kiali link
- * to where `istioctl dashboard kiali` serves it (no Kiali runs here: the links show their shape).
- */
-/**
- * The test cluster's entry under egress.clusters.
- * @param {string} name
- * @param {{ istioAnalysis: boolean, prometheusUrl?: string }} o
- */
-function demoClusterConfig(name, o) {
-  return [
-    'egress:',
-    '  clusters:',
-    `    - name: ${name}`,
-    `      title: ${name}`,
-    '      authProvider: kubeconfig',
-    `      istioAnalysis: ${o.istioAnalysis}`,
-    ...(o.prometheusUrl ? [`      prometheusUrl: ${o.prometheusUrl}`] : []),
-    '      kialiUrl: http://localhost:20001/kiali',
-    '',
-  ].join('\n');
-}
-
-/** A kubeconfig whose current context is the plugin's least-privilege identity. */
-function writePluginKubeconfig(info) {
-  const text = fs.readFileSync(info.kubeconfigPath, 'utf8');
-  const file = path.join(path.dirname(info.kubeconfigPath), 'kubeconfig.backstage-egress');
-  fs.writeFileSync(
-    file,
-    text.replace(/^current-context: .*$/m, `current-context: ${info.contexts['backstage-egress']}`),
-    { mode: 0o600 },
-  );
-  return file;
+  const clusters = started.map(({ cluster: c, info }) => ({ name: c.name, meshMode: c.meshMode, info }));
+  return { appUrl, backendUrl, clusters, children, stop };
 }
 
 function startPackage(name, cwd, configArgs, env, log, isStopping) {

@@ -219,7 +219,11 @@ export declare class TrafficSimulator {
   metricsText(): string;
   /** Resolves to the scrape target `127.0.0.1:PORT`. */
   listen(port?: number): Promise<string>;
-  startLoad(workloads: Array<{ namespace: string; workload: string; hosts: string[] }>, intervalMs?: number): void;
+  /** With a workload's meshMode, only the attempts that mode produces: blocked (REGISTRY_ONLY) or unregistered (ALLOW_ANY). */
+  startLoad(
+    workloads: Array<{ namespace: string; workload: string; hosts: string[]; meshMode?: MeshMode }>,
+    intervalMs?: number,
+  ): void;
   close(): Promise<void>;
 }
 

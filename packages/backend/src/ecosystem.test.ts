@@ -32,6 +32,8 @@ describe('egress in the Backstage ecosystem (real backend and cluster)', () => {
     appUrl = `http://localhost:${appPort}`;
     stack = await startStack({
       cluster: 'ecosystem',
+      // One of the demo's two clusters is enough here (search-indexer is limited to dev-us).
+      clusters: ['dev-us'],
       seed: false,
       app: false,
       backendPort: await freePort(),

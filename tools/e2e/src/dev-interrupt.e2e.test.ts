@@ -1,6 +1,6 @@
 /**
  * `npm run dev` stops everything it started when Ctrl-C comes at any moment:
- * while the test cluster starts, while the backend and the app start, and
+ * while the two test clusters start, while the backend and the app start, and
  * once the portal is up. The servers run in their own process groups, so
  * nothing but the dev script itself can stop them.
  */
@@ -12,7 +12,9 @@ import { clusterStatus, freePort, stopCluster } from '@backstage-egress/testenv'
 jest.setTimeout(15 * 60_000);
 
 const repoRoot = path.resolve(__dirname, '../../..');
-const CLUSTER = 't-dev-interrupt';
+// EGRESS_DEV_CLUSTER is the prefix of the two local test clusters.
+const PREFIX = 't-dev-interrupt';
+const CLUSTERS = [`${PREFIX}-eu`, `${PREFIX}-us`];
 
 interface DevRun {
   child: ChildProcess;
@@ -30,7 +32,7 @@ async function startDev(): Promise<DevRun> {
     cwd: repoRoot,
     env: {
       ...process.env,
-      EGRESS_DEV_CLUSTER: CLUSTER,
+      EGRESS_DEV_CLUSTER: PREFIX,
       EGRESS_BACKEND_PORT: String(backendPort),
       EGRESS_APP_PORT: String(appPort),
     },
@@ -66,7 +68,7 @@ function isListening(port: number): Promise<boolean> {
   });
 }
 
-/** Ctrl-C, then: the script exits by itself, the cluster is stopped and nobody listens on the ports. */
+/** Ctrl-C, then: the script exits by itself, both clusters are stopped and nobody listens on the ports. */
 async function interruptAndCheck(run: DevRun) {
   run.child.kill('SIGINT');
   const code = await Promise.race([
@@ -74,7 +76,7 @@ async function interruptAndCheck(run: DevRun) {
     new Promise<'hung'>(resolve => setTimeout(() => resolve('hung'), 60_000)),
   ]);
   expect(code).not.toBe('hung');
-  expect((await clusterStatus(CLUSTER)).state).toBe('stopped');
+  for (const name of CLUSTERS) expect((await clusterStatus(name)).state).toBe('stopped');
   expect(await isListening(run.backendPort)).toBe(false);
   expect(await isListening(run.appPort)).toBe(false);
   return code;
@@ -82,10 +84,10 @@ async function interruptAndCheck(run: DevRun) {
 
 describe('npm run dev and Ctrl-C', () => {
   afterEach(async () => {
-    await stopCluster(CLUSTER);
+    for (const name of CLUSTERS) await stopCluster(name);
   });
 
-  it('stops the test cluster when interrupted while the cluster starts', async () => {
+  it('stops the test clusters when interrupted while the clusters start', async () => {
     const run = await startDev();
     await waitForLine(run, /\[stack\] preparing the local test cluster/);
     const code = await interruptAndCheck(run);
@@ -93,7 +95,7 @@ describe('npm run dev and Ctrl-C', () => {
     expect(run.output.join('\n')).toMatch(/stopped before the portal was ready/);
   });
 
-  it('stops the backend, the app and the cluster when interrupted while the servers start', async () => {
+  it('stops the backend, the app and the clusters when interrupted while the servers start', async () => {
     const run = await startDev();
     // The backend has been spawned and is starting (its first lines are out), not yet answering.
     await waitForLine(run, /^\[backend\] /);

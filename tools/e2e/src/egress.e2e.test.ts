@@ -1,8 +1,9 @@
 /**
- * End to end: the real portal (backend + app dev server) against a real test
- * cluster, driven in Debian's Chromium. A service owner requests api.stripe.com
- * through the egress gateway, a platform engineer approves it, the Istio
- * resources appear in the cluster, the owner revokes and they are gone.
+ * End to end: the real portal (backend + app dev server) against the demo's two
+ * real test clusters (dev-eu in REGISTRY_ONLY, dev-us in ALLOW_ANY), driven in
+ * Debian's Chromium. A service owner requests api.stripe.com through the egress
+ * gateway for both clusters, a platform engineer approves it, the Istio
+ * resources appear in both clusters, the owner revokes and they are gone.
  */
 import { KubeConfig, CustomObjectsApi } from '@kubernetes/client-node';
 import fs from 'node:fs';
@@ -32,7 +33,9 @@ function clipped(page: Page): Promise<string[]> {
 async function screenshot(page: Page, name: string, fullPage = false) {
   if (SCREENSHOTS) await page.screenshot({ path: path.join(screenshots, name), fullPage });
 }
-const CLUSTER = 't-e2e';
+// The local test clusters are t-e2e-eu and t-e2e-us; the portal calls them dev-eu and dev-us.
+const PREFIX = 't-e2e';
+const CLUSTERS = ['dev-eu', 'dev-us'];
 const HOST = 'api.stripe.com';
 const MANAGED = 'app.kubernetes.io/managed-by=backstage-egress';
 const KINDS = ['serviceentries', 'gateways', 'destinationrules', 'virtualservices'];
@@ -41,21 +44,25 @@ const KINDS = ['serviceentries', 'gateways', 'destinationrules', 'virtualservice
 describe('egress portal end to end', () => {
   let stack: any;
   let browser: Browser;
-  let custom: CustomObjectsApi;
+  /** An admin client per cluster name, to look at what the plugin applied. */
+  const custom: Record<string, CustomObjectsApi> = {};
   const logs: string[] = [];
 
   beforeAll(async () => {
     stack = await startStack({
-      cluster: CLUSTER,
+      cluster: PREFIX,
       backendPort: await freePort(),
       appPort: await freePort(),
       dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'egress-e2e-data-')),
       log: (line: string) => logs.push(line),
     });
-    const kc = new KubeConfig();
-    kc.loadFromFile(stack.cluster.kubeconfigPath);
-    kc.setCurrentContext(stack.cluster.contexts.admin);
-    custom = kc.makeApiClient(CustomObjectsApi);
+    for (const { name, info } of stack.clusters) {
+      const kc = new KubeConfig();
+      kc.loadFromFile(info.kubeconfigPath);
+      kc.setCurrentContext(info.contexts.admin);
+      custom[name] = kc.makeApiClient(CustomObjectsApi);
+    }
+    expect(Object.keys(custom).sort()).toEqual(CLUSTERS);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [
@@ -108,10 +115,10 @@ describe('egress portal end to end', () => {
     return { context, page };
   }
 
-  async function managedResources(namespace: string) {
+  async function managedResources(namespace: string, cluster: string) {
     const counts: Record<string, number> = {};
     for (const plural of KINDS) {
-      const list: any = await custom.listNamespacedCustomObject({
+      const list: any = await custom[cluster].listNamespacedCustomObject({
         group: 'networking.istio.io',
         version: 'v1',
         namespace,
@@ -128,32 +135,68 @@ describe('egress portal end to end', () => {
     await page.getByText(/Outbound access|mesh/i).first().waitFor();
   }
 
-  /** Opens the request form and fills it in; returns the dialog. */
-  async function requestAccess(page: Page, justification: string) {
+  /** In every cluster: the plugin's resources in the namespace, per kind. */
+  async function managedEverywhere(namespace: string) {
+    return Object.fromEntries(await Promise.all(CLUSTERS.map(async c => [c, await managedResources(namespace, c)])));
+  }
+  const NONE = { serviceentries: 0, gateways: 0, destinationrules: 0, virtualservices: 0 };
+  const ALL_FOUR = { serviceentries: 1, gateways: 1, destinationrules: 1, virtualservices: 1 };
+
+  /** The cluster's card on the Egress tab. */
+  function clusterCard(page: Page, cluster: string) {
+    return page.locator('.MuiCard-root').filter({ has: page.locator('.MuiCardHeader-root', { hasText: new RegExp(`^${cluster}`) }) });
+  }
+
+  /** Opens the request form and fills it in for these clusters; returns the dialog. */
+  async function requestAccess(page: Page, justification: string, clusters = CLUSTERS) {
     await page.getByRole('button', { name: 'Request outbound access' }).click();
     const form = page.getByRole('dialog');
     await form.getByLabel('Hosts', { exact: true }).fill(HOST);
     await form.getByLabel('Port', { exact: true }).fill('443');
     await form.getByLabel('Protocol', { exact: true }).selectOption('TLS');
-    const cluster = form.getByLabel(CLUSTER, { exact: true });
-    if (!(await cluster.isChecked())) await cluster.check();
+    for (const name of clusters) {
+      const cluster = form.getByLabel(name, { exact: true });
+      if (!(await cluster.isChecked())) await cluster.check();
+    }
     const gateway = form.getByLabel('Route through the egress gateway');
     if (!(await gateway.isChecked())) await gateway.check();
     await form.getByLabel('Justification', { exact: true }).fill(justification);
-    await form
-      .getByLabel(`YAML for cluster ${CLUSTER}`)
-      .getByText('kind: VirtualService', { exact: false })
-      .waitFor();
+    for (const name of clusters) {
+      await form.getByLabel(`YAML for cluster ${name}`).getByText('kind: VirtualService', { exact: false }).waitFor();
+    }
     return form;
   }
 
-  it('owner requests, platform approves, resources appear, owner revokes, resources go', async () => {
-    expect(await managedResources('payments')).toEqual({
-      serviceentries: 0,
-      gateways: 0,
-      destinationrules: 0,
-      virtualservices: 0,
-    });
+  it('the Egress tab states each cluster\'s mode, and each cluster shows its own seeds', async () => {
+    const owner = await signIn('alice');
+    const { page } = owner;
+    await openEntityTab(page, 'payments-api');
+    const eu = clusterCard(page, 'dev-eu');
+    const us = clusterCard(page, 'dev-us');
+    await eu.getByRole('note', { name: 'Mesh mode' }).getByText('REGISTRY_ONLY').waitFor();
+    expect(await eu.getByRole('note', { name: 'Mesh mode' }).innerText()).toContain('Only registered hosts are reachable; unregistered hosts are blocked.');
+    expect(await us.getByRole('note', { name: 'Mesh mode' }).innerText()).toContain('ALLOW_ANY: All outbound traffic passes');
+    // The unmanaged ServiceEntries were made by hand in dev-eu only.
+    await eu.getByRole('table', { name: 'Allowed hosts in dev-eu' }).getByText('api.github.com').first().waitFor();
+    await us.getByText('No external hosts are registered for this namespace in dev-us.').waitFor();
+    await screenshot(page, 'entity-tab-clusters.png', true);
+
+    // checkout: dev-us's mesh allows any host, but a hand-made Sidecar locks the namespace down.
+    await openEntityTab(page, 'checkout');
+    const locked = clusterCard(page, 'dev-us').getByRole('note', { name: 'Mesh mode' });
+    await locked.getByText('restrict-outbound').waitFor();
+    expect(await locked.innerText()).toMatch(/^REGISTRY_ONLY: .*\n.*Sidecar restrict-outbound overrides the mesh-wide mode \(ALLOW_ANY\)/s);
+    expect(await clusterCard(page, 'dev-eu').getByRole('note', { name: 'Mesh mode' }).innerText()).not.toContain('Sidecar');
+
+    // search-indexer is limited to dev-us by its egress.backstage.io/clusters annotation.
+    await openEntityTab(page, 'search-indexer');
+    await clusterCard(page, 'dev-us').getByRole('note', { name: 'Mesh mode' }).waitFor();
+    expect(await clusterCard(page, 'dev-eu').count()).toBe(0);
+    await owner.context.close();
+  });
+
+  it('owner requests for both clusters, platform approves, resources appear in both, owner revokes, resources go', async () => {
+    expect(await managedEverywhere('payments')).toEqual({ 'dev-eu': NONE, 'dev-us': NONE });
 
     // A platform engineer keeps the approval queue open from the start.
     const platform = await signIn('carol');
@@ -185,21 +228,23 @@ describe('egress portal end to end', () => {
     const form = await requestAccess(owner.page, 'Card payments go to Stripe');
     await form.getByText('Needs platform approval').waitFor();
     expect(await seriousViolations(owner.page, '[role="dialog"]')).toEqual([]);
-    const preview = await form.getByLabel(`YAML for cluster ${CLUSTER}`).innerText();
-    for (const kind of ['ServiceEntry', 'Gateway', 'DestinationRule', 'VirtualService']) {
-      expect(preview).toContain(`kind: ${kind}`);
+    for (const cluster of CLUSTERS) {
+      const preview = await form.getByLabel(`YAML for cluster ${cluster}`).innerText();
+      for (const kind of ['ServiceEntry', 'Gateway', 'DestinationRule', 'VirtualService']) {
+        expect(preview).toContain(`kind: ${kind}`);
+      }
+      expect(preview).toContain(HOST);
+      expect(preview).toContain('egress.backstage.io/requested-by: user:default/alice');
     }
-    expect(preview).toContain(HOST);
-    expect(preview).toContain('egress.backstage.io/requested-by: user:default/alice');
     await owner.page.setViewportSize({ width: 1280, height: 1300 });
-    await form.getByLabel(`YAML for cluster ${CLUSTER}`).scrollIntoViewIfNeeded();
+    await form.getByLabel(`YAML for cluster ${CLUSTERS[0]}`).scrollIntoViewIfNeeded();
     await screenshot(owner.page, 'request-form.png');
     await owner.page.setViewportSize({ width: 1280, height: 900 });
     await form.getByRole('button', { name: 'Submit request' }).click();
     await owner.page.getByRole('status').getByText(/sent: it waits for a platform-team decision/).waitFor();
     await owner.page.getByRole('button', { name: HOST }).first().waitFor();
     await owner.page.getByText('Pending', { exact: true }).first().waitFor();
-    expect(await managedResources('payments')).toMatchObject({ serviceentries: 0 });
+    expect(await managedEverywhere('payments')).toEqual({ 'dev-eu': NONE, 'dev-us': NONE });
 
     // The new request reaches carol's open queue without a reload, with the
     // backend's risk flags (read from the answer the page itself received).
@@ -220,7 +265,7 @@ describe('egress portal end to end', () => {
     // Carol approves with a comment; alice's open tab turns Active without a reload.
     await platform.page.getByRole('button', { name: HOST }).first().click();
     // Once loaded (and faded in: axe measures contrast as rendered).
-    await platform.page.getByRole('dialog').getByLabel(`YAML for cluster ${CLUSTER}`).waitFor();
+    for (const cluster of CLUSTERS) await platform.page.getByRole('dialog').getByLabel(`YAML for cluster ${cluster}`).waitFor();
     await platform.page.waitForTimeout(500);
     expect(await seriousViolations(platform.page, '[role="dialog"]')).toEqual([]);
     await platform.page.getByLabel('Comment').fill('Approved: PCI-scoped, gateway only');
@@ -253,13 +298,8 @@ describe('egress portal end to end', () => {
       await owner.page.getByRole('region', { name: 'Request history' }).scrollIntoViewIfNeeded();
       await screenshot(owner.page, 'entity-tab-istio.png');
     }
-    // The four resources exist in the namespace.
-    expect(await managedResources('payments')).toEqual({
-      serviceentries: 1,
-      gateways: 1,
-      destinationrules: 1,
-      virtualservices: 1,
-    });
+    // The four resources exist in the namespace, in both clusters.
+    expect(await managedEverywhere('payments')).toEqual({ 'dev-eu': ALL_FOUR, 'dev-us': ALL_FOUR });
 
     // The owner revokes; the resources are removed. The request's detail shows Istio's verdict per cluster.
     await owner.page.getByRole('button', { name: HOST }).first().click();
@@ -271,23 +311,19 @@ describe('egress portal end to end', () => {
     await owner.page.getByRole('button', { name: 'Revoke access' }).click();
     await owner.page.getByRole('button', { name: 'Yes, revoke access' }).click();
     const gone = Date.now() + 60_000;
-    let counts = await managedResources('payments');
-    while (Object.values(counts).some(n => n > 0) && Date.now() < gone) {
+    const left = (c: Record<string, Record<string, number>>) => Object.values(c).some(perKind => Object.values(perKind).some(n => n > 0));
+    let counts = await managedEverywhere('payments');
+    while (left(counts) && Date.now() < gone) {
       await new Promise(r => setTimeout(r, 1000));
-      counts = await managedResources('payments');
+      counts = await managedEverywhere('payments');
     }
-    expect(counts).toEqual({
-      serviceentries: 0,
-      gateways: 0,
-      destinationrules: 0,
-      virtualservices: 0,
-    });
+    expect(counts).toEqual({ 'dev-eu': NONE, 'dev-us': NONE });
     await openEntityTab(owner.page, 'payments-api');
     await owner.page.getByText('Revoked', { exact: true }).first().waitFor();
     // The audit trail keeps the whole story.
     await owner.page.getByRole('button', { name: HOST }).first().click();
     const trail = owner.page.getByRole('dialog');
-    await trail.getByLabel(`YAML for cluster ${CLUSTER}`).waitFor();
+    await trail.getByLabel(`YAML for cluster ${CLUSTERS[0]}`).waitFor();
     await owner.page.waitForTimeout(500);
     expect(await seriousViolations(owner.page, '[role="dialog"]')).toEqual([]);
     for (const step of ['pending', 'approved', 'active', 'revoking', 'revoked']) {
@@ -301,7 +337,9 @@ describe('egress portal end to end', () => {
 
   it('the Egress tab shows traffic from Prometheus, blocked attempts and Kiali links', async () => {
     const owner = await signIn('alice');
-    const table = owner.page.getByRole('table', { name: 'Traffic per host' });
+    // Each cluster has its own Prometheus; dev-eu's traffic section.
+    const section = owner.page.getByRole('region', { name: 'Traffic in dev-eu' });
+    const table = section.getByRole('table', { name: 'Traffic per host' });
     const github = table.getByRole('row').filter({ hasText: 'api.github.com' });
     // The stack's simulator sends load from the start; Prometheus needs a couple of scrapes.
     const deadline = Date.now() + 120_000;
@@ -316,10 +354,10 @@ describe('egress portal end to end', () => {
     expect(await github.getByRole('link', { name: /^api\.github\.com/ }).getAttribute('href')).toBe(
       'http://localhost:20001/kiali/console/namespaces/payments/services/api.github.com',
     );
-    expect(await owner.page.getByRole('link', { name: /^Namespace payments in Kiali/ }).getAttribute('href')).toBe(
+    expect(await section.getByRole('link', { name: /^Namespace payments in Kiali/ }).getAttribute('href')).toBe(
       'http://localhost:20001/kiali/console/graph/namespaces/?namespaces=payments',
     );
-    await owner.page.getByRole('region', { name: 'Blocked and unregistered attempts' }).waitFor();
+    await section.getByRole('region', { name: 'Blocked and unregistered attempts' }).waitFor();
     if (SCREENSHOTS) {
       await table.scrollIntoViewIfNeeded();
       await screenshot(owner.page, 'entity-traffic.png', true);
@@ -330,7 +368,9 @@ describe('egress portal end to end', () => {
     // dave is in platform-team and search-team, so he may request for search-indexer.
     const dave = await signIn('dave');
     await openEntityTab(dave.page, 'search-indexer');
-    const form = await requestAccess(dave.page, 'Partner feed crawler');
+    // search-indexer is limited to dev-us (egress.backstage.io/clusters): the form offers no other cluster.
+    const form = await requestAccess(dave.page, 'Partner feed crawler', ['dev-us']);
+    expect(await form.getByLabel('dev-eu', { exact: true }).count()).toBe(0);
     await form.getByRole('button', { name: 'Submit request' }).click();
     await dave.page.getByRole('button', { name: HOST }).first().waitFor();
 
@@ -341,7 +381,7 @@ describe('egress portal end to end', () => {
       .first()
       .waitFor();
     expect(await dave.page.getByRole('button', { name: 'Approve' }).isDisabled()).toBe(true);
-    expect(await managedResources('search')).toMatchObject({ serviceentries: 0 });
+    expect(await managedResources('search', 'dev-us')).toMatchObject({ serviceentries: 0 });
     await dave.context.close();
   });
 
@@ -373,7 +413,7 @@ describe('egress portal end to end', () => {
     await form.getByLabel('Hosts', { exact: true }).waitFor();
     await tabTo('Hosts');
     await page.keyboard.type('api.paypal.com');
-    await tabTo(CLUSTER);
+    await tabTo(CLUSTERS[0]);
     await page.keyboard.press('Space');
     await tabTo('Justification');
     await page.keyboard.type('Wallet payments go to PayPal');

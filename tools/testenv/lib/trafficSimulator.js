@@ -190,8 +190,9 @@ class TrafficSimulator {
 
   /**
    * A gentle synthetic load for demos: every `intervalMs`, a few requests and connections to
-   * each host, and now and then a blocked or unregistered attempt.
-   * @param {Array<{ namespace: string, workload: string, hosts: string[] }>} workloads
+   * each host, and now and then a blocked or unregistered attempt: with the workload's
+   * `meshMode`, only the kind that mode produces (REGISTRY_ONLY blocks, ALLOW_ANY passes through).
+   * @param {Array<{ namespace: string, workload: string, hosts: string[], meshMode?: 'ALLOW_ANY' | 'REGISTRY_ONLY' }>} workloads
    * @param {number} [intervalMs]
    */
   startLoad(workloads, intervalMs = 5000) {
@@ -207,11 +208,11 @@ class TrafficSimulator {
           this.add('istio_tcp_sent_bytes_total', tcp, 800 + Math.floor(Math.random() * 400));
           this.add('istio_tcp_received_bytes_total', tcp, 4000 + Math.floor(Math.random() * 4000));
         }
-        if (Math.random() < 0.2) {
+        if (w.meshMode !== 'ALLOW_ANY' && Math.random() < 0.2) {
           const base = { namespace: w.namespace, workload: w.workload, protocol: /** @type {const} */ ('tcp') };
           this.add('istio_tcp_connections_closed_total', { ...base, cluster: 'BlackHoleCluster' }, 1);
         }
-        if (Math.random() < 0.1) {
+        if (w.meshMode !== 'REGISTRY_ONLY' && Math.random() < 0.1) {
           this.add('istio_requests_total', { namespace: w.namespace, workload: w.workload, protocol: 'http', host: 'example.org', cluster: 'PassthroughCluster' }, 1);
         }
       }

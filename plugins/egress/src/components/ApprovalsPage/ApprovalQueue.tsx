@@ -30,18 +30,20 @@ export const QUEUE_STATUSES: Record<'pending' | 'history', EgressRequestStatus[]
   history: ['approved', 'active', 'rejected', 'cancelled', 'revoking', 'revoked', 'expired'],
 };
 
-/** A cluster and its mesh mode in words an approver decides with. */
+/**
+ * A cluster and its mesh mode in words an approver decides with. The mode goes below the
+ * name and may wrap, so a request for several clusters keeps the table within the page.
+ */
 const ClusterModes = (props: { names: string[]; clusters: EgressCluster[] }) => (
   <>
     {props.names.map(name => {
       const cluster = props.clusters.find(c => c.name === name);
       const mode = cluster?.meshMode;
       return (
-        <div key={name} style={{ whiteSpace: 'nowrap' }}>
-          {cluster?.title ?? name}
+        <div key={name}>
+          <span style={{ whiteSpace: 'nowrap' }}>{cluster?.title ?? name}</span>
           {mode && (
-            <Typography variant="caption" component="span" color="textSecondary">
-              {' '}
+            <Typography variant="caption" component="div" color="textSecondary">
               ({mode === 'REGISTRY_ONLY' ? 'blocks unregistered hosts' : 'allows any host'})
             </Typography>
           )}

@@ -4,6 +4,7 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import type { BlockedAttempts } from '../../api/types';
+import { formatCount } from './format';
 
 /**
  * Calls of the namespace's workloads that no registered host served: blocked
@@ -31,12 +32,13 @@ export const BlockedAttemptsPanel = (props: { attempts: BlockedAttempts[]; note?
               <Chip
                 size="small"
                 label={a.kind === 'blocked' ? 'blocked' : 'unregistered'}
-                color={a.kind === 'blocked' ? 'secondary' : 'default'}
+                // primary: white on the theme's dark blue meets the contrast ratio; secondary does not
+                color={a.kind === 'blocked' ? 'primary' : 'default'}
                 style={{ marginRight: 8 }}
               />
               <ListItemText
                 primary={`${a.workload} → ${a.host ?? 'TLS/TCP, host not in metrics'}`}
-                secondary={`${a.count} ${a.protocol === 'http' ? 'HTTP requests' : 'connections'}`}
+                secondary={`${formatCount(a.count)} ${a.protocol === 'http' ? 'HTTP requests' : 'connections'}`}
               />
             </ListItem>
           ))}

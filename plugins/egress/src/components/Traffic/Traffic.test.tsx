@@ -32,6 +32,24 @@ describe('traffic on the Egress tab', () => {
     expect(api.getTraffic).toHaveBeenCalledWith(entityRef, '1h');
   });
 
+  it("rounds Prometheus' extrapolated counts of blocked attempts", async () => {
+    const fractional = {
+      ...entityTraffic,
+      clusters: entityTraffic.clusters.map(c => ({
+        ...c,
+        attempts: [
+          { workload: 'payments-api', kind: 'blocked' as const, protocol: 'tcp' as const, count: 8.3367 },
+          { workload: 'payments-api', kind: 'unregistered' as const, protocol: 'http' as const, host: 'example.org', count: 0.4 },
+        ],
+      })),
+    };
+    const api = fakeEgressApi({ getTraffic: async () => fractional });
+    await renderWithApis(<EgressTab />, { api });
+    const attempts = (await screen.findAllByRole('region', { name: 'Blocked and unregistered attempts' }))[0];
+    expect(within(attempts).getByText('8 connections')).toBeInTheDocument();
+    expect(within(attempts).getByText('fewer than 1 HTTP requests')).toBeInTheDocument();
+  });
+
   it('asks for another window when the user picks one', async () => {
     const api = fakeEgressApi();
     await renderWithApis(<EgressTab />, { api });

@@ -18,3 +18,12 @@ export function formatBytes(bytes: number): string {
 export function formatPercent(ratio: number | undefined): string {
   return ratio === undefined ? '—' : `${(ratio * 100).toFixed(1)} %`;
 }
+
+/**
+ * A count from Prometheus' increase(), which extrapolates to the window's edges and so is
+ * rarely whole: rounded, as the user reads it.
+ */
+export function formatCount(count: number): string {
+  if (count > 0 && count < 1) return 'fewer than 1';
+  return Math.round(count).toLocaleString('en-US');
+}
