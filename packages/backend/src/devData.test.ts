@@ -30,6 +30,8 @@ describe('the development database', () => {
   async function startBackend() {
     stack = await startStack({
       cluster: 'devdata',
+      // One demo cluster is enough to create a request for payments-api.
+      clusters: ['dev-eu'],
       seed: false,
       istiod: false,
       traffic: false,
