@@ -45,6 +45,7 @@ import { renderable } from './hashing';
 import { overlappingRequests, unmanagedOverlaps } from './overlaps';
 import { IstioVerdictSource, withIstioVerdicts } from './istioVerdicts';
 import { actionCallers, withSync, withViews } from './requestViews';
+import { RenderedManifests } from './renderedManifests';
 import { assertAction } from '../lifecycle';
 
 /** Actor of decisions made by the policy. */
@@ -87,9 +88,11 @@ export interface EgressRequestServiceOptions {
  */
 export class EgressRequestService {
   private readonly now: () => Date;
+  private readonly rendered: RenderedManifests;
 
   constructor(private readonly options: EgressRequestServiceOptions) {
     this.now = options.now ?? (() => new Date());
+    this.rendered = new RenderedManifests(options.clusterSettings);
   }
 
   /** Validation, policy verdict and manifests of a draft, without storing anything. */
@@ -279,7 +282,11 @@ export class EgressRequestService {
     const stored = await this.options.store.getTargetsOf(requests.map(r => r.id));
     const targets = await withSync(requests, stored, (r, cluster) => this.options.reconciler.observe(r, cluster));
     return requests.flatMap(r =>
-      withIstioVerdicts(targets.filter(t => t.requestId === r.id), () => this.render(r), this.options.istioVerdict),
+      withIstioVerdicts(
+        targets.filter(t => t.requestId === r.id),
+        () => r.clusters.map(cluster => ({ cluster, manifests: this.rendered.of(r, cluster).manifests })),
+        this.options.istioVerdict,
+      ),
     );
   }
 

@@ -16,6 +16,7 @@ import { EgressAuditor } from './audit';
 import { BundleResult, ClusterWriters } from '../kubernetes/types';
 import { desiredHash, renderable } from './hashing';
 import { EgressNotifier } from './notifier';
+import { RenderedManifests } from './renderedManifests';
 import { GRANTED_STATUSES } from '../lifecycle';
 
 /** Actor of the audit events the reconciler writes. */
@@ -51,8 +52,10 @@ export class Reconciler {
   private readonly baseBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly leaseMs: number;
+  private readonly rendered: RenderedManifests;
 
   constructor(private readonly options: ReconcilerOptions) {
+    this.rendered = new RenderedManifests(options.clusterSettings);
     this.now = options.now ?? (() => new Date());
     this.baseBackoffMs = options.baseBackoffMs ?? 15_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
@@ -128,7 +131,7 @@ export class Reconciler {
    * `unknown` when the cluster's cache has not synced (or cannot be read).
    */
   async observe(request: StoredEgressRequest, cluster: string): Promise<{ sync: TargetSync; desired: string; found?: string }> {
-    const desired = desiredHash(this.render(request, cluster));
+    const desired = this.rendered.of(request, cluster).hash;
     try {
       const observed = await this.options.clusters
         .writer(cluster)
