@@ -293,13 +293,14 @@ export class EgressRequestService {
   /**
    * Requests of one entity, newest first, and their per-cluster targets (for
    * the entity tab: one store read for all targets, not one per request).
+   * `decided` answers permission decisions the caller's HTTP request already made.
    */
-  async entityRequests(entityRef: string, credentials: UserCredentials) {
-    await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests');
+  async entityRequests(entityRef: string, credentials: UserCredentials, decided = this.options.permissions) {
+    await this.authorizeBasic(egressRequestReadPermission, credentials, 'read egress requests', decided);
     const ref = this.parseRef(entityRef);
     const requests = (await this.options.store.listRequests({ entityRef: ref, limit: 200 })).items;
     const targets = await this.targetsOf(requests);
-    return { requests: await withViews(this.options.permissions, credentials, requests, targets), targets };
+    return { requests: await withViews(decided, credentials, requests, targets), targets };
   }
 
   /**
@@ -397,8 +398,13 @@ export class EgressRequestService {
     });
   }
 
-  private async authorizeBasic(permission: BasicPermission, credentials: UserCredentials, what: string) {
-    const [decision] = await this.options.permissions.authorize([{ permission }], { credentials });
+  private async authorizeBasic(
+    permission: BasicPermission,
+    credentials: UserCredentials,
+    what: string,
+    permissions = this.options.permissions,
+  ) {
+    const [decision] = await permissions.authorize([{ permission }], { credentials });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`You are not allowed to ${what}`);
     }
