@@ -193,9 +193,11 @@ export class ServerSideApplyWriter implements EgressWriter {
     const out: KubernetesManifest[] = [];
     const synced = KIND_ORDER.every(kind => this.cache.reflectors[kind].synced && !this.cache.reflectors[kind].error);
     for (const kind of KIND_ORDER) {
+      const namespace = this.namespaceOf(kind, options.namespace);
+      // The cache indexes objects by request id: only this request's objects are read.
       const objs = this.cache.reflectors[kind]
-        .namespace(this.namespaceOf(kind, options.namespace))
-        .filter(o => isOurs(o) && o.metadata.labels?.[REQUEST_ID_LABEL] === options.requestId)
+        .withLabel(options.requestId)
+        .filter(o => isOurs(o) && (o.metadata.namespace ?? '') === namespace)
         .sort((a, b) => compareCodeUnits(a.metadata.name, b.metadata.name));
       for (const o of objs) {
         const annotations = { ...(o.metadata.annotations ?? {}) };
