@@ -30,6 +30,9 @@ const config = {
 describe('egress HTTP API', () => {
   let server: any;
   const owner = mockCredentials.user.header(USERS.owner.ref);
+  /** The permission framework's decisions, counted by call. */
+  const permissions = demoPermissions();
+  const authorize = jest.spyOn(permissions, 'authorize');
 
   beforeAll(async () => {
     ({ server } = await startTestBackend({
@@ -37,11 +40,25 @@ describe('egress HTTP API', () => {
         egressPlugin,
         mockServices.rootConfig.factory({ data: config }),
         catalogServiceMock.factory({ entities: ENTITIES }),
-        createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => demoPermissions() }),
+        createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => permissions }),
       ],
     }));
     const created = await request(server).post('/api/egress/requests').set('Authorization', owner).send(draft({ clusters: ['dev'] }));
     expect(created.status).toBe(201);
+  });
+
+  it('decides every permission of GET /entity in one call, the actions on its requests included', async () => {
+    authorize.mockClear();
+    const res = await request(server).get(`/api/egress/entity?entityRef=${ENTITY_REF}`).set('Authorization', owner);
+    expect(res.status).toBe(200);
+    expect(res.body.requests.length).toBeGreaterThan(0);
+    expect(res.body.requests[0].actions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'cancel', allowed: true }),
+        expect.objectContaining({ name: 'approve', allowed: false }),
+      ]),
+    );
+    expect(authorize).toHaveBeenCalledTimes(1);
   });
 
   it('answers 413 for a body over the limit', async () => {
