@@ -14,8 +14,7 @@ export function projectIstioObject(obj: CachedObject): CachedObject {
   const { name, namespace, resourceVersion, labels, annotations } = obj.metadata;
   let kept = annotations;
   if (annotations && LAST_APPLIED in annotations) {
-    const { [LAST_APPLIED]: _dropped, ...rest } = annotations;
-    kept = rest;
+    kept = Object.fromEntries(Object.entries(annotations).filter(([key]) => key !== LAST_APPLIED));
   }
   return {
     metadata: {
