@@ -5,9 +5,12 @@
  * each holding 5,000 ServiceEntries (100 of them in the entity's namespace),
  * with requests of the entity applied on every cluster.
  *
- *   npm run bench:entity                     # development mode (backstage-cli package start)
- *   BENCH_MODE=production npm run bench:entity   # node on the `backstage-cli package build` output
- *   BENCH_KEEP=1 …                           # leave the clusters running (the next run reuses them)
+ *   npm run bench:entity           # development mode (backstage-cli package start), as `npm run dev`
+ *   BENCH_KEEP=1 npm run bench:entity   # leave the clusters running (the next run reuses them)
+ *
+ * A production build is not measured yet: `backstage-cli package build` of packages/backend
+ * bundles only the backend package, and the workspace plugins it loads point `main` at
+ * TypeScript sources, so plain node cannot run it without packing them first (scripts/pack.js).
  *
  * Prints a markdown section for BENCHMARKS.md and writes the numbers as JSON
  * to bench-results/entity-<mode>.json.
@@ -19,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { KubeHttp, kubeConfigFor } from '../src/kubernetes/KubeClients';
 import { collectionPath } from '../src/kubernetes/kinds';
-import { fmt, machine, percentiles, rssOfTree } from './stats';
+import { cpuMsOfTree, fmt, machine, percentiles, rssOfTree } from './stats';
 
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 5);
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 5000);
@@ -29,7 +32,8 @@ const REQUESTS_OF_ENTITY = Number(process.env.BENCH_ENTITY_REQUESTS ?? 10);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 500);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 1000);
 const CONCURRENCY = 10;
-const MODE = process.env.BENCH_MODE === 'production' ? 'production' : 'development';
+const CLUSTER_CALLS = Number(process.env.BENCH_CLUSTER_CALLS ?? 200);
+const MODE = 'development';
 const ROOT = path.resolve(__dirname, '../../..');
 const ENTITY = 'component:default/payments-api';
 
@@ -109,9 +113,9 @@ function startBackend(configFile: string): ChildProcess {
   const args = configs.flatMap(f => ['--config', f]);
   const cwd = path.join(ROOT, 'packages/backend');
   const env = { ...process.env, NODE_ENV: 'development' };
-  const child = MODE === 'production'
-    ? spawn(process.execPath, [path.join(cwd, 'dist/index.cjs.js'), ...args], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(process.execPath, [require.resolve('@backstage/cli/bin/backstage-cli'), 'package', 'start', ...args], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [require.resolve('@backstage/cli/bin/backstage-cli'), 'package', 'start', ...args], {
+    cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const keep = (d: Buffer) => {
     out = (out + d).slice(-20000);
@@ -197,11 +201,13 @@ async function main() {
       if (res.status !== 200) throw new Error(`${p}: ${res.status}`);
       return Number(process.hrtime.bigint() - t) / 1e6;
     };
-    for (let i = 0; i < 50; i++) await timed(entityPath);
+    for (let i = 0; i < 30; i++) await timed(entityPath);
     const sequential: number[] = [];
+    const cpuBefore = cpuMsOfTree(backend.pid!);
     for (let i = 0; i < SEQUENTIAL; i++) sequential.push(await timed(entityPath));
+    const cpuPerRequest = (cpuMsOfTree(backend.pid!) - cpuBefore) / SEQUENTIAL;
     const clusters: number[] = [];
-    for (let i = 0; i < 200; i++) clusters.push(await timed('/clusters'));
+    for (let i = 0; i < CLUSTER_CALLS; i++) clusters.push(await timed('/clusters'));
     const concurrent: number[] = [];
     let next = 0;
     const cStart = Date.now();
@@ -217,7 +223,7 @@ async function main() {
     const results = {
       mode: MODE, date: new Date().toISOString(), machine: machine(), clusters: CLUSTERS, entries: ENTRIES,
       responseBytes: body.length, resources, requests: parsed.requests.length, appliedTargets: applied,
-      syncedMs, sequential: s, concurrent: { ...c, rps }, clustersRoute: k, rssSyncedMiB: rssSynced, rssAfterMiB: rssAfter,
+      syncedMs, cpuMsPerRequest: cpuPerRequest, sequential: s, concurrent: { ...c, rps }, clustersRoute: k, rssSyncedMiB: rssSynced, rssAfterMiB: rssAfter,
     };
     const dir = path.join(ROOT, 'bench-results');
     fs.mkdirSync(dir, { recursive: true });
@@ -232,9 +238,11 @@ async function main() {
       '| --- | --- | --- | --- | --- | --- |',
       `| \`/entity\`, ${SEQUENTIAL} sequential | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${fmt(s.max)} | ${(1000 / s.mean).toFixed(0)} |`,
       `| \`/entity\`, ${CONCURRENT} at concurrency ${CONCURRENCY} | ${fmt(c.p50)} | ${fmt(c.p95)} | ${fmt(c.p99)} | ${fmt(c.max)} | ${rps.toFixed(0)} |`,
-      `| \`/clusters\`, 200 sequential | ${fmt(k.p50)} | ${fmt(k.p95)} | ${fmt(k.p99)} | ${fmt(k.max)} | ${(1000 / k.mean).toFixed(0)} |`,
+      `| \`/clusters\`, ${CLUSTER_CALLS} sequential | ${fmt(k.p50)} | ${fmt(k.p95)} | ${fmt(k.p99)} | ${fmt(k.max)} | ${(1000 / k.mean).toFixed(0)} |`,
       '',
-      `Backend RSS (process tree): ${rssSynced} MiB after sync and seeding, ${rssAfter} MiB after ${SEQUENTIAL + CONCURRENT + 250} more requests. Caches synced ${syncedMs} ms after spawn.`,
+      `Backend CPU time per sequential \`/entity\` (user + system, whole process tree): ${cpuPerRequest.toFixed(1)} ms.`,
+      '',
+      `Backend RSS (process tree): ${rssSynced} MiB after sync and seeding, ${rssAfter} MiB after ${SEQUENTIAL + CONCURRENT + CLUSTER_CALLS + 30} more requests. Caches synced ${syncedMs} ms after spawn.`,
     ].join('\n'));
   } finally {
     if (backend.pid && backend.exitCode === null) {

@@ -19,8 +19,8 @@ export function machine(): string {
   return `${nproc} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${os.type()} ${os.release()}`;
 }
 
-/** Resident memory in MiB of a process and all its descendants (from /proc). */
-export function rssOfTree(pid: number): number {
+/** A process and its descendants (from /proc). */
+function tree(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -32,16 +32,44 @@ export function rssOfTree(pid: number): number {
       // gone
     }
   }
-  let kib = 0;
+  const all: number[] = [];
   const visit = (p: number) => {
+    all.push(p);
+    for (const c of children.get(p) ?? []) visit(c);
+  };
+  visit(pid);
+  return all;
+}
+
+/** Resident memory in MiB of a process and all its descendants. */
+export function rssOfTree(pid: number): number {
+  let kib = 0;
+  for (const p of tree(pid)) {
     try {
       const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
       kib += m ? Number(m[1]) : 0;
     } catch {
       // gone
     }
-    for (const c of children.get(p) ?? []) visit(c);
-  };
-  visit(pid);
+  }
   return Math.round(kib / 1024);
+}
+
+/**
+ * CPU time in ms (user + system) used so far by a process and its descendants: unlike
+ * latency, hardly affected by other jobs competing for the same cores.
+ */
+export function cpuMsOfTree(pid: number): number {
+  const tick = 1000 / Number(execSync('getconf CLK_TCK').toString().trim());
+  let ticks = 0;
+  for (const p of tree(pid)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks * tick;
 }

@@ -1,4 +1,4 @@
-import { BackendFeature, coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import { BackendFeature, coreServices, createServiceFactory, PermissionsService } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -27,6 +27,8 @@ export function startOfflineBackend(
     config?: Record<string, unknown>;
     entities?: Entity[];
     knex?: Knex;
+    /** The permission framework's answers; the demo policy by default. */
+    permissions?: PermissionsService;
     features?: BackendFeature[];
   } = {},
 ) {
@@ -47,7 +49,11 @@ export function startOfflineBackend(
       }),
       ...(knex ? [mockServices.database.factory({ knex })] : []),
       catalogServiceMock.factory({ entities: [...ENTITIES, ...(options.entities ?? [])] }),
-      createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => demoPermissions() }),
+      createServiceFactory({
+        service: coreServices.permissions,
+        deps: {},
+        factory: () => options.permissions ?? demoPermissions(),
+      }),
       ...(options.features ?? []),
     ],
   });

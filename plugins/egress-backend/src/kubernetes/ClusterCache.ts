@@ -1,9 +1,11 @@
 import { parse as parseYaml } from 'yaml';
+import { REQUEST_ID_LABEL } from '@backstage-egress/plugin-egress-common';
 import { ClusterSettings } from '../clusters/ClusterDirectory';
 import { KubeHttp } from './KubeClients';
 import { toClusterError } from './errors';
 import { KubeListWatch } from './ListWatch';
-import { Reflector } from './Reflector';
+import { CachedObject, Reflector } from './Reflector';
+import { projectIstioObject, projectMeshConfig } from './projection';
 import { collectionPath, discoverVersions, KIND_ORDER, ServedVersions } from './kinds';
 import { CacheFreshness, ClusterStatus, IstioKind, MeshMode } from './types';
 
@@ -34,6 +36,8 @@ export class ClusterCache {
   } = { reachable: false };
   private stopped = false;
   private readonly abort = new AbortController();
+  /** The mesh mode parsed from the ConfigMap object it was parsed from (objects are replaced on change). */
+  private parsedMesh?: { from: CachedObject; mode: MeshMode };
 
   constructor(
     readonly settings: ClusterSettings,
@@ -51,6 +55,8 @@ export class ClusterCache {
           listWatch: new KubeListWatch(api, istioPath(kind)),
           what: `watching ${kind} resources`,
           backoff: options.backoff,
+          project: projectIstioObject,
+          indexLabel: REQUEST_ID_LABEL,
         }),
       ]),
     ) as Record<IstioKind, Reflector>;
@@ -62,6 +68,7 @@ export class ClusterCache {
       ),
       what: `watching ConfigMap ${settings.istioNamespace}/istio`,
       backoff: options.backoff,
+      project: projectMeshConfig,
     });
   }
 
@@ -136,9 +143,10 @@ export class ClusterCache {
   /** Mesh mode from the istio ConfigMap's `mesh` key; Istio's default ALLOW_ANY when unset. */
   meshMode(): { mode?: MeshMode; found: boolean } {
     if (!this.meshConfig.synced) return { found: false };
-    const cm = this.meshConfig.namespace(this.settings.istioNamespace).find(o => o.metadata.name === 'istio');
+    const cm = this.meshConfig.get(this.settings.istioNamespace, 'istio');
     if (!cm) return { mode: 'ALLOW_ANY', found: false };
-    return { mode: parseMeshMode(cm.data?.mesh), found: true };
+    if (this.parsedMesh?.from !== cm) this.parsedMesh = { from: cm, mode: parseMeshMode(cm.data?.mesh) };
+    return { mode: this.parsedMesh.mode, found: true };
   }
 
   freshness(): CacheFreshness {

@@ -140,7 +140,7 @@ export class DefaultClusterService implements ClusterService {
     if (!cache?.settings.istioAnalysis) return undefined;
     const lookup = (m: KubernetesManifest) =>
       isManagedKind(m.kind)
-        ? cache.reflectors[m.kind].namespace(m.metadata.namespace ?? '').find(o => o.metadata.name === m.metadata.name)
+        ? cache.reflectors[m.kind].get(m.metadata.namespace ?? '', m.metadata.name)
         : undefined;
     return istioVerdict(manifests, lookup, cache.freshness().synced);
   }

@@ -32,6 +32,13 @@ export interface ReflectorOptions {
   limit?: number;
   /** Server-side watch timeout; default 240-300 s, randomized so watches do not end together. */
   watchTimeoutSeconds?: () => number;
+  /**
+   * What is kept of each listed or watched object (default: the whole object). A compact
+   * projection keeps the cache's memory proportional to what its readers use.
+   */
+  project?: (obj: CachedObject) => CachedObject;
+  /** A label whose values index the objects (see {@link Reflector.withLabel}). */
+  indexLabel?: string;
 }
 
 /** A watch that ends normally sooner than this without any event counts as a failure. */
@@ -50,6 +57,8 @@ const WATCH_GRACE_MS = 30000;
  */
 export class Reflector {
   readonly byNamespace = new Map<string, Map<string, CachedObject>>();
+  /** Objects by the value of `indexLabel`, then by `namespace/name`. */
+  private readonly byLabel = new Map<string, Map<string, CachedObject>>();
   /** The first list succeeded (stays true while the watch is retried; see `error`). */
   synced = false;
   lastEventAt?: Date;
@@ -93,20 +102,47 @@ export class Reflector {
     return [...(this.byNamespace.get(ns)?.values() ?? [])];
   }
 
+  /** The objects whose `indexLabel` has this value, in every namespace. */
+  withLabel(value: string): CachedObject[] {
+    return [...(this.byLabel.get(value)?.values() ?? [])];
+  }
+
+  private unindex(obj: CachedObject | undefined) {
+    const value = obj && this.options.indexLabel ? obj.metadata.labels?.[this.options.indexLabel] : undefined;
+    if (value === undefined) return;
+    const m = this.byLabel.get(value);
+    m?.delete(`${obj!.metadata.namespace ?? ''}/${obj!.metadata.name}`);
+    if (m && m.size === 0) this.byLabel.delete(value);
+  }
+
+  /** One object by namespace and name, without copying the namespace. */
+  get(ns: string, name: string): CachedObject | undefined {
+    return this.byNamespace.get(ns)?.get(name);
+  }
+
   all(): CachedObject[] {
     return [...this.byNamespace.values()].flatMap(m => [...m.values()]);
   }
 
-  private put(obj: CachedObject) {
+  private put(whole: CachedObject) {
+    const obj = this.options.project ? this.options.project(whole) : whole;
     const ns = obj.metadata.namespace ?? '';
     let m = this.byNamespace.get(ns);
     if (!m) this.byNamespace.set(ns, (m = new Map()));
+    this.unindex(m.get(obj.metadata.name));
     m.set(obj.metadata.name, obj);
+    const value = this.options.indexLabel ? obj.metadata.labels?.[this.options.indexLabel] : undefined;
+    if (value !== undefined) {
+      let l = this.byLabel.get(value);
+      if (!l) this.byLabel.set(value, (l = new Map()));
+      l.set(`${ns}/${obj.metadata.name}`, obj);
+    }
   }
 
   private remove(obj: CachedObject) {
     const ns = obj.metadata.namespace ?? '';
     const m = this.byNamespace.get(ns);
+    this.unindex(m?.get(obj.metadata.name));
     m?.delete(obj.metadata.name);
     if (m && m.size === 0) this.byNamespace.delete(ns);
   }
@@ -127,6 +163,7 @@ export class Reflector {
       cont = page.continue || undefined;
     } while (cont);
     this.byNamespace.clear();
+    this.byLabel.clear();
     for (const item of items) this.put(item);
     this.resourceVersion = rv;
     this.synced = true;

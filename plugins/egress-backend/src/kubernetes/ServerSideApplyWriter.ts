@@ -145,9 +145,11 @@ export class ServerSideApplyWriter implements EgressWriter {
     const out: KubernetesManifest[] = [];
     const synced = KIND_ORDER.every(kind => this.cache.reflectors[kind].synced && !this.cache.reflectors[kind].error);
     for (const kind of KIND_ORDER) {
+      const namespace = this.namespaceOf(kind, options.namespace);
+      // The cache indexes objects by request id: only this request's objects are read.
       const own = this.cache.reflectors[kind]
-        .namespace(this.namespaceOf(kind, options.namespace))
-        .filter(o => isOurs(o) && o.metadata.labels?.[REQUEST_ID_LABEL] === options.requestId);
+        .withLabel(options.requestId)
+        .filter(o => isOurs(o) && (o.metadata.namespace ?? '') === namespace);
       const shared = (options.shared ?? [])
         .filter(s => s.kind === kind)
         .flatMap(s => this.cache.reflectors[kind].namespace(s.namespace).filter(o => o.metadata.name === s.name && isOurs(o)));

@@ -23,6 +23,21 @@ function asMode(value: unknown): MeshMode | undefined {
   return value === 'REGISTRY_ONLY' || value === 'ALLOW_ANY' ? value : undefined;
 }
 
+/**
+ * Descriptions of cached objects, by object: the cache replaces an object when it changes,
+ * so each object is described once, not on every inventory read.
+ */
+const described = new WeakMap<CachedObject, InventoryResource>();
+
+function describeCached(kind: IstioKind, obj: CachedObject): InventoryResource {
+  let resource = described.get(obj);
+  if (!resource || resource.kind !== kind) {
+    resource = describeResource(kind, obj);
+    described.set(obj, resource);
+  }
+  return resource;
+}
+
 /** What one Istio object opens: hosts, addresses and ports, and whether it is ours. */
 export function describeResource(kind: IstioKind, obj: CachedObject): InventoryResource {
   const spec = obj.spec ?? {};
@@ -110,7 +125,7 @@ export function buildNamespaceInventory(options: {
       compareCodeUnits(a.metadata.name, b.metadata.name),
     );
     for (const obj of objs) {
-      const resource = describeResource(kind, obj);
+      const resource = describeCached(kind, obj);
       resources.push(resource);
       const selector = obj.spec?.workloadSelector?.labels;
       const namespaceWide = !selector || Object.keys(selector).length === 0;

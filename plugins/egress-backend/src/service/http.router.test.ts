@@ -4,7 +4,7 @@
  * spec documents them.
  */
 import request from 'supertest';
-import { draft, ENTITY_REF, USERS } from '../__testUtils__/fakes';
+import { demoPermissions, draft, ENTITY_REF, USERS } from '../__testUtils__/fakes';
 import { authHeader, startOfflineBackend } from '../__testUtils__/offlineBackend';
 
 jest.setTimeout(60_000);
@@ -12,11 +12,28 @@ jest.setTimeout(60_000);
 describe('egress HTTP API', () => {
   let server: any;
   const owner = authHeader('owner');
+  /** The permission framework's decisions, counted by call. */
+  const permissions = demoPermissions();
+  const authorize = jest.spyOn(permissions, 'authorize');
 
   beforeAll(async () => {
-    ({ server } = await startOfflineBackend());
+    ({ server } = await startOfflineBackend({ permissions }));
     const created = await request(server).post('/api/egress/requests').set('Authorization', owner).send(draft({ clusters: ['dev'] }));
     if (created.status !== 201) throw new Error(`could not create the request the filters find: ${created.status}`);
+  });
+
+  it('decides every permission of GET /entity in one call, the actions on its requests included', async () => {
+    authorize.mockClear();
+    const res = await request(server).get(`/api/egress/entity?entityRef=${ENTITY_REF}`).set('Authorization', owner);
+    expect(res.status).toBe(200);
+    expect(res.body.requests.length).toBeGreaterThan(0);
+    expect(res.body.requests[0].actions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'cancel', allowed: true }),
+        expect.objectContaining({ name: 'approve', allowed: false }),
+      ]),
+    );
+    expect(authorize).toHaveBeenCalledTimes(1);
   });
 
   it('answers 413 for a body over the limit', async () => {

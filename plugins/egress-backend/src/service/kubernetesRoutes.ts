@@ -6,11 +6,16 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { egressRequestReadPermission } from '@backstage-egress/plugin-egress-common';
+import {
+  egressRequestApprovePermission,
+  egressRequestReadPermission,
+  egressRequestRevokePermission,
+} from '@backstage-egress/plugin-egress-common';
 import express from 'express';
 import { EntityTargetResolver } from '../catalog/EntityTargets';
 import { ClusterService } from '../kubernetes/types';
 import { queryRef } from './queryRefs';
+import { prefetchPermissions } from './prefetchedPermissions';
 
 
 /** Dependencies of the cluster routes. */
@@ -24,6 +29,8 @@ export interface KubernetesRoutesOptions {
     entityRequests(
       entityRef: string,
       credentials: BackstageCredentials<BackstageUserPrincipal>,
+      /** Answers the decisions already made for this HTTP request. */
+      decided?: PermissionsService,
     ): Promise<{ requests: unknown[]; targets: unknown[] }>;
   };
 }
@@ -47,14 +54,31 @@ export function addKubernetesRoutes(
   });
 
   router.get('/entity', async (req, res) => {
-    const credentials = await authorizeRead(req);
-    const { entityRef, namespace, clusters } = await resolveEntityScope(targets, req.query.entityRef, credentials);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    let entityRef: string | undefined;
+    let badRef: unknown;
+    try {
+      entityRef = entityRefParam(req.query.entityRef);
+    } catch (e) {
+      badRef = e;
+    }
+    // One permission call for every decision of the page: reading egress data and, for the
+    // entity's requests, the caller's approve and revoke standing.
+    const decided = await prefetchPermissions(permissions, credentials, [
+      { permission: egressRequestReadPermission },
+      ...(requests && entityRef
+        ? [{ permission: egressRequestApprovePermission }, { permission: egressRequestRevokePermission, resourceRef: entityRef }]
+        : []),
+    ]);
+    await authorizeEgressReadAs(decided, credentials);
+    if (badRef || !entityRef) throw badRef;
+    const { namespace, clusters } = await targets.resolve(entityRef, credentials, { verifyOwnership: false });
     res.json({
       entityRef,
       namespace,
       clusters,
       inventory: clusterService.inventory(namespace, clusters),
-      ...(requests ? await requests.entityRequests(entityRef, credentials) : {}),
+      ...(requests ? await requests.entityRequests(entityRef, credentials, decided) : {}),
     });
   });
 }
@@ -66,6 +90,11 @@ export async function authorizeEgressRead(
   req: express.Request,
 ) {
   const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+  await authorizeEgressReadAs(permissions, credentials);
+  return credentials;
+}
+
+async function authorizeEgressReadAs(permissions: PermissionsService, credentials: BackstageCredentials) {
   const [decision] = await permissions.authorize(
     [{ permission: egressRequestReadPermission }],
     { credentials },
@@ -73,7 +102,14 @@ export async function authorizeEgressRead(
   if (decision.result !== AuthorizeResult.ALLOW) {
     throw new NotAllowedError('You are not allowed to read egress data');
   }
-  return credentials;
+}
+
+/** The entity ref of an `entityRef` query parameter, completed like entity refs elsewhere. */
+function entityRefParam(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    throw new InputError('entityRef query parameter is required');
+  }
+  return queryRef('entityRef', raw, 'component')!;
 }
 
 /**
@@ -87,10 +123,7 @@ export async function resolveEntityScope(
   raw: unknown,
   credentials: BackstageCredentials<BackstageUserPrincipal>,
 ) {
-  if (typeof raw !== 'string' || raw.trim() === '') {
-    throw new InputError('entityRef query parameter is required');
-  }
-  const entityRef = queryRef('entityRef', raw, 'component')!;
+  const entityRef = entityRefParam(raw);
   const { namespace, clusters } = await targets.resolve(entityRef, credentials, { verifyOwnership: false });
   return { entityRef, namespace, clusters };
 }

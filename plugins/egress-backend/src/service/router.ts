@@ -80,8 +80,8 @@ export async function createRouter(
     clusterService,
     targets,
     requests: requests && {
-      async entityRequests(entityRef, credentials) {
-        const found = await requests.entityRequests(entityRef, credentials);
+      async entityRequests(entityRef, credentials, decided) {
+        const found = await requests.entityRequests(entityRef, credentials, decided);
         return { ...found, requests: found.requests.map(flagged) };
       },
     },

@@ -232,8 +232,8 @@ export class EgressRequestService {
   }
 
   /** Requests of one entity, newest first, and their per-cluster targets. */
-  entityRequests(entityRef: string, credentials: UserCredentials) {
-    return this.reader.entityRequests(entityRef, credentials);
+  entityRequests(entityRef: string, credentials: UserCredentials, decided?: PermissionsService) {
+    return this.reader.entityRequests(entityRef, credentials, decided);
   }
 
   /** The request as the API answers it: with the caller's actions and its displayed state. */

@@ -5,6 +5,7 @@ import { EgressAuditor } from './audit';
 import { ClusterWriters } from '../kubernetes/types';
 import { desiredHash } from './hashing';
 import { EgressNotifier } from './notifier';
+import { RenderedManifests } from './renderedManifests';
 import { GRANTED_STATUSES } from '../lifecycle';
 import { RECONCILER_ACTOR, TargetApplier } from './TargetApplier';
 import { TargetLeases } from './targetLease';
@@ -38,8 +39,10 @@ export class Reconciler {
   private readonly baseBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly targets: TargetApplier;
+  private readonly rendered: RenderedManifests;
 
   constructor(private readonly options: ReconcilerOptions) {
+    this.rendered = new RenderedManifests(options.clusterSettings);
     this.now = options.now ?? (() => new Date());
     this.baseBackoffMs = options.baseBackoffMs ?? 15_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
@@ -128,9 +131,11 @@ export class Reconciler {
    * `unknown` when the cluster's cache has not synced (or cannot be read).
    */
   async observe(request: StoredEgressRequest, cluster: string): Promise<{ sync: TargetSync; desired: string; found?: string }> {
-    const manifests = await this.targets.render(request, cluster);
-    const desired = desiredHash(manifests);
-    const shared = manifests
+    // Through the egress gateway the request shares objects whose content depends on the other
+    // requests using the host: rendered afresh. Others are remembered per request content.
+    const manifests = request.viaEgressGateway ? await this.targets.render(request, cluster) : undefined;
+    const desired = manifests ? desiredHash(manifests) : this.rendered.of(request, cluster).hash;
+    const shared = (manifests ?? [])
       .filter(m => m.metadata.labels[SHARED_LABEL] === SHARED_GATEWAY)
       .map(m => ({ kind: m.kind, namespace: m.metadata.namespace, name: m.metadata.name }));
     try {

@@ -18,6 +18,7 @@ import { normalizeEntityRef } from './draftIntake';
 import { renderable } from './hashing';
 import { IstioVerdictSource, withIstioVerdicts } from './istioVerdicts';
 import { requireBasic } from './permissionChecks';
+import { RenderedManifests } from './renderedManifests';
 import { Reconciler } from './Reconciler';
 import { withSync, withViews } from './requestViews';
 
@@ -29,6 +30,8 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
  * the rendered manifests.
  */
 export class RequestReader {
+  private readonly rendered: RenderedManifests;
+
   constructor(
     private readonly options: {
       store: EgressStore;
@@ -37,7 +40,9 @@ export class RequestReader {
       clusterSettings(name: string): ClusterEgressSettingsInput;
       istioVerdict?: IstioVerdictSource;
     },
-  ) {}
+  ) {
+    this.rendered = new RenderedManifests(options.clusterSettings);
+  }
 
   async list(
     filter: { status?: EgressRequestStatus[]; entityRef?: string; cluster?: string; requestedBy?: string; cursor?: string; limit?: number },
@@ -60,13 +65,14 @@ export class RequestReader {
   /**
    * Requests of one entity, newest first, and their per-cluster targets (for
    * the entity tab: one store read for all targets, not one per request).
+   * `decided` answers permission decisions the caller's HTTP request already made.
    */
-  async entityRequests(entityRef: string, credentials: UserCredentials) {
-    await this.requireRead(credentials);
+  async entityRequests(entityRef: string, credentials: UserCredentials, decided = this.options.permissions) {
+    await this.requireRead(credentials, decided);
     const ref = normalizeEntityRef(entityRef);
     const requests = (await this.options.store.listRequests({ entityRef: ref, limit: 200 })).items;
     const targets = await this.targetsOf(requests);
-    return { requests: await withViews(this.options.permissions, credentials, requests, targets), targets };
+    return { requests: await withViews(decided, credentials, requests, targets), targets };
   }
 
   /** The request as the API answers it: with the caller's actions and its displayed state. */
@@ -90,8 +96,8 @@ export class RequestReader {
     });
   }
 
-  requireRead(credentials: UserCredentials) {
-    return requireBasic(this.options.permissions, egressRequestReadPermission, credentials, 'read egress requests');
+  requireRead(credentials: UserCredentials, permissions = this.options.permissions) {
+    return requireBasic(permissions, egressRequestReadPermission, credentials, 'read egress requests');
   }
 
   /**
@@ -102,7 +108,11 @@ export class RequestReader {
     const stored = await this.options.store.getTargetsOf(requests.map(r => r.id));
     const targets = await withSync(requests, stored, (r, cluster) => this.options.reconciler.observe(r, cluster));
     return requests.flatMap(r =>
-      withIstioVerdicts(targets.filter(t => t.requestId === r.id), () => this.render(r), this.options.istioVerdict),
+      withIstioVerdicts(
+        targets.filter(t => t.requestId === r.id),
+        () => r.clusters.map(cluster => ({ cluster, manifests: this.rendered.of(r, cluster).manifests })),
+        this.options.istioVerdict,
+      ),
     );
   }
 }

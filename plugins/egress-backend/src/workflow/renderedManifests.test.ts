@@ -1,0 +1,57 @@
+import { renderManifests } from '@backstage-egress/plugin-egress-common';
+import { desiredHash, renderable } from './hashing';
+import { RenderedManifests } from './renderedManifests';
+
+const settings = (name: string) => ({ name, istioNamespace: 'istio-system' });
+
+function request(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'req-1',
+    status: 'active' as const,
+    requestedBy: 'user:default/alice',
+    decidedBy: 'user:default/carol',
+    entityRef: 'component:default/payments',
+    namespace: 'payments',
+    clusters: ['dev', 'prod'],
+    hosts: ['api.stripe.com'],
+    addresses: [],
+    ports: [{ number: 443, protocol: 'TLS' as const }],
+    resolution: 'DNS' as const,
+    endpoints: [],
+    viaEgressGateway: false,
+    justification: 'Card payments go through Stripe',
+    lockdownNamespace: false,
+    ...overrides,
+  };
+}
+
+describe('RenderedManifests', () => {
+  it('renders what rendering renders, with its drift hash, once per request content and cluster', () => {
+    const settingsOf = jest.fn(settings);
+    const rendered = new RenderedManifests(settingsOf);
+    const r = request();
+    const first = rendered.of(r, 'dev');
+    const expected = renderManifests(renderable(r), settings('dev'));
+    expect(first.manifests).toEqual(expected);
+    expect(first.hash).toBe(desiredHash(expected));
+    expect(rendered.of({ ...r }, 'dev')).toBe(first);
+    expect(settingsOf).toHaveBeenCalledTimes(1);
+
+    expect(rendered.of(r, 'prod')).not.toBe(first);
+    const changed = rendered.of(request({ hosts: ['api.github.com'] }), 'dev');
+    expect(changed.hash).not.toBe(first.hash);
+    expect(changed.manifests).toEqual(renderManifests(renderable(request({ hosts: ['api.github.com'] })), settings('dev')));
+  });
+
+  it('forgets the least recently used bundles beyond its limit', () => {
+    const rendered = new RenderedManifests(settings, 2);
+    const a = rendered.of(request({ id: 'a' }), 'dev');
+    rendered.of(request({ id: 'b' }), 'dev');
+    expect(rendered.of(request({ id: 'a' }), 'dev')).toBe(a);
+    rendered.of(request({ id: 'c' }), 'dev');
+    expect(rendered.size).toBe(2);
+    expect(rendered.of(request({ id: 'a' }), 'dev')).toBe(a);
+    expect(rendered.of(request({ id: 'b' }), 'dev')).not.toBe(undefined);
+    expect(rendered.size).toBe(2);
+  });
+});

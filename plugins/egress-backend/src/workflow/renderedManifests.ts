@@ -1,0 +1,52 @@
+import {
+  ClusterEgressSettingsInput,
+  KubernetesManifest,
+  renderManifests,
+} from '@backstage-egress/plugin-egress-common';
+import { desiredHash, renderable } from './hashing';
+
+type Renderable = Parameters<typeof renderable>[0];
+
+/** A request's manifests in one cluster, with the hash drift is judged by. */
+export interface RenderedBundle {
+  manifests: KubernetesManifest[];
+  hash: string;
+}
+
+/**
+ * Rendering of stored requests, remembered by what rendering takes of them
+ * (the request's renderable fields and the cluster): the entity tab and the
+ * request lists show Istio's verdict and the sync state of every applied
+ * target on each call, and re-rendering (and re-hashing) every request each
+ * time made their cost grow with the number of requests, not with what
+ * changed. A changed request renders anew (its key changes); the oldest
+ * entries go beyond `limit`. Callers must not modify the returned manifests.
+ */
+export class RenderedManifests {
+  private readonly bundles = new Map<string, RenderedBundle>();
+
+  constructor(
+    private readonly clusterSettings: (name: string) => ClusterEgressSettingsInput,
+    private readonly limit = 2000,
+  ) {}
+
+  of(request: Renderable, cluster: string): RenderedBundle {
+    const key = `${cluster}\n${JSON.stringify(renderable(request))}`;
+    let bundle = this.bundles.get(key);
+    if (bundle) {
+      // Most recently used last: the Map's order is the eviction order.
+      this.bundles.delete(key);
+    } else {
+      const manifests = renderManifests(renderable(request), this.clusterSettings(cluster));
+      bundle = { manifests, hash: desiredHash(manifests) };
+    }
+    this.bundles.set(key, bundle);
+    if (this.bundles.size > this.limit) this.bundles.delete(this.bundles.keys().next().value!);
+    return bundle;
+  }
+
+  /** Rendered bundles currently remembered (tests). */
+  get size(): number {
+    return this.bundles.size;
+  }
+}
