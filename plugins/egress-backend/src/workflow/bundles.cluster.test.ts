@@ -207,3 +207,28 @@ it('a failed attempt never removes shared gateway objects that existed before it
   kubectl(['delete', 'validatingadmissionpolicy', policy]);
   await request(backend.server).post(`/api/egress/requests/${id}/revoke`).set('Authorization', owner).send({});
 });
+
+it("an object with the request's id that its bundle no longer has is pruned on the repair", async () => {
+  const id = await backend.grant({ hosts: ['api.pruned.example'] });
+  const kept = resourcesOf(id).map(r => `${r.kind}/${r.metadata.name}`).sort();
+  expect(kept).toHaveLength(3);
+  // What a request approved before gateway sharing still has: its own Gateway in its namespace.
+  const old = `api-pruned-example-${id.slice(0, 8)}`;
+  kubectl(['apply', '-f', '-'], {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: { name: old, namespace: 'payments', labels: { 'app.kubernetes.io/managed-by': 'backstage-egress', [REQUEST_ID_LABEL]: id } },
+    spec: { selector: { istio: 'egressgateway' }, servers: [{ port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: ['api.pruned.example'], tls: { mode: 'PASSTHROUGH' } }] },
+  });
+  // The cache sees it: the target is drifted.
+  await eventually(async () => ((await backend.detail(id)).targets[0]?.sync === 'drifted' ? true : undefined), 15_000);
+
+  await backend.reconcile();
+  expect(resourcesOf(id).map(r => `${r.kind}/${r.metadata.name}`).sort()).toEqual(kept);
+  const detail = await backend.detail(id);
+  const repair = [...detail.events].reverse().find((e: { action: string }) => e.action === 'applied');
+  expect(repair.details.outcomes).toContainEqual(expect.objectContaining({ kind: 'Gateway', namespace: 'payments', name: old, action: 'deleted' }));
+  expect(detail.targets[0].status).toBe('applied');
+  await eventually(async () => ((await backend.detail(id)).targets[0]?.sync === 'in-sync' ? true : undefined), 15_000);
+  await backend.revoke(id);
+});
