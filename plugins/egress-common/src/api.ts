@@ -397,10 +397,12 @@ export interface EntityTraffic {
  * not in the database (`unknown-request`: database lost or restored from an
  * older backup), or has ended (`request-ended`: revoked, expired, rejected or
  * cancelled), or it is a shared lockdown Sidecar no live request asks for
- * (`no-lockdown-request`).
+ * (`no-lockdown-request`), or an object shared per external host in the
+ * egress gateway's namespace that no live request routes through the gateway
+ * (`no-gateway-user`).
  * @public
  */
-export type OrphanReason = 'unknown-request' | 'request-ended' | 'no-lockdown-request';
+export type OrphanReason = 'unknown-request' | 'request-ended' | 'no-lockdown-request' | 'no-gateway-user';
 
 /** A resource with our managed-by label that no live request accounts for (`GET /orphans`). @public */
 export interface OrphanResource {

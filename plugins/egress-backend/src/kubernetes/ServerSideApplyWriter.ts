@@ -10,8 +10,9 @@ import { ClusterCache } from './ClusterCache';
 import { statusCodeOf, toClusterError } from './errors';
 import { compareCodeUnits } from './inventory';
 import { CachedObject } from './Reflector';
-import { collectionPath, KIND_ORDER, objectPath, renderedApiVersion, resourceKind } from './kinds';
-import { ApplyOutcome, BundleResult, EgressWriter, IstioKind, ObservedBundle } from './types';
+import { KIND_ORDER, objectPath, renderedApiVersion } from './kinds';
+import { deleteRequestObjects, objectKey, requestNamespaces } from './requestObjects';
+import { BundleResult, EgressWriter, IstioKind, ObservedBundle } from './types';
 
 export { FIELD_MANAGER } from './bundleApply';
 
@@ -31,18 +32,35 @@ export class ServerSideApplyWriter implements EgressWriter {
    * object we do not manage; then the resources are applied in dependency
    * order, and on a failure whatever this attempt created is removed.
    */
-  apply(manifests: KubernetesManifest[]): Promise<BundleResult> {
-    return applyAllOrNothing(this.name, this.cache.api, () => this.cache.servedVersions(), manifests);
+  async apply(manifests: KubernetesManifest[]): Promise<BundleResult> {
+    const applied = await applyAllOrNothing(this.name, this.cache.api, () => this.cache.servedVersions(), manifests);
+    if (!applied.ok) return applied;
+    return this.prune(manifests, applied);
   }
 
-  /** Where a kind's objects of a request live: the request's namespace or the egress gateway's (kind registry). */
-  private namespaceOf(kind: IstioKind, requestNamespace: string): string {
-    return resourceKind(kind)?.namespace === 'gateway' ? this.cache.gatewayService().namespace : requestNamespace;
+  /**
+   * After a successful apply: deletes the objects labelled with the bundle's
+   * request id that the bundle no longer has (in the request's namespace and
+   * the gateway's), e.g. a Gateway of the layout before gateway sharing. A
+   * failed deletion makes the result not ok, so the apply is retried.
+   */
+  private async prune(manifests: KubernetesManifest[], applied: BundleResult): Promise<BundleResult> {
+    const own = manifests.filter(m => m.metadata.labels?.[REQUEST_ID_LABEL]);
+    const requestId = own[0]?.metadata.labels[REQUEST_ID_LABEL];
+    if (!requestId) return applied;
+    const keep = new Set(manifests.map(m => objectKey({ kind: m.kind, namespace: m.metadata.namespace, name: m.metadata.name })));
+    const namespaces = [...new Set(own.flatMap(m => requestNamespaces(m.metadata.namespace, this.cache.gatewayService().namespace)))];
+    let pruned;
+    try {
+      pruned = await deleteRequestObjects(this.name, this.cache.api, await this.cache.servedVersions(), { requestId, namespaces, keep });
+    } catch (e) {
+      const err = toClusterError(this.name, e, `pruning objects of request ${requestId}`);
+      pruned = [{ kind: '*', namespace: namespaces[0], name: '*', action: 'failed' as const, error: err.message, errorType: err.name }];
+    }
+    return bundleResult(this.name, [...applied.outcomes, ...pruned]);
   }
 
   async remove(options: { namespace: string; requestId: string }): Promise<BundleResult> {
-    const { requestId } = options;
-    const outcomes: ApplyOutcome[] = [];
     let versions;
     try {
       versions = await this.cache.servedVersions();
@@ -52,44 +70,8 @@ export class ServerSideApplyWriter implements EgressWriter {
         { kind: '*', namespace: options.namespace, name: '*', action: 'failed', error: err.message, errorType: err.name },
       ]);
     }
-    const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${REQUEST_ID_LABEL}=${requestId}`;
-    for (const kind of [...KIND_ORDER].reverse()) {
-      const namespace = this.namespaceOf(kind, options.namespace);
-      let items: CachedObject[];
-      try {
-        const list = await this.cache.api.request<{ items: CachedObject[] }>(
-          'GET',
-          collectionPath(kind, versions[kind], namespace),
-          { query: { labelSelector } },
-        );
-        items = list.items;
-      } catch (e) {
-        const err = toClusterError(this.name, e, `listing ${kind}s of request ${requestId} in ${namespace}`);
-        outcomes.push({ kind, namespace, name: '*', action: 'failed', error: err.message, errorType: err.name });
-        continue;
-      }
-      for (const item of items) {
-        const name = item.metadata.name;
-        try {
-          await this.cache.api.request('DELETE', objectPath(kind, versions[kind], namespace, name), {
-            body: {
-              kind: 'DeleteOptions',
-              apiVersion: 'v1',
-              preconditions: { uid: item.metadata.uid, resourceVersion: item.metadata.resourceVersion },
-            },
-          });
-          outcomes.push({ kind, namespace, name, action: 'deleted' });
-        } catch (e) {
-          if (statusCodeOf(e) === 404) {
-            outcomes.push({ kind, namespace, name, action: 'absent' });
-          } else {
-            const err = toClusterError(this.name, e, `deleting ${kind} ${namespace}/${name}`);
-            outcomes.push({ kind, namespace, name, action: 'failed', error: err.message, errorType: err.name });
-          }
-        }
-      }
-    }
-    return bundleResult(this.name, outcomes);
+    const namespaces = requestNamespaces(options.namespace, this.cache.gatewayService().namespace);
+    return bundleResult(this.name, await deleteRequestObjects(this.name, this.cache.api, versions, { requestId: options.requestId, namespaces }));
   }
 
   async removeLockdown(options: { namespace: string }): Promise<BundleResult> {
@@ -144,12 +126,13 @@ export class ServerSideApplyWriter implements EgressWriter {
   }): Promise<ObservedBundle> {
     const out: KubernetesManifest[] = [];
     const synced = KIND_ORDER.every(kind => this.cache.reflectors[kind].synced && !this.cache.reflectors[kind].error);
+    const namespaces = requestNamespaces(options.namespace, this.cache.gatewayService().namespace);
     for (const kind of KIND_ORDER) {
-      const namespace = this.namespaceOf(kind, options.namespace);
-      // The cache indexes objects by request id: only this request's objects are read.
+      // The cache indexes objects by request id: only this request's objects are read. Leftovers
+      // the bundle no longer has count too: they show as drift and the repair prunes them.
       const own = this.cache.reflectors[kind]
         .withLabel(options.requestId)
-        .filter(o => isOurs(o) && (o.metadata.namespace ?? '') === namespace);
+        .filter(o => isOurs(o) && namespaces.includes(o.metadata.namespace ?? ''));
       const shared = (options.shared ?? [])
         .filter(s => s.kind === kind)
         .flatMap(s => this.cache.reflectors[kind].namespace(s.namespace).filter(o => o.metadata.name === s.name && isOurs(o)));

@@ -5,7 +5,7 @@
  * registry's dependency order, and on a failure whatever this attempt created
  * is deleted again.
  */
-import { KubernetesManifest, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '@backstage-egress/plugin-egress-common';
+import { KubernetesManifest, MANAGED_BY_LABEL, MANAGED_BY_VALUE, SHARED_LABEL } from '@backstage-egress/plugin-egress-common';
 import { statusCodeOf, toClusterError } from './errors';
 import { KubeHttp } from './KubeClients';
 import { apiVersionOf, isManagedKind, KIND_ORDER, objectPath, ServedVersions } from './kinds';
@@ -42,11 +42,20 @@ export async function applyAllOrNothing(
   if ('refused' in preflight) return bundleResult(cluster, preflight.refused);
 
   const outcomes: ApplyOutcome[] = [];
-  const created: Array<{ index: number; path: string; uid?: string }> = [];
+  const created: Array<{ index: number; path: string; uid?: string; sharedVersion?: string }> = [];
   for (const step of preflight.planned) {
     const { outcome, applied } = await applyOne(cluster, api, step, await versions());
     outcomes.push(outcome);
-    if (outcome.action === 'created') created.push({ index: outcomes.length - 1, path: step.path, uid: applied?.metadata.uid });
+    if (outcome.action === 'created') {
+      // A shared object another request applied since (new resourceVersion) is theirs too: it stays.
+      const shared = step.manifest.metadata.labels?.[SHARED_LABEL] !== undefined;
+      created.push({
+        index: outcomes.length - 1,
+        path: step.path,
+        uid: applied?.metadata.uid,
+        ...(shared && applied?.metadata.resourceVersion ? { sharedVersion: applied.metadata.resourceVersion } : {}),
+      });
+    }
     if (outcome.action === 'failed') break;
   }
   const failed = outcomes.find(o => o.action === 'failed');
@@ -54,16 +63,17 @@ export async function applyAllOrNothing(
 
   // Undo this attempt's creations, last first; objects that existed before stay as they are.
   const leftBehind: string[] = [];
-  for (const { index, path, uid } of [...created].reverse()) {
+  for (const { index, path, uid, sharedVersion } of [...created].reverse()) {
     const outcome = outcomes[index];
+    const preconditions = { ...(uid ? { uid } : {}), ...(sharedVersion ? { resourceVersion: sharedVersion } : {}) };
     try {
-      await api.request('DELETE', path, {
-        body: { kind: 'DeleteOptions', apiVersion: 'v1', ...(uid ? { preconditions: { uid } } : {}) },
-      });
+      await api.request('DELETE', path, { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions } });
       outcomes[index] = { ...outcome, action: 'rolled-back' };
     } catch (e) {
       if (statusCodeOf(e) === 404) {
         outcomes[index] = { ...outcome, action: 'rolled-back' };
+      } else if (sharedVersion && statusCodeOf(e) === 409) {
+        // Applied by another request meanwhile: in use, left in place (created stays true).
       } else {
         const err = toClusterError(cluster, e, `removing ${outcome.kind} ${outcome.namespace}/${outcome.name} after the failure`);
         outcomes[index] = { ...outcome, error: err.message };

@@ -8,8 +8,10 @@ import {
   ClusterOrphans,
   OrphanResource,
   REQUEST_ID_LABEL,
+  SHARED_GATEWAY,
   SHARED_LABEL,
   egressRequestApprovePermission,
+  sharedGatewayName,
 } from '@backstage-egress/plugin-egress-common';
 import { Request } from 'express';
 import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
@@ -24,6 +26,16 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
 /** An orphan, or why the object is not one. */
 type Verdict = { orphan: Omit<OrphanResource, 'cluster' | 'kind' | 'namespace' | 'name' | 'createdAt'> } | { keep: string };
+
+/** How a classification reads the database: a request by id, and who routes which host through the gateway of a cluster. */
+type Lookups = {
+  request(id: string): Promise<StoredEgressRequest | undefined>;
+  /** Shared gateway object name → a request (approved, active or revoking) using that host through the gateway. */
+  gatewayUsers(cluster: string): Promise<Map<string, StoredEgressRequest>>;
+};
+
+/** Statuses whose resources are still in place (pending has none yet). */
+const HOLDING_STATUSES = LIVE_STATUSES.filter(s => s !== 'pending');
 
 /**
  * Resources carrying our managed-by label that no live request accounts for:
@@ -44,9 +56,16 @@ export class OrphanService {
   async list(credentials: UserCredentials): Promise<ClusterOrphans[]> {
     await this.requirePlatform(credentials, 'list orphaned egress resources');
     const requests = new Map<string, Promise<StoredEgressRequest | undefined>>();
-    const lookup = (id: string) => {
-      if (!requests.has(id)) requests.set(id, this.options.store.getRequest(id));
-      return requests.get(id)!;
+    const users = new Map<string, Promise<Map<string, StoredEgressRequest>>>();
+    const lookup: Lookups = {
+      request: id => {
+        if (!requests.has(id)) requests.set(id, this.options.store.getRequest(id));
+        return requests.get(id)!;
+      },
+      gatewayUsers: c => {
+        if (!users.has(c)) users.set(c, this.gatewayUsers(c));
+        return users.get(c)!;
+      },
     };
     return Promise.all(
       this.options.clusters.managedObjects().map(async ({ cluster, objects, synced, lastEventAt, error }) => {
@@ -84,9 +103,10 @@ export class OrphanService {
     const actor = credentials.principal.userEntityRef;
     let orphan: OrphanResource | undefined;
     const result = await this.options.clusters.removeManaged(cluster, { kind, namespace, name }, async labels => {
-      const verdict = await this.classify(cluster, { kind: kind as ManagedObject['kind'], namespace, name, labels }, id =>
-        this.options.store.getRequest(id),
-      );
+      const verdict = await this.classify(cluster, { kind: kind as ManagedObject['kind'], namespace, name, labels }, {
+        request: id => this.options.store.getRequest(id),
+        gatewayUsers: c => this.gatewayUsers(c),
+      });
       if ('keep' in verdict) return verdict.keep;
       orphan = { cluster, kind: kind as ManagedObject['kind'], namespace, name, ...verdict.orphan };
       return undefined;
@@ -111,14 +131,25 @@ export class OrphanService {
   private async classify(
     cluster: string,
     object: Pick<ManagedObject, 'kind' | 'namespace' | 'name' | 'labels'>,
-    lookup: (id: string) => Promise<StoredEgressRequest | undefined>,
+    lookup: Lookups,
   ): Promise<Verdict> {
+    if (object.labels[SHARED_LABEL] === SHARED_GATEWAY) {
+      // Shared per external host: in use while any request holding resources routes that host through the gateway.
+      const user = (await lookup.gatewayUsers(cluster)).get(object.name);
+      if (user) return { keep: `request ${user.id} (${user.status}) routes its host through the egress gateway` };
+      return {
+        orphan: {
+          reason: 'no-gateway-user',
+          message: `no approved, active or revoking request on cluster ${cluster} routes its host through the egress gateway`,
+        },
+      };
+    }
     if (object.labels[SHARED_LABEL]) {
       // The shared lockdown Sidecar belongs to every live request of its namespace asking for lockdown.
       const { items } = await this.options.store.listRequests({
         namespace: object.namespace,
         cluster,
-        status: [...LIVE_STATUSES].filter(s => s !== 'pending'),
+        status: [...HOLDING_STATUSES],
         limit: 1000,
       });
       const holder = items.find(r => r.lockdownNamespace);
@@ -134,7 +165,7 @@ export class OrphanService {
     if (!requestId) {
       return { orphan: { reason: 'unknown-request', message: `it has no ${REQUEST_ID_LABEL} label` } };
     }
-    const request = await lookup(requestId);
+    const request = await lookup.request(requestId);
     if (!request) {
       return { orphan: { requestId, reason: 'unknown-request', message: `request ${requestId} is not in the database` } };
     }
@@ -142,6 +173,21 @@ export class OrphanService {
     return {
       orphan: { requestId, requestStatus: request.status, reason: 'request-ended', message: `request ${requestId} is ${request.status}` },
     };
+  }
+
+  /** Shared gateway object name → a request holding resources on `cluster` that routes that host through the gateway. */
+  private async gatewayUsers(cluster: string): Promise<Map<string, StoredEgressRequest>> {
+    const out = new Map<string, StoredEgressRequest>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.options.store.listRequests({ cluster, status: [...HOLDING_STATUSES], limit: 500, cursor });
+      for (const r of page.items) {
+        if (!r.viaEgressGateway) continue;
+        for (const host of r.hosts ?? []) if (!out.has(sharedGatewayName(host))) out.set(sharedGatewayName(host), r);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
   }
 
   private requirePlatform(credentials: UserCredentials, what: string) {

@@ -23,6 +23,7 @@ export function summary(result: BundleResult): Record<string, unknown> {
   return {
     outcomes: result.outcomes.map(o => ({
       kind: o.kind,
+      namespace: o.namespace,
       name: o.name,
       action: o.action,
       ...(o.error ? { error: o.error } : {}),

@@ -4,7 +4,7 @@
  * preview warns about it), and a resource the API server refuses mid-bundle
  * makes the writer remove what that attempt created.
  */
-import { REQUEST_ID_LABEL } from '@backstage-egress/plugin-egress-common';
+import { REQUEST_ID_LABEL, sharedGatewayName } from '@backstage-egress/plugin-egress-common';
 import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -27,6 +27,12 @@ function kubectl(args: string[], input?: unknown): string {
     input: input === undefined ? undefined : JSON.stringify(input),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+}
+
+/** The objects shared per host in the gateway's namespace, read as admin. */
+function sharedOf(host: string): Array<{ kind: string; metadata: { name: string; uid: string } }> {
+  const out = kubectl(['get', 'serviceentries,gateways,virtualservices', '-n', 'istio-system', '-o', 'json']);
+  return JSON.parse(out).items.filter((o: { metadata: { name: string } }) => o.metadata.name === sharedGatewayName(host));
 }
 
 /** Every object of the request in namespace payments, read as admin. */
@@ -53,10 +59,21 @@ async function createAndApprove(body: object) {
 
 const databases = createTestDatabases();
 
+/** A second namespace (component svc-orders), to share a host through the gateway with payments. */
+const ORDERS = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'svc-orders', namespace: 'default', annotations: { 'backstage.io/kubernetes-namespace': 'orders' } },
+  spec: { owner: 'group:default/payments-team', type: 'service', lifecycle: 'production' },
+};
+
 beforeAll(async () => {
   kubectlPath = (await ensureBinaries()).kubectl;
-  cluster = await startCluster({ name: NAME });
-  backend = await startClusterBackend(cluster, await databases.init('SQLITE_3'));
+  cluster = await startCluster({ name: NAME, namespaces: ['orders'] });
+  backend = await startClusterBackend(cluster, await databases.init('SQLITE_3'), {}, {
+    egress: { namespaces: { ownership: 'config', owners: { payments: ['group:default/payments-team'], orders: ['group:default/payments-team'] } } },
+    entities: [ORDERS],
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -70,7 +87,8 @@ it('a name taken by an unmanaged object: the preview warns, approval writes noth
   expect(first.body).toMatchObject({ valid: true, errors: [] });
   const rendered = first.body.manifests[0].manifests as Array<{ kind: string; metadata: { name: string } }>;
   expect(rendered.map(m => m.kind)).toEqual(expect.arrayContaining(['ServiceEntry', 'Gateway', 'DestinationRule', 'VirtualService']));
-  const taken = rendered.find(m => m.kind === 'ServiceEntry')!.metadata.name;
+  // The request's own ServiceEntry (the shared one per host lives in the gateway's namespace).
+  const taken = rendered.find(m => m.kind === 'ServiceEntry' && (m.metadata as { namespace?: string }).namespace === 'payments')!.metadata.name;
   kubectl(['apply', '-f', '-'], {
     apiVersion: 'networking.istio.io/v1',
     kind: 'ServiceEntry',
@@ -105,10 +123,9 @@ it('a name taken by an unmanaged object: the preview warns, approval writes noth
   kubectl(['delete', 'serviceentry', taken, '-n', 'payments']);
 });
 
-it('a resource the API server refuses mid-bundle: what the attempt created is removed', async () => {
-  const id = randomUUID();
+/** A real admission rule (ValidatingAdmissionPolicy) refusing request `id`'s VirtualServices only; its name. */
+async function refuseVirtualServicesOf(id: string): Promise<string> {
   const policy = `deny-vs-${id.slice(0, 8)}`;
-  // A real admission rule (ValidatingAdmissionPolicy) refusing this request's VirtualService only.
   kubectl(['apply', '-f', '-'], {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicy',
@@ -142,17 +159,76 @@ it('a resource the API server refuses mid-bundle: what the attempt created is re
     }
   }, 20_000);
 
+  return policy;
+}
+
+it('a resource the API server refuses mid-bundle: what the attempt created is removed', async () => {
+  const id = randomUUID();
+  const policy = await refuseVirtualServicesOf(id);
   const { target } = await createAndApprove(draft({ id, clusters: [NAME], hosts: ['api.refused.example'] }));
   expect(target.status).toBe('failed');
   expect(target.lastError).toContain('refused by the test policy');
   expect(resourcesOf(id)).toEqual([]);
+  // The host's shared gateway objects were created by this attempt (no one else uses the host): removed too.
+  expect(sharedOf('api.refused.example')).toEqual([]);
   const detail = await backend.detail(id);
   const failedEvent = detail.events.find((e: { action: string }) => e.action === 'apply-failed');
-  const outcomes = failedEvent.details.outcomes as Array<{ kind: string; action: string }>;
-  expect(outcomes.filter(o => o.action === 'rolled-back').map(o => o.kind).sort()).toEqual(['DestinationRule', 'Gateway', 'ServiceEntry']);
-  expect(outcomes.find(o => o.kind === 'VirtualService')?.action).toBe('failed');
+  const outcomes = failedEvent.details.outcomes as Array<{ kind: string; namespace: string; action: string }>;
+  const rolledBack = (ns: string) => outcomes.filter(o => o.action === 'rolled-back' && o.namespace === ns).map(o => o.kind).sort();
+  expect(rolledBack('payments')).toEqual(['DestinationRule', 'ServiceEntry']);
+  expect(rolledBack('istio-system')).toEqual(['Gateway', 'ServiceEntry', 'VirtualService']);
+  expect(outcomes.find(o => o.kind === 'VirtualService' && o.namespace === 'payments')?.action).toBe('failed');
 
   kubectl(['delete', 'validatingadmissionpolicybinding', policy]);
   kubectl(['delete', 'validatingadmissionpolicy', policy]);
   await request(backend.server).post(`/api/egress/requests/${id}/revoke`).set('Authorization', owner).send({});
+});
+
+it('a failed attempt never removes shared gateway objects that existed before it', async () => {
+  const host = 'api.shared-refused.example';
+  const first = await backend.grant({ hosts: [host], entityRef: 'component:default/svc-orders' });
+  const before = sharedOf(host);
+  expect(before.map(o => o.kind).sort()).toEqual(['Gateway', 'ServiceEntry', 'VirtualService']);
+
+  const id = randomUUID();
+  const policy = await refuseVirtualServicesOf(id);
+  const { target } = await createAndApprove(draft({ id, clusters: [NAME], hosts: [host] }));
+  expect(target.status).toBe('failed');
+  expect(resourcesOf(id)).toEqual([]);
+  const detail = await backend.detail(id);
+  const outcomes = detail.events.find((e: { action: string }) => e.action === 'apply-failed').details.outcomes as Array<{ kind: string; namespace: string; action: string }>;
+  expect(outcomes.filter(o => o.namespace === 'istio-system').map(o => o.action)).not.toContain('rolled-back');
+  expect(outcomes.filter(o => o.namespace === 'payments' && o.action === 'rolled-back').map(o => o.kind).sort()).toEqual(['DestinationRule', 'ServiceEntry']);
+  // The same objects (same uid) are still there for the first request.
+  expect(sharedOf(host).map(o => o.metadata.uid).sort()).toEqual(before.map(o => o.metadata.uid).sort());
+  expect(JSON.parse(kubectl(['get', 'serviceentries,destinationrules,virtualservices', '-n', 'orders', '-l', `${REQUEST_ID_LABEL}=${first}`, '-o', 'json'])).items).toHaveLength(3);
+
+  kubectl(['delete', 'validatingadmissionpolicybinding', policy]);
+  kubectl(['delete', 'validatingadmissionpolicy', policy]);
+  await request(backend.server).post(`/api/egress/requests/${id}/revoke`).set('Authorization', owner).send({});
+});
+
+it("an object with the request's id that its bundle no longer has is pruned on the repair", async () => {
+  const id = await backend.grant({ hosts: ['api.pruned.example'] });
+  const kept = resourcesOf(id).map(r => `${r.kind}/${r.metadata.name}`).sort();
+  expect(kept).toHaveLength(3);
+  // What a request approved before gateway sharing still has: its own Gateway in its namespace.
+  const old = `api-pruned-example-${id.slice(0, 8)}`;
+  kubectl(['apply', '-f', '-'], {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: { name: old, namespace: 'payments', labels: { 'app.kubernetes.io/managed-by': 'backstage-egress', [REQUEST_ID_LABEL]: id } },
+    spec: { selector: { istio: 'egressgateway' }, servers: [{ port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: ['api.pruned.example'], tls: { mode: 'PASSTHROUGH' } }] },
+  });
+  // The cache sees it: the target is drifted.
+  await eventually(async () => ((await backend.detail(id)).targets[0]?.sync === 'drifted' ? true : undefined), 15_000);
+
+  await backend.reconcile();
+  expect(resourcesOf(id).map(r => `${r.kind}/${r.metadata.name}`).sort()).toEqual(kept);
+  const detail = await backend.detail(id);
+  const repair = [...detail.events].reverse().find((e: { action: string }) => e.action === 'applied');
+  expect(repair.details.outcomes).toContainEqual(expect.objectContaining({ kind: 'Gateway', namespace: 'payments', name: old, action: 'deleted' }));
+  expect(detail.targets[0].status).toBe('applied');
+  await eventually(async () => ((await backend.detail(id)).targets[0]?.sync === 'in-sync' ? true : undefined), 15_000);
+  await backend.revoke(id);
 });

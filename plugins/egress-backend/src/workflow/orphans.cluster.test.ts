@@ -4,7 +4,7 @@
  * backup) or ended are listed per cluster for the platform team, a platform
  * member can remove one (audited), and nothing is removed automatically.
  */
-import { REQUEST_ID_LABEL } from '@backstage-egress/plugin-egress-common';
+import { REQUEST_ID_LABEL, sharedGatewayName } from '@backstage-egress/plugin-egress-common';
 import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { Knex } from 'knex';
 import { execFileSync } from 'node:child_process';
@@ -32,12 +32,21 @@ function resourcesOf(requestId: string): Array<{ kind: string; metadata: { name:
 
 type Orphan = { cluster: string; kind: string; namespace: string; name: string; requestId?: string; requestStatus?: string; reason: string; message: string };
 
-async function orphansOf(requestId: string): Promise<Orphan[]> {
+async function orphansHere(): Promise<Orphan[]> {
   const res = await request(backend.server).get('/api/egress/orphans').set('Authorization', platform);
   expect(res.status).toBe(200);
   const mine = res.body.items.find((c: { cluster: string }) => c.cluster === NAME);
   expect(mine.synced).toBe(true);
-  return mine.orphans.filter((o: Orphan) => o.requestId === requestId);
+  return mine.orphans;
+}
+
+async function orphansOf(requestId: string): Promise<Orphan[]> {
+  return (await orphansHere()).filter(o => o.requestId === requestId);
+}
+
+/** Orphans among the objects shared per host in the gateway's namespace. */
+async function sharedOrphansOf(host: string): Promise<Orphan[]> {
+  return (await orphansHere()).filter(o => o.namespace === 'istio-system' && o.name === sharedGatewayName(host));
 }
 
 const remove = (who: string, body: object) =>
@@ -74,22 +83,30 @@ it('lists resources of unknown and ended requests per cluster, for the platform 
   await knex('egress_requests').where({ id: ended }).update({ status: 'revoked', ending: 'revoked' });
 
   const lostOrphans = await orphansOf(lost);
-  expect(lostOrphans.map(o => o.kind).sort()).toEqual(['DestinationRule', 'Gateway', 'ServiceEntry', 'VirtualService']);
+  expect(lostOrphans.map(o => o.kind).sort()).toEqual(['DestinationRule', 'ServiceEntry', 'VirtualService']);
   for (const o of lostOrphans) {
     expect(o).toMatchObject({ cluster: NAME, namespace: 'payments', reason: 'unknown-request', message: `request ${lost} is not in the database` });
   }
   const endedOrphans = await orphansOf(ended);
-  expect(endedOrphans).toHaveLength(4);
+  expect(endedOrphans).toHaveLength(3);
   for (const o of endedOrphans) expect(o).toMatchObject({ reason: 'request-ended', requestStatus: 'revoked' });
   expect(await orphansOf(live)).toEqual([]);
+  // The hosts' shared gateway objects: orphans once no holding request routes the host, never while one does.
+  for (const host of ['api.lost.example', 'api.ended.example']) {
+    const shared = await sharedOrphansOf(host);
+    expect(shared.map(o => o.kind).sort()).toEqual(['Gateway', 'ServiceEntry', 'VirtualService']);
+    for (const o of shared) expect(o).toMatchObject({ reason: 'no-gateway-user', message: `no approved, active or revoking request on cluster ${NAME} routes its host through the egress gateway` });
+    expect(shared[0].requestId).toBeUndefined();
+  }
+  expect(await sharedOrphansOf('api.live.example')).toEqual([]);
 
   const asOwner = await request(backend.server).get('/api/egress/orphans').set('Authorization', owner);
   expect(asOwner.status).toBe(403);
 
   // Nothing is removed automatically: a reconciler pass leaves them in place.
   await backend.reconcile();
-  expect(resourcesOf(lost)).toHaveLength(4);
-  expect(resourcesOf(ended)).toHaveLength(4);
+  expect(resourcesOf(lost)).toHaveLength(3);
+  expect(resourcesOf(ended)).toHaveLength(3);
 });
 
 it('removes one orphan for a platform member, audited; refuses live resources and other users', async () => {
@@ -98,7 +115,7 @@ it('removes one orphan for a platform member, audited; refuses live resources an
   await forget(lost);
   const [se] = (await eventually(async () => {
     const found = await orphansOf(lost);
-    return found.length === 4 ? found : undefined;
+    return found.length === 3 ? found : undefined;
   })).filter(o => o.kind === 'ServiceEntry');
   const ref = { cluster: NAME, kind: se.kind, namespace: se.namespace, name: se.name };
 
@@ -107,17 +124,21 @@ it('removes one orphan for a platform member, audited; refuses live resources an
   const refused = await remove(platform, { ...ref, name: liveSe.metadata.name });
   expect(refused.status).toBe(409);
   expect(refused.body.error.message).toContain(`is not an orphan: request ${live} is active`);
+  // A shared gateway object of a host in use is not an orphan either.
+  const liveShared = await remove(platform, { ...ref, namespace: 'istio-system', name: sharedGatewayName('api.kept.example') });
+  expect(liveShared.status).toBe(409);
+  expect(liveShared.body.error.message).toContain(`is not an orphan: request ${live} (active) routes its host through the egress gateway`);
 
   const removed = await remove(platform, { ...ref, comment: 'left over from the restore' });
   expect(removed.status).toBe(200);
   expect(removed.body).toMatchObject({ ...ref, requestId: lost, reason: 'unknown-request' });
-  expect(resourcesOf(lost).map(r => r.kind).sort()).toEqual(['DestinationRule', 'Gateway', 'VirtualService']);
-  expect(resourcesOf(live)).toHaveLength(4);
+  expect(resourcesOf(lost).map(r => r.kind).sort()).toEqual(['DestinationRule', 'VirtualService']);
+  expect(resourcesOf(live)).toHaveLength(3);
 
   const audit = await knex('egress_orphan_removals').where({ name: se.name });
   expect(audit).toEqual([
     expect.objectContaining({ actor: USERS.platform.ref, cluster: NAME, kind: 'ServiceEntry', namespace: 'payments', request_id: lost, reason: 'unknown-request', comment: 'left over from the restore' }),
   ]);
   expect((await remove(platform, ref)).status).toBe(404);
-  await eventually(async () => ((await orphansOf(lost)).length === 3 ? true : undefined));
+  await eventually(async () => ((await orphansOf(lost)).length === 2 ? true : undefined));
 });

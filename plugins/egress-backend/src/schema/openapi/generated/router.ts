@@ -1022,7 +1022,8 @@ export const spec = {
             "enum": [
               "unknown-request",
               "request-ended",
-              "no-lockdown-request"
+              "no-lockdown-request",
+              "no-gateway-user"
             ]
           },
           "message": {

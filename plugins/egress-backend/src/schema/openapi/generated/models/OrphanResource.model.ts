@@ -26,4 +26,5 @@ export interface OrphanResource {
 export type OrphanResourceReasonEnum =
   | "unknown-request"
   | "request-ended"
-  | "no-lockdown-request";
+  | "no-lockdown-request"
+  | "no-gateway-user";
