@@ -140,7 +140,10 @@ describe('egress portal end to end', () => {
     return Object.fromEntries(await Promise.all(CLUSTERS.map(async c => [c, await managedResources(namespace, c)])));
   }
   const NONE = { serviceentries: 0, gateways: 0, destinationrules: 0, virtualservices: 0 };
-  const ALL_FOUR = { serviceentries: 1, gateways: 1, destinationrules: 1, virtualservices: 1 };
+  /** A request's own resources through the gateway, in its namespace. */
+  const OWN = { serviceentries: 1, gateways: 0, destinationrules: 1, virtualservices: 1 };
+  /** What the requests using a host through the gateway share, in the gateway's namespace. */
+  const SHARED = { serviceentries: 1, gateways: 1, destinationrules: 0, virtualservices: 1 };
 
   /** The cluster's card on the Egress tab. */
   function clusterCard(page: Page, cluster: string) {
@@ -298,8 +301,10 @@ describe('egress portal end to end', () => {
       await owner.page.getByRole('region', { name: 'Request history' }).scrollIntoViewIfNeeded();
       await screenshot(owner.page, 'entity-tab-istio.png');
     }
-    // The four resources exist in the namespace, in both clusters.
-    expect(await managedEverywhere('payments')).toEqual({ 'dev-eu': ALL_FOUR, 'dev-us': ALL_FOUR });
+    // The request's own resources exist in its namespace, and the host's shared gateway objects in
+    // the gateway's namespace, in both clusters.
+    expect(await managedEverywhere('payments')).toEqual({ 'dev-eu': OWN, 'dev-us': OWN });
+    expect(await managedEverywhere('istio-system')).toEqual({ 'dev-eu': SHARED, 'dev-us': SHARED });
 
     // The owner revokes; the resources are removed. The request's detail shows Istio's verdict per cluster.
     await owner.page.getByRole('button', { name: HOST }).first().click();
@@ -312,12 +317,15 @@ describe('egress portal end to end', () => {
     await owner.page.getByRole('button', { name: 'Yes, revoke access' }).click();
     const gone = Date.now() + 60_000;
     const left = (c: Record<string, Record<string, number>>) => Object.values(c).some(perKind => Object.values(perKind).some(n => n > 0));
-    let counts = await managedEverywhere('payments');
-    while (left(counts) && Date.now() < gone) {
+    // Its last user gone, the host's shared gateway objects go too.
+    const everywhere = async () => ({ payments: await managedEverywhere('payments'), gateway: await managedEverywhere('istio-system') });
+    let counts = await everywhere();
+    while ((left(counts.payments) || left(counts.gateway)) && Date.now() < gone) {
       await new Promise(r => setTimeout(r, 1000));
-      counts = await managedEverywhere('payments');
+      counts = await everywhere();
     }
-    expect(counts).toEqual({ 'dev-eu': NONE, 'dev-us': NONE });
+    expect(counts.payments).toEqual({ 'dev-eu': NONE, 'dev-us': NONE });
+    expect(counts.gateway).toEqual({ 'dev-eu': NONE, 'dev-us': NONE });
     await openEntityTab(owner.page, 'payments-api');
     await owner.page.getByText('Revoked', { exact: true }).first().waitFor();
     // The audit trail keeps the whole story.

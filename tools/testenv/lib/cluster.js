@@ -248,7 +248,9 @@ async function startCluster(options) {
     async () => {
       /** @type {ClusterInfo | undefined} */
       const existing = readJson(l.record);
-      if (existing && (await isHealthy(existing))) {
+      // A running cluster is reused only when it has every namespace asked for.
+      const hasNamespaces = namespaces.every(n => (existing?.namespaces ?? []).includes(n));
+      if (existing && hasNamespaces && (await isHealthy(existing))) {
         if (existing.meshMode !== meshMode) {
           process.stderr.write(`cluster ${name} is already running with mesh mode ${existing.meshMode}; stop it to change the mode\n`);
         }
