@@ -22,6 +22,19 @@ const withoutNamespace: Entity = {
   metadata: { name: 'docs-site' },
 };
 
+/** Requests api.stripe.com on Development through the tab's form, as the policy needs approval. */
+async function submitStripeRequest() {
+  await userEvent.click(await screen.findByRole('button', { name: 'Request outbound access' }));
+  const dialog = await screen.findByRole('dialog');
+  await userEvent.click(within(dialog).getByLabelText('Hosts'));
+  await userEvent.paste('api.stripe.com');
+  await userEvent.click(within(dialog).getByLabelText('Development'));
+  await userEvent.click(within(dialog).getByLabelText('Justification'));
+  await userEvent.paste('Card payments via Stripe');
+  expect(await within(dialog).findByText('Needs platform approval')).toBeInTheDocument();
+  await userEvent.click(within(dialog).getByRole('button', { name: 'Submit request' }));
+}
+
 describe('EgressTab', () => {
   it('shows each target cluster with its mesh mode, Sidecar override and allowed hosts', async () => {
     const api = fakeEgressApi();
@@ -128,15 +141,7 @@ describe('EgressTab', () => {
   it('shows "Request outbound access" with the create permission, confirms a submit and refreshes', async () => {
     const api = fakeEgressApi();
     await renderWithApis(<EgressTab />, { api });
-    await userEvent.click(await screen.findByRole('button', { name: 'Request outbound access' }));
-    const dialog = await screen.findByRole('dialog');
-    await userEvent.click(within(dialog).getByLabelText('Hosts'));
-    await userEvent.paste('api.stripe.com');
-    await userEvent.click(within(dialog).getByLabelText('Development'));
-    await userEvent.click(within(dialog).getByLabelText('Justification'));
-    await userEvent.paste('Card payments via Stripe');
-    expect(await within(dialog).findByText('Needs platform approval')).toBeInTheDocument();
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Submit request' }));
+    await submitStripeRequest();
 
     await waitFor(() => expect(api.createRequest).toHaveBeenCalledTimes(1));
     expect(
@@ -158,15 +163,7 @@ describe('EgressTab', () => {
     const api = fakeEgressApi({ getEntity: async () => ({ ...entityEgress, requests }) });
     const signals = fakeSignals();
     await renderWithApis(<EgressTab />, { api, signals });
-    await userEvent.click(await screen.findByRole('button', { name: 'Request outbound access' }));
-    const dialog = await screen.findByRole('dialog');
-    await userEvent.click(within(dialog).getByLabelText('Hosts'));
-    await userEvent.paste('api.stripe.com');
-    await userEvent.click(within(dialog).getByLabelText('Development'));
-    await userEvent.click(within(dialog).getByLabelText('Justification'));
-    await userEvent.paste('Card payments via Stripe');
-    await within(dialog).findByText('Needs platform approval');
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Submit request' }));
+    await submitStripeRequest();
     const toast = await screen.findByText(/it waits for a platform-team decision/);
 
     requests = [{ ...pendingRequest, status: 'active' }];
