@@ -30,6 +30,20 @@ function clipped(page: Page): Promise<string[]> {
       .map(el => el.textContent ?? ''),
   );
 }
+/** The ancestors of an element that hide part of its text (overflow other than visible), as tag.class. */
+function clippingAncestors(el: Element): string[] {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const text = range.getBoundingClientRect();
+  const clipped: string[] = [];
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    if (getComputedStyle(node).overflowX === 'visible') continue;
+    const box = node.getBoundingClientRect();
+    if (text.left < box.left - 0.5 || text.right > box.right + 0.5) clipped.push(`${node.tagName}.${node.className}`);
+  }
+  return clipped;
+}
+
 async function screenshot(page: Page, name: string, fullPage = false) {
   if (SCREENSHOTS) await page.screenshot({ path: path.join(screenshots, name), fullPage });
 }
@@ -297,6 +311,9 @@ describe('egress portal end to end', () => {
         .catch(() => false);
     }
     expect(accepted).toBe(true);
+    // The request table's heading is shown whole, not cut off by the filter and search toolbar.
+    const heading = owner.page.getByRole('region', { name: 'Request history' }).getByRole('heading', { name: 'Requests' });
+    expect(await heading.evaluate(clippingAncestors)).toEqual([]);
     if (SCREENSHOTS) {
       await owner.page.getByRole('region', { name: 'Request history' }).scrollIntoViewIfNeeded();
       await screenshot(owner.page, 'entity-tab-istio.png');

@@ -65,8 +65,11 @@ export const RequestHistory = (props: {
   ];
   return (
     <section aria-label="Request history">
+    {/* The heading stands above the table: inside its toolbar, the status filter and the search cut it off. */}
+    <Typography variant="h5" component="h2" gutterBottom>
+      Requests
+    </Typography>
     <Table<EgressRequest>
-      title="Requests"
       columns={columns}
       data={requests}
       filters={[{ column: 'Status', type: 'multiple-select' }]}
