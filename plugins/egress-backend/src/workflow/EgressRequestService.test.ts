@@ -351,6 +351,29 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
       ]);
       await expect(service.create(draft(), owner)).resolves.toMatchObject({ status: 'pending' });
     });
+
+    it('warns when a lockdown would sit next to a namespace-wide Sidecar it does not manage', async () => {
+      const { service, clients } = await setup();
+      clients.inventory = (namespace, names) =>
+        names.map(cluster => ({
+          cluster,
+          namespace,
+          synced: true,
+          ...(cluster === 'dev'
+            ? {
+                sidecarMode: 'REGISTRY_ONLY',
+                sidecarOverride: 'restrict-outbound',
+                resources: [{ kind: 'Sidecar' as const, namespace, name: 'restrict-outbound', managed: false, hosts: [], addresses: [], ports: [] }],
+              }
+            : { resources: [] }),
+        })) as any;
+      const locked = await service.preview(draft({ lockdownNamespace: true }), owner);
+      expect(locked.warnings.filter(w => w.code === 'namespace-sidecar-exists').map(w => w.message)).toEqual([
+        expect.stringContaining('Sidecar payments/restrict-outbound on cluster dev already applies to every workload'),
+      ]);
+      const open = await service.preview(draft(), owner);
+      expect(open.warnings.filter(w => w.code === 'namespace-sidecar-exists')).toEqual([]);
+    });
   });
 
   describe('shared lockdown Sidecar', () => {

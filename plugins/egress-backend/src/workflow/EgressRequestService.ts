@@ -26,7 +26,13 @@ import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
 import { EgressNotifier } from './notifier';
 import { Reconciler } from './Reconciler';
-import { overlapConflict, overlappingRequests, unmanagedNameCollisions, unmanagedOverlaps } from './overlaps';
+import {
+  overlapConflict,
+  overlappingRequests,
+  unmanagedNameCollisions,
+  unmanagedNamespaceSidecars,
+  unmanagedOverlaps,
+} from './overlaps';
 import { IstioVerdictSource } from './istioVerdicts';
 import { actionCallers } from './requestViews';
 import { assertAction } from '../lifecycle';
@@ -121,16 +127,19 @@ export class EgressRequestService {
 
   /**
    * Hosts of the draft that unmanaged resources in its namespace already
-   * declare, and rendered names they already hold (warnings only).
+   * declare, rendered names they already hold, and a namespace-wide Sidecar
+   * of theirs next to a lockdown (warnings only).
    */
   private unmanagedWarnings(draft: NormalizedDraft, manifests: ClusterManifests[]) {
     if (!this.options.inventory) return [];
     try {
       const namespaces = [...new Set(manifests.flatMap(c => c.manifests.map(m => m.metadata.namespace)))];
       const inventory = namespaces.flatMap(ns => this.options.inventory!(ns, draft.clusters));
+      const own = inventory.filter(inv => inv.namespace === draft.namespace);
       return [
-        ...unmanagedOverlaps(draft, inventory.filter(inv => inv.namespace === draft.namespace)),
+        ...unmanagedOverlaps(draft, own),
         ...unmanagedNameCollisions(manifests, inventory),
+        ...unmanagedNamespaceSidecars(draft, own),
       ];
     } catch {
       return [];

@@ -135,3 +135,26 @@ export function unmanagedNameCollisions(
   }
   return issues;
 }
+
+/**
+ * Warnings for a lockdown draft where a Sidecar we do not manage already
+ * applies to every workload of the namespace (no workload selector): Istio
+ * allows one such Sidecar per namespace and uses the oldest, so the lockdown
+ * Sidecar would not take effect next to it.
+ */
+export function unmanagedNamespaceSidecars(
+  draft: Pick<NormalizedDraft, 'namespace' | 'clusters' | 'lockdownNamespace'>,
+  inventory: NamespaceInventory[],
+): FieldIssue[] {
+  if (!draft.lockdownNamespace) return [];
+  return inventory
+    .filter(inv => draft.clusters.includes(inv.cluster) && inv.namespace === draft.namespace && inv.sidecarOverride)
+    .filter(inv =>
+      inv.resources.some(r => r.kind === 'Sidecar' && r.namespace === draft.namespace && r.name === inv.sidecarOverride && !r.managed),
+    )
+    .map(inv => ({
+      path: 'lockdownNamespace',
+      code: 'namespace-sidecar-exists',
+      message: `lockdownNamespace: Sidecar ${draft.namespace}/${inv.sidecarOverride} on cluster ${inv.cluster} already applies to every workload of the namespace and is not managed by backstage-egress; Istio uses only one such Sidecar per namespace, so the lockdown would not take effect there until it is removed or given a workload selector`,
+    }));
+}
