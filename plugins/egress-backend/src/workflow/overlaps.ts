@@ -155,6 +155,6 @@ export function unmanagedNamespaceSidecars(
     .map(inv => ({
       path: 'lockdownNamespace',
       code: 'namespace-sidecar-exists',
-      message: `lockdownNamespace: Sidecar ${draft.namespace}/${inv.sidecarOverride} on cluster ${inv.cluster} already applies to every workload of the namespace and is not managed by backstage-egress; Istio uses only one such Sidecar per namespace, so the lockdown would not take effect there until it is removed or given a workload selector`,
+      message: `lockdownNamespace: Sidecar ${draft.namespace}/${inv.sidecarOverride} on cluster ${inv.cluster} already applies to every workload of the namespace and is not managed by backstage-egress; Istio allows only one such Sidecar per namespace and leaves two undefined, so the lockdown may not take effect there until that one is removed or given a workload selector`,
     }));
 }
