@@ -139,8 +139,8 @@ export function unmanagedNameCollisions(
 /**
  * Warnings for a lockdown draft where a Sidecar we do not manage already
  * applies to every workload of the namespace (no workload selector): Istio
- * allows one such Sidecar per namespace and uses the oldest, so the lockdown
- * Sidecar would not take effect next to it.
+ * allows one such Sidecar per namespace and leaves two undefined, so the
+ * lockdown Sidecar may not take effect next to it.
  */
 export function unmanagedNamespaceSidecars(
   draft: Pick<NormalizedDraft, 'namespace' | 'clusters' | 'lockdownNamespace'>,
