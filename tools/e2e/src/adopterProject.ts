@@ -112,7 +112,7 @@ export function writeAdopterProject(dir: string, tarballs: string[]) {
       dependencies: { '@backstage-egress/plugin-egress-common': common },
     }),
   );
-  // Material UI v4 declares peer React 16/17 while Backstage runs on React 18.
+  // Without it npm stops with ERESOLVE on Backstage's own peer ranges (see the README).
   write(path.join(dir, '.npmrc'), 'legacy-peer-deps=true\nfund=false\naudit=false\n');
 
   write(
