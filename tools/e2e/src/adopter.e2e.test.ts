@@ -168,13 +168,16 @@ describe('the packed plugins in an adopter backend and app', () => {
   });
 
   afterAll(async () => {
+    const stopping = Date.now();
     if (backend?.pid && backend.exitCode === null) {
       const exited = new Promise(r => backend.once('exit', r));
       process.kill(-backend.pid, 'SIGTERM');
       await exited;
     }
+    log(`[adopter] backend stopped: ${Math.round((Date.now() - stopping) / 1000)} s`);
     await stopCluster(CLUSTER);
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    log(`[adopter] cluster stopped, project removed: ${Math.round((Date.now() - stopping) / 1000)} s`);
     // eslint-disable-next-line no-console
     console.log(`${output.split('\n').filter(l => l.startsWith('[adopter]')).join('\n')}\n[adopter] whole test: ${Math.round((Date.now() - started) / 1000)} s`);
   });
