@@ -33,7 +33,8 @@ describe('the egress config schema', () => {
   }, 60_000);
 
   it('is compiled from config.d.ts', () => {
-    const egress = schema.serialize().schemas.find(s => s.packageName === '@backstage-egress/plugin-egress-backend');
+    const schemas = schema.serialize().schemas as Array<{ packageName: string; path: string; value: unknown }>;
+    const egress = schemas.find(s => s.packageName === '@backstage-egress/plugin-egress-backend');
     expect(egress?.path).toBe(path.join('plugins', 'egress-backend', 'config.d.ts'));
     expect(JSON.stringify(egress?.value)).toContain('serviceAccountToken');
   });
