@@ -21,11 +21,30 @@ const HEADER = `/**
 /* eslint-disable */
 `;
 
+/**
+ * openapi-typescript writes JSDoc tags TSDoc does not define (`@description`, `@enum {string}`,
+ * `@default`); the API report reads TSDoc. Descriptions become plain summaries; the enum and
+ * default tags go (the union type lists the values; defaults stay in the spec).
+ * @param {string} text
+ */
+function toTsdoc(text) {
+  return text
+    .replace(/^\s*\/\*\* @enum \{[^}]*\} \*\/\n/gm, '')
+    .replace(/^\s*\* @(enum|default) .*\n/gm, '')
+    .replace(/@description /g, '');
+}
+
 /** The generated module's text. */
 async function generateWireTypes() {
   const { default: openapiTS, astToString } = require('openapi-typescript');
   const ast = await openapiTS(pathToFileURL(SPEC), { alphabetize: false });
-  return `${HEADER}${astToString(ast)}`;
+  // The common package exports the schemas (as EgressApiComponents), so they carry a release tag.
+  const text = toTsdoc(astToString(ast)).replace(
+    /^export interface components \{/m,
+    '/**\n * The schemas of the egress HTTP API, generated from its OpenAPI spec.\n * @public\n */\nexport interface components {',
+  );
+  if (!text.includes('@public\n */\nexport interface components {')) throw new Error('openapi-typescript wrote no components interface');
+  return `${HEADER}${text}`;
 }
 
 async function writeWireTypes() {

@@ -8,41 +8,44 @@
 import type { components } from './generated/openapi';
 import type { EgressRequest, EgressRequestStatus } from './model';
 
-type Schemas = components['schemas'];
+export type { components as EgressApiComponents } from './generated/openapi';
+
+/** The schemas of the egress HTTP API's answers and bodies. @public */
+export type EgressApiSchemas = components['schemas'];
 
 /** Istio's `outboundTrafficPolicy.mode`. @public */
-export type MeshMode = Schemas['MeshMode'];
+export type MeshMode = EgressApiSchemas['MeshMode'];
 
 /** Freshness of the backend's watch-fed cache of a cluster, reported with every answer. @public */
-export type CacheFreshness = Pick<Schemas['ClusterStatus'], 'synced' | 'lastEventAt' | 'error'>;
+export type CacheFreshness = Pick<EgressApiSchemas['ClusterStatus'], 'synced' | 'lastEventAt' | 'error'>;
 
 /**
  * A target cluster and its state (`GET /clusters`), as the browser may see
  * it: never credentials or the API server URL.
  * @public
  */
-export type ClusterStatus = Schemas['ClusterStatus'];
+export type ClusterStatus = EgressApiSchemas['ClusterStatus'];
 
 /** Istio kinds read into the inventory. @public */
-export type IstioKind = Schemas['IstioKind'];
+export type IstioKind = EgressApiSchemas['IstioKind'];
 
 /** One Istio resource in a namespace, and the egress it opens. @public */
-export type InventoryResource = Schemas['InventoryResource'];
+export type InventoryResource = EgressApiSchemas['InventoryResource'];
 
 /** Egress resources of one namespace in one cluster, from the cache. @public */
-export type NamespaceInventory = Schemas['NamespaceInventory'];
+export type NamespaceInventory = EgressApiSchemas['NamespaceInventory'];
 
 /** What a caller can do with a request. @public */
-export type RequestActionName = Schemas['RequestAction']['name'];
+export type RequestActionName = EgressApiSchemas['RequestAction']['name'];
 
 /** One action on a request, computed by the backend for the caller. @public */
-export type RequestAction = Schemas['RequestAction'];
+export type RequestAction = EgressApiSchemas['RequestAction'];
 
 /** A request's state as shown to people, derived from its status and targets. @public */
-export type RequestDisplayStatus = Schemas['DisplayState']['status'];
+export type RequestDisplayStatus = EgressApiSchemas['DisplayState']['status'];
 
 /** @public */
-export type RequestDisplayState = Schemas['DisplayState'];
+export type RequestDisplayState = EgressApiSchemas['DisplayState'];
 
 /**
  * A request as the backend stores and returns it: the domain request plus
@@ -51,53 +54,53 @@ export type RequestDisplayState = Schemas['DisplayState'];
  * @public
  */
 export type EgressRequestRecord = EgressRequest &
-  Pick<Schemas['EgressRequest'], 'ending' | 'updatedAt' | 'riskFlags' | 'actions' | 'displayState'>;
+  Pick<EgressApiSchemas['EgressRequest'], 'ending' | 'updatedAt' | 'riskFlags' | 'actions' | 'displayState'>;
 
 /**
  * The platform's policy as the browser sees it (`GET /policy`): enough for
  * the form to guide the user; never the host lists.
  * @public
  */
-export type PolicySummary = Schemas['PolicySummary'];
+export type PolicySummary = EgressApiSchemas['PolicySummary'];
 
 /** Answer of `GET /entity`: the entity's namespace in its target clusters. @public */
-export type EntityEgress = Omit<Schemas['EntityEgress'], 'requests'> & {
+export type EntityEgress = Omit<EgressApiSchemas['EntityEgress'], 'requests'> & {
   /** The entity's requests, newest first (when the backend serves the request workflow). */
   requests?: EgressRequestRecord[];
 };
 
 /** Apply state of one request on one target cluster. @public */
-export type RequestTarget = Schemas['Target'];
+export type RequestTarget = EgressApiSchemas['Target'];
 
 /** How Istio judges a resource or a target: its worst message. @public */
-export type IstioVerdict = Schemas['IstioVerdict'];
+export type IstioVerdict = EgressApiSchemas['IstioVerdict'];
 
 /** One analysis message or failed condition Istio wrote on a resource. @public */
-export type IstioMessage = Schemas['IstioMessage'];
+export type IstioMessage = EgressApiSchemas['IstioMessage'];
 
 /** Istio's verdict on the resources of one request in one cluster. @public */
-export type TargetIstioVerdict = Schemas['TargetIstioVerdict'];
+export type TargetIstioVerdict = EgressApiSchemas['TargetIstioVerdict'];
 
 /** Observed state of a target's resources against what it should hold. @public */
-export type TargetSync = NonNullable<Schemas['Target']['sync']>;
+export type TargetSync = NonNullable<EgressApiSchemas['Target']['sync']>;
 
 /** What an audit event records. @public */
-export type AuditAction = Schemas['AuditEvent']['action'];
+export type AuditAction = EgressApiSchemas['AuditEvent']['action'];
 
 /** One entry of a request's audit trail. Never updated or deleted. @public */
-export type RequestAuditEvent = Schemas['AuditEvent'];
+export type RequestAuditEvent = EgressApiSchemas['AuditEvent'];
 
 /** The manifests of a request for one cluster. @public */
-export type ClusterManifests = Schemas['ClusterManifests'];
+export type ClusterManifests = EgressApiSchemas['ClusterManifests'];
 
 /** Answer of `POST /preview`. @public */
-export type PreviewResult = Schemas['PreviewResult'];
+export type PreviewResult = EgressApiSchemas['PreviewResult'];
 
 /** Answer of `GET /requests/{id}`: a request with its targets, audit trail and manifests. @public */
-export type RequestDetail = Omit<Schemas['RequestDetail'], 'request'> & { request: EgressRequestRecord };
+export type RequestDetail = Omit<EgressApiSchemas['RequestDetail'], 'request'> & { request: EgressRequestRecord };
 
 /** One page of `GET /requests`, newest first. @public */
-export type EgressRequestPage = Omit<Schemas['EgressRequestPage'], 'items'> & { items: EgressRequestRecord[] };
+export type EgressRequestPage = Omit<EgressApiSchemas['EgressRequestPage'], 'items'> & { items: EgressRequestRecord[] };
 
 /** Backstage signals channel on which the backend announces request changes. @public */
 export const EGRESS_SIGNAL_CHANNEL = 'egress:requests';
@@ -116,22 +119,22 @@ export type RequestChangedSignal = {
 };
 
 /** Time window of `GET /traffic`. @public */
-export type TrafficWindow = Schemas['TrafficWindow'];
+export type TrafficWindow = EgressApiSchemas['TrafficWindow'];
 
 /** Traffic of the entity's namespace to one host it may reach, in one cluster. @public */
-export type HostTraffic = Schemas['HostTraffic'];
+export type HostTraffic = EgressApiSchemas['HostTraffic'];
 
 /** Attempts of one workload that no registered host served. @public */
-export type BlockedAttempts = Schemas['BlockedAttempts'];
+export type BlockedAttempts = EgressApiSchemas['BlockedAttempts'];
 
 /** An active grant with no traffic to any of its hosts for `unusedAfterDays`: a candidate for revoke. @public */
-export type UnusedGrant = Schemas['UnusedGrant'];
+export type UnusedGrant = EgressApiSchemas['UnusedGrant'];
 
 /** Traffic of the entity's namespace in one target cluster. @public */
-export type ClusterTraffic = Schemas['ClusterTraffic'];
+export type ClusterTraffic = EgressApiSchemas['ClusterTraffic'];
 
 /** Answer of `GET /traffic`. @public */
-export type EntityTraffic = Schemas['EntityTraffic'];
+export type EntityTraffic = EgressApiSchemas['EntityTraffic'];
 
 /**
  * Why a resource carrying our managed-by label is an orphan: its request is
@@ -143,10 +146,10 @@ export type EntityTraffic = Schemas['EntityTraffic'];
  * (`no-gateway-user`).
  * @public
  */
-export type OrphanReason = Schemas['OrphanResource']['reason'];
+export type OrphanReason = EgressApiSchemas['OrphanResource']['reason'];
 
 /** A resource with our managed-by label that no live request accounts for (`GET /orphans`). @public */
-export type OrphanResource = Schemas['OrphanResource'];
+export type OrphanResource = EgressApiSchemas['OrphanResource'];
 
 /** The orphans of one cluster, from its watch-fed cache. @public */
-export type ClusterOrphans = Schemas['ClusterOrphans'];
+export type ClusterOrphans = EgressApiSchemas['ClusterOrphans'];

@@ -12,7 +12,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Liveness; no credentials needed. */
+        /** Liveness; no credentials needed. */
         get: operations["GetHealth"];
         put?: never;
         post?: never;
@@ -29,7 +29,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The configured target clusters, without credentials. */
+        /** The configured target clusters, without credentials. */
         get: operations["GetClusters"];
         put?: never;
         post?: never;
@@ -46,7 +46,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The policy summary the request form guides with. */
+        /** The policy summary the request form guides with. */
         get: operations["GetPolicy"];
         put?: never;
         post?: never;
@@ -63,7 +63,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The entity's namespace (from its backstage.io/kubernetes-namespace annotation) in each of its target clusters (all configured clusters, or those its egress.backstage.io/clusters annotation names): the inventory from the watch-fed cache, and the entity's requests, newest first, with their per-cluster targets. */
+        /** The entity's namespace (from its backstage.io/kubernetes-namespace annotation) in each of its target clusters (all configured clusters, or those its egress.backstage.io/clusters annotation names): the inventory from the watch-fed cache, and the entity's requests, newest first, with their per-cluster targets. */
         get: operations["GetEntity"];
         put?: never;
         post?: never;
@@ -80,7 +80,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Per target cluster of the entity, from that cluster's Prometheus (Istio's standard metrics): traffic to each host its namespace may reach, blocked (BlackHoleCluster) and unregistered (PassthroughCluster) attempts per workload, and active grants without traffic for egress.traffic.unusedAfterDays. A cluster whose Prometheus fails carries an error; the others are answered. */
+        /** Per target cluster of the entity, from that cluster's Prometheus (Istio's standard metrics): traffic to each host its namespace may reach, blocked (BlackHoleCluster) and unregistered (PassthroughCluster) attempts per workload, and active grants without traffic for egress.traffic.unusedAfterDays. A cluster whose Prometheus fails carries an error; the others are answered. */
         get: operations["GetTraffic"];
         put?: never;
         post?: never;
@@ -99,7 +99,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Validation errors and warnings, the policy verdict, risk flags and the manifests per cluster; stores nothing. */
+        /** Validation errors and warnings, the policy verdict, risk flags and the manifests per cluster; stores nothing. */
         post: operations["PreviewRequest"];
         delete?: never;
         options?: never;
@@ -114,10 +114,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Requests, newest first, with cursor pagination. */
+        /** Requests, newest first, with cursor pagination. */
         get: operations["ListRequests"];
         put?: never;
-        /** @description Requests outbound access; pending, or approved (and applied) when the policy auto-approves. Idempotent on the draft's id: the same requester sending the same draft again gets the stored request (200); a different requester or draft under an existing id is a conflict (409). */
+        /** Requests outbound access; pending, or approved (and applied) when the policy auto-approves. Idempotent on the draft's id: the same requester sending the same draft again gets the stored request (200); a different requester or draft under an existing id is a conflict (409). */
         post: operations["CreateRequest"];
         delete?: never;
         options?: never;
@@ -132,7 +132,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description One request with its per-cluster targets, audit trail and manifests. */
+        /** One request with its per-cluster targets, audit trail and manifests. */
         get: operations["GetRequest"];
         put?: never;
         post?: never;
@@ -149,7 +149,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Per cluster, the resources with the plugin's managed-by label whose request is unknown, revoked, expired, rejected or cancelled (from the watch-fed cache). Platform team only (the approve permission). */
+        /** Per cluster, the resources with the plugin's managed-by label whose request is unknown, revoked, expired, rejected or cancelled (from the watch-fed cache). Platform team only (the approve permission). */
         get: operations["GetOrphans"];
         put?: never;
         post?: never;
@@ -168,7 +168,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Deletes one orphaned resource (checked again against the cluster and the database first; 409 when it is not an orphan). Platform team only; every removal is audited. */
+        /** Deletes one orphaned resource (checked again against the cluster and the database first; 409 when it is not an orphan). Platform team only; every removal is audited. */
         post: operations["RemoveOrphan"];
         delete?: never;
         options?: never;
@@ -185,7 +185,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Approves a pending request (not your own) and applies it to its clusters. */
+        /** Approves a pending request (not your own) and applies it to its clusters. */
         post: operations["ApproveRequest"];
         delete?: never;
         options?: never;
@@ -202,7 +202,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Rejects a pending request (not your own); a comment is required. */
+        /** Rejects a pending request (not your own); a comment is required. */
         post: operations["RejectRequest"];
         delete?: never;
         options?: never;
@@ -219,7 +219,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Cancels your own pending request. */
+        /** Cancels your own pending request. */
         post: operations["CancelRequest"];
         delete?: never;
         options?: never;
@@ -236,7 +236,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Revokes approved or active access; its resources are removed from every cluster. */
+        /** Revokes approved or active access; its resources are removed from every cluster. */
         post: operations["RevokeRequest"];
         delete?: never;
         options?: never;
@@ -246,6 +246,10 @@ export interface paths {
     };
 }
 export type webhooks = Record<string, never>;
+/**
+ * The schemas of the egress HTTP API, generated from its OpenAPI spec.
+ * @public
+ */
 export interface components {
     schemas: {
         Error: {
@@ -271,9 +275,9 @@ export interface components {
         Endpoint: {
             address: string;
         };
-        /** @description What is asked for. The namespace comes from the entity's backstage.io/kubernetes-namespace annotation; when given it must match. Field-level checks (hosts, ports, resolution, expiry) are made by the common package's validator, which names the field in each message. */
+        /** What is asked for. The namespace comes from the entity's backstage.io/kubernetes-namespace annotation; when given it must match. Field-level checks (hosts, ports, resolution, expiry) are made by the common package's validator, which names the field in each message. */
         RequestDraft: {
-            /** @description Id of the request this draft becomes, chosen by the client: a lowercase UUID (crypto.randomUUID()). POST /preview renders with it, so the preview shows the names and labels that approval applies; POST /requests stores the request under it, and a repeat by the same requester with the same draft returns the stored request. Generated by the server when absent. */
+            /** Id of the request this draft becomes, chosen by the client: a lowercase UUID (crypto.randomUUID()). POST /preview renders with it, so the preview shows the names and labels that approval applies; POST /requests stores the request under it, and a repeat by the same requester with the same draft returns the stored request. Generated by the server when absent. */
             id?: string;
             entityRef: string;
             namespace?: string;
@@ -288,7 +292,6 @@ export interface components {
             expiresAt?: string;
             lockdownNamespace?: boolean;
         };
-        /** @enum {string} */
         RequestStatus: "pending" | "approved" | "active" | "rejected" | "cancelled" | "revoking" | "revoked" | "expired";
         EgressRequest: {
             id: string;
@@ -311,23 +314,21 @@ export interface components {
             decidedAt?: string;
             decisionComment?: string;
             /**
-             * @description While revoking, the status the request ends in once removed everywhere.
-             * @enum {string}
+             * While revoking, the status the request ends in once removed everywhere.
              */
             ending?: "revoked" | "expired";
             updatedAt: string;
             riskFlags?: components["schemas"]["RiskFlag"][];
-            /** @description What the caller may do with the request now, each with the reason when not allowed. */
+            /** What the caller may do with the request now, each with the reason when not allowed. */
             actions?: components["schemas"]["RequestAction"][];
             displayState?: components["schemas"]["DisplayState"];
         };
-        /** @description What an approver should notice, computed by the backend against the policy. */
+        /** What an approver should notice, computed by the backend against the policy. */
         RiskFlag: {
-            /** @enum {string} */
             code: "wildcard" | "plain-http" | "plain-tcp" | "cidr" | "private-address" | "lockdown" | "no-gateway" | "bypasses-enforcement" | "long-expiry" | "no-expiry" | "not-allow-listed";
             message: string;
         };
-        /** @description The platform's policy as the browser may see it (never the host lists). */
+        /** The platform's policy as the browser may see it (never the host lists). */
         PolicySummary: {
             allowedProtocols: ("HTTPS" | "TLS" | "HTTP" | "TCP" | "GRPC" | "HTTP2")[];
             allowedPorts?: number[];
@@ -338,14 +339,12 @@ export interface components {
             requireEgressGateway: boolean;
         };
         RequestAction: {
-            /** @enum {string} */
             name: "approve" | "reject" | "cancel" | "revoke";
             allowed: boolean;
             reason?: string;
         };
-        /** @description Where the request stands across its clusters, derived from its targets. */
+        /** Where the request stands across its clusters, derived from its targets. */
         DisplayState: {
-            /** @enum {string} */
             status: "pending" | "progressing" | "active" | "degraded" | "unknown" | "rejected" | "cancelled" | "revoking" | "revoked" | "expired";
             message: string;
             nextAttemptAt?: string;
@@ -353,7 +352,6 @@ export interface components {
         Target: {
             requestId: string;
             cluster: string;
-            /** @enum {string} */
             status: "pending" | "applied" | "failed" | "removed";
             lastError?: string;
             attempts: number;
@@ -362,12 +360,11 @@ export interface components {
             nextAttemptAt?: string;
             istio?: components["schemas"]["TargetIstioVerdict"];
             /**
-             * @description Whether the cluster holds what was applied, from its watch-fed cache; unknown while the cache is not synced.
-             * @enum {string}
+             * Whether the cluster holds what was applied, from its watch-fed cache; unknown while the cache is not synced.
              */
             sync?: "in-sync" | "drifted" | "unknown";
         };
-        /** @description Istio's verdict on the applied resources, from the status istiod writes on them. */
+        /** Istio's verdict on the applied resources, from the status istiod writes on them. */
         TargetIstioVerdict: {
             verdict: components["schemas"]["IstioVerdict"];
             resources: {
@@ -378,23 +375,21 @@ export interface components {
                 messages: components["schemas"]["IstioMessage"][];
             }[];
         };
-        /** @description One analysis message or failed condition Istio wrote on a resource. */
+        /** One analysis message or failed condition Istio wrote on a resource. */
         IstioMessage: {
-            /** @description Analysis code such as IST0101, or the condition type. */
+            /** Analysis code such as IST0101, or the condition type. */
             code: string;
-            /** @description ERROR, WARNING or INFO (conditions: WARNING). */
+            /** ERROR, WARNING or INFO (conditions: WARNING). */
             level: string;
             message: string;
             docUrl?: string;
         };
-        /** @enum {string} */
         IstioVerdict: "accepted" | "warning" | "error" | "unknown";
         AuditEvent: {
             id: number;
             requestId: string;
             at: string;
             actor: string;
-            /** @enum {string} */
             action: "created" | "transition" | "applied" | "apply-failed" | "removed" | "remove-failed" | "drift";
             from?: components["schemas"]["RequestStatus"];
             to?: components["schemas"]["RequestStatus"];
@@ -432,16 +427,14 @@ export interface components {
             code: string;
         };
         /**
-         * @description Istio kinds read into the inventory.
-         * @enum {string}
+         * Istio kinds read into the inventory.
          */
         IstioKind: "ServiceEntry" | "Gateway" | "VirtualService" | "DestinationRule" | "Sidecar" | "AuthorizationPolicy";
         /**
-         * @description Istio's outboundTrafficPolicy.mode.
-         * @enum {string}
+         * Istio's outboundTrafficPolicy.mode.
          */
         MeshMode: "ALLOW_ANY" | "REGISTRY_ONLY";
-        /** @description A target cluster as the browser may see it (never credentials or the API server URL), with the freshness of its watch-fed cache. */
+        /** A target cluster as the browser may see it (never credentials or the API server URL), with the freshness of its watch-fed cache. */
         ClusterStatus: {
             name: string;
             title: string;
@@ -460,7 +453,7 @@ export interface components {
             lastEventAt?: string;
             error?: string;
         };
-        /** @description One Istio resource in a namespace, and the egress it opens. */
+        /** One Istio resource in a namespace, and the egress it opens. */
         InventoryResource: {
             kind: components["schemas"]["IstioKind"];
             namespace: string;
@@ -474,7 +467,7 @@ export interface components {
             resolution?: string;
             outboundTrafficPolicyMode?: components["schemas"]["MeshMode"];
         };
-        /** @description Egress resources of one namespace in one cluster, from the cache. */
+        /** Egress resources of one namespace in one cluster, from the cache. */
         NamespaceInventory: {
             cluster: string;
             namespace: string;
@@ -487,10 +480,9 @@ export interface components {
             lastEventAt?: string;
             error?: string;
         };
-        /** @description Traffic of the entity's namespace to one host it may reach, in one cluster. */
+        /** Traffic of the entity's namespace to one host it may reach, in one cluster. */
         HostTraffic: {
             host: string;
-            /** @enum {string} */
             source: "sidecars" | "egress-gateway";
             requests: number;
             requestRate: number;
@@ -502,12 +494,10 @@ export interface components {
             lastSeen?: string;
             series: number[];
         };
-        /** @description Attempts of one workload that went to Istio's BlackHoleCluster or PassthroughCluster. */
+        /** Attempts of one workload that went to Istio's BlackHoleCluster or PassthroughCluster. */
         BlockedAttempts: {
             workload: string;
-            /** @enum {string} */
             kind: "blocked" | "unregistered";
-            /** @enum {string} */
             protocol: "http" | "tcp";
             host?: string;
             count: number;
@@ -526,7 +516,7 @@ export interface components {
             attempts: components["schemas"]["BlockedAttempts"][];
             unusedGrants: components["schemas"]["UnusedGrant"][];
         };
-        /** @description A resource carrying the plugin's managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar no live request asks for. Never deleted automatically. */
+        /** A resource carrying the plugin's managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar no live request asks for. Never deleted automatically. */
         OrphanResource: {
             cluster: string;
             kind: components["schemas"]["IstioKind"];
@@ -534,7 +524,6 @@ export interface components {
             name: string;
             requestId?: string;
             requestStatus?: components["schemas"]["RequestStatus"];
-            /** @enum {string} */
             reason: "unknown-request" | "request-ended" | "no-lockdown-request" | "no-gateway-user";
             message: string;
             createdAt?: string;
@@ -553,18 +542,18 @@ export interface components {
             name: string;
             comment?: string;
         };
-        /** @description Answer of GET /entity: the entity's namespace in its target clusters, with its requests. */
+        /** Answer of GET /entity: the entity's namespace in its target clusters, with its requests. */
         EntityEgress: {
             entityRef: string;
             namespace: string;
             clusters: string[];
             inventory: components["schemas"]["NamespaceInventory"][];
-            /** @description Absent when the backend does not serve the request workflow. */
+            /** Absent when the backend does not serve the request workflow. */
             requests?: components["schemas"]["EgressRequest"][];
-            /** @description Per-cluster apply state of those requests; absent with requests. */
+            /** Per-cluster apply state of those requests; absent with requests. */
             targets?: components["schemas"]["Target"][];
         };
-        /** @description Answer of GET /traffic. */
+        /** Answer of GET /traffic. */
         EntityTraffic: {
             entityRef: string;
             namespace: string;
@@ -575,25 +564,23 @@ export interface components {
             clusters: components["schemas"]["ClusterTraffic"][];
         };
         /**
-         * @description Stable ids of the policy rules; the deny rules are named after the policy field they enforce.
-         * @enum {string}
+         * Stable ids of the policy rules; the deny rules are named after the policy field they enforce.
          */
         PolicyRule: "builtInDeny" | "allowPrivateAddresses" | "deniedHosts" | "allowedProtocols" | "allowedPorts" | "allowWildcards" | "allowCidrs" | "requireEgressGateway" | "maxTtlDays" | "requireJustification" | "autoApproveHosts" | "manualApproval";
-        /** @description One rule's finding. */
+        /** One rule's finding. */
         PolicyReason: {
             rule: components["schemas"]["PolicyRule"];
-            /** @description A sentence naming the host, port or pattern involved. */
+            /** A sentence naming the host, port or pattern involved. */
             reason: string;
         };
-        /** @description The policy's verdict on a draft; the deciding rule first, all denials in reasons. */
+        /** The policy's verdict on a draft; the deciding rule first, all denials in reasons. */
         PolicyEvaluation: {
-            /** @enum {string} */
             verdict: "denied" | "needs-approval" | "auto-approve";
             rule: components["schemas"]["PolicyRule"];
             reason: string;
             reasons: components["schemas"]["PolicyReason"][];
         };
-        /** @description Answer of POST /preview: what the draft would become, stores nothing. */
+        /** Answer of POST /preview: what the draft would become, stores nothing. */
         PreviewResult: {
             valid: boolean;
             errors: components["schemas"]["FieldIssue"][];
@@ -602,12 +589,12 @@ export interface components {
             riskFlags: components["schemas"]["RiskFlag"][];
             manifests: components["schemas"]["ClusterManifests"][];
         };
-        /** @description One page of GET /requests, newest first. */
+        /** One page of GET /requests, newest first. */
         EgressRequestPage: {
             items: components["schemas"]["EgressRequest"][];
             nextCursor?: string;
         };
-        /** @description Answer of GET /requests/{id}: a request with its targets, audit trail and manifests. */
+        /** Answer of GET on one request: the request with its targets, audit trail and manifests. */
         RequestDetail: {
             request: components["schemas"]["EgressRequest"];
             targets: components["schemas"]["Target"][];
@@ -615,9 +602,7 @@ export interface components {
             manifests: components["schemas"]["ClusterManifests"][];
         };
         /**
-         * @description Time window of GET /traffic.
-         * @default 1h
-         * @enum {string}
+         * Time window of GET /traffic.
          */
         TrafficWindow: "1h" | "24h" | "7d";
         Decision: {
@@ -628,7 +613,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description An error */
+        /** An error */
         ErrorResponse: {
             headers: {
                 [name: string]: unknown;
@@ -656,7 +641,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -678,7 +663,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -701,7 +686,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -716,7 +701,7 @@ export interface operations {
     GetEntity: {
         parameters: {
             query: {
-                /** @description The entity, e.g. component:default/payments (kind defaults to component, namespace to default). */
+                /** The entity, e.g. component:default/payments (kind defaults to component, namespace to default). */
                 entityRef: string;
             };
             header?: never;
@@ -725,7 +710,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -749,7 +734,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -774,7 +759,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -789,14 +774,14 @@ export interface operations {
     ListRequests: {
         parameters: {
             query?: {
-                /** @description One status, or several separated by commas (`pending,active`). */
+                /** One status, or several separated by commas (`pending,active`). */
                 status?: string;
                 entityRef?: string;
                 cluster?: string;
-                /** @description A user ref (`user:default/alice`) or a user's name (`alice`). */
+                /** A user ref (`user:default/alice`) or a user's name (`alice`). */
                 requester?: string;
                 cursor?: string;
-                /** @description Page size, 1-200 (default 50). */
+                /** Page size, 1-200 (default 50). */
                 limit?: string;
             };
             header?: never;
@@ -805,7 +790,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -830,7 +815,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The request already stored under the draft's id (a repeated submit) */
+            /** The request already stored under the draft's id (a repeated submit) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -839,7 +824,7 @@ export interface operations {
                     "application/json": components["schemas"]["EgressRequest"];
                 };
             };
-            /** @description Created */
+            /** Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -862,7 +847,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -883,7 +868,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -910,7 +895,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -937,7 +922,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -964,7 +949,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -991,7 +976,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1018,7 +1003,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Ok */
+            /** Ok */
             200: {
                 headers: {
                     [name: string]: unknown;

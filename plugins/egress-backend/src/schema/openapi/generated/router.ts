@@ -1383,7 +1383,7 @@ export const spec = {
         ]
       },
       "RequestDetail": {
-        "description": "Answer of GET /requests/{id}: a request with its targets, audit trail and manifests.",
+        "description": "Answer of GET on one request: the request with its targets, audit trail and manifests.",
         "type": "object",
         "properties": {
           "request": {

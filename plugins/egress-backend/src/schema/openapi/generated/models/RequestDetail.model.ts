@@ -9,7 +9,7 @@ import { EgressRequest } from "../models/EgressRequest.model";
 import { Target } from "../models/Target.model";
 
 /**
- * Answer of GET /requests/{id}: a request with its targets, audit trail and manifests.
+ * Answer of GET on one request: the request with its targets, audit trail and manifests.
  * @public
  */
 export interface RequestDetail {
