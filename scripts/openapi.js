@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * Regenerates the egress backend's typed router from its OpenAPI spec
+ * Regenerates what is derived from the egress backend's OpenAPI spec
  * (`npm run generate:openapi`), after editing
- * plugins/egress-backend/src/schema/openapi.yaml.
+ * plugins/egress-backend/src/schema/openapi.yaml: the backend's typed router,
+ * and the wire types in the common package (scripts/openapi-types.js).
  *
  * Backstage's generator ends with a lint step run through `yarn`; this
  * repository uses npm, so a `yarn` that does nothing is put first on PATH for
@@ -13,6 +14,8 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+
+const { writeWireTypes } = require('./openapi-types');
 
 const root = path.resolve(__dirname, '..');
 const shimDir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-yarn-shim-'));
@@ -30,4 +33,13 @@ try {
   process.exitCode = result.status ?? 1;
 } finally {
   fs.rmSync(shimDir, { recursive: true, force: true });
+}
+if (process.exitCode === 0) {
+  writeWireTypes().then(
+    file => console.log(`Wrote ${path.relative(root, file)}`),
+    error => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -45,6 +45,8 @@ export type {
   OrphanReason,
   OrphanResource,
   ClusterOrphans,
+  EgressApiComponents,
+  EgressApiSchemas,
 } from './api';
 export { EGRESS_SIGNAL_CHANNEL } from './api';
 export { egressRequestDraftSchema } from './schema';

@@ -36,6 +36,15 @@ describe('egress HTTP API', () => {
     expect(authorize).toHaveBeenCalledTimes(1);
   });
 
+  it('checks the traffic window against the spec: a listed window is taken, another answers 400', async () => {
+    const listed = await request(server).get(`/api/egress/traffic?entityRef=${ENTITY_REF}&window=24h`).set('Authorization', owner);
+    expect(listed.status).toBe(200);
+    expect(listed.body.window).toBe('24h');
+    const other = await request(server).get(`/api/egress/traffic?entityRef=${ENTITY_REF}&window=2h`).set('Authorization', owner);
+    expect(other.status).toBe(400);
+    expect(other.body.error.message).toContain('window');
+  });
+
   it('answers 413 for a body over the limit', async () => {
     const res = await request(server)
       .post('/api/egress/requests')

@@ -272,7 +272,12 @@ export const spec = {
             "type": "string"
           },
           "ending": {
-            "type": "string"
+            "description": "While revoking, the status the request ends in once removed everywhere.",
+            "type": "string",
+            "enum": [
+              "revoked",
+              "expired"
+            ]
           },
           "updatedAt": {
             "type": "string"
@@ -306,8 +311,7 @@ export const spec = {
           "requestedBy",
           "requestedAt",
           "updatedAt"
-        ],
-        "additionalProperties": {}
+        ]
       },
       "RiskFlag": {
         "type": "object",
@@ -345,7 +349,15 @@ export const spec = {
           "allowedProtocols": {
             "type": "array",
             "items": {
-              "type": "string"
+              "type": "string",
+              "enum": [
+                "HTTPS",
+                "TLS",
+                "HTTP",
+                "TCP",
+                "GRPC",
+                "HTTP2"
+              ]
             }
           },
           "allowedPorts": {
@@ -486,8 +498,7 @@ export const spec = {
           "cluster",
           "status",
           "attempts"
-        ],
-        "additionalProperties": {}
+        ]
       },
       "TargetIstioVerdict": {
         "description": "Istio's verdict on the applied resources, from the status istiod writes on them.",
@@ -516,26 +527,7 @@ export const spec = {
                 "messages": {
                   "type": "array",
                   "items": {
-                    "type": "object",
-                    "properties": {
-                      "code": {
-                        "type": "string"
-                      },
-                      "level": {
-                        "type": "string"
-                      },
-                      "message": {
-                        "type": "string"
-                      },
-                      "docUrl": {
-                        "type": "string"
-                      }
-                    },
-                    "required": [
-                      "code",
-                      "level",
-                      "message"
-                    ]
+                    "$ref": "#/components/schemas/IstioMessage"
                   }
                 }
               },
@@ -552,6 +544,31 @@ export const spec = {
         "required": [
           "verdict",
           "resources"
+        ]
+      },
+      "IstioMessage": {
+        "description": "One analysis message or failed condition Istio wrote on a resource.",
+        "type": "object",
+        "properties": {
+          "code": {
+            "description": "Analysis code such as IST0101, or the condition type.",
+            "type": "string"
+          },
+          "level": {
+            "description": "ERROR, WARNING or INFO (conditions: WARNING).",
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "docUrl": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "code",
+          "level",
+          "message"
         ]
       },
       "IstioVerdict": {
@@ -579,13 +596,22 @@ export const spec = {
             "type": "string"
           },
           "action": {
-            "type": "string"
+            "type": "string",
+            "enum": [
+              "created",
+              "transition",
+              "applied",
+              "apply-failed",
+              "removed",
+              "remove-failed",
+              "drift"
+            ]
           },
           "from": {
-            "type": "string"
+            "$ref": "#/components/schemas/RequestStatus"
           },
           "to": {
-            "type": "string"
+            "$ref": "#/components/schemas/RequestStatus"
           },
           "cluster": {
             "type": "string"
@@ -604,8 +630,56 @@ export const spec = {
           "at",
           "actor",
           "action"
-        ],
-        "additionalProperties": {}
+        ]
+      },
+      "KubernetesManifest": {
+        "type": "object",
+        "properties": {
+          "apiVersion": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string"
+          },
+          "metadata": {
+            "type": "object",
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "namespace": {
+                "type": "string"
+              },
+              "labels": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "string"
+                }
+              },
+              "annotations": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "string"
+                }
+              }
+            },
+            "required": [
+              "name",
+              "namespace",
+              "labels"
+            ]
+          },
+          "spec": {
+            "type": "object",
+            "additionalProperties": {}
+          }
+        },
+        "required": [
+          "apiVersion",
+          "kind",
+          "metadata",
+          "spec"
+        ]
       },
       "ClusterManifests": {
         "type": "object",
@@ -616,8 +690,7 @@ export const spec = {
           "manifests": {
             "type": "array",
             "items": {
-              "type": "object",
-              "additionalProperties": {}
+              "$ref": "#/components/schemas/KubernetesManifest"
             }
           },
           "yaml": {
@@ -628,8 +701,7 @@ export const spec = {
           "cluster",
           "manifests",
           "yaml"
-        ],
-        "additionalProperties": {}
+        ]
       },
       "FieldIssue": {
         "type": "object",
@@ -648,8 +720,19 @@ export const spec = {
           "path",
           "message",
           "code"
-        ],
-        "additionalProperties": {}
+        ]
+      },
+      "IstioKind": {
+        "description": "Istio kinds read into the inventory.",
+        "type": "string",
+        "enum": [
+          "ServiceEntry",
+          "Gateway",
+          "VirtualService",
+          "DestinationRule",
+          "Sidecar",
+          "AuthorizationPolicy"
+        ]
       },
       "MeshMode": {
         "description": "Istio's outboundTrafficPolicy.mode.",
@@ -702,8 +785,7 @@ export const spec = {
             },
             "required": [
               "service"
-            ],
-            "additionalProperties": {}
+            ]
           },
           "synced": {
             "type": "boolean"
@@ -721,23 +803,14 @@ export const spec = {
           "reachable",
           "egressGateway",
           "synced"
-        ],
-        "additionalProperties": {}
+        ]
       },
       "InventoryResource": {
         "description": "One Istio resource in a namespace, and the egress it opens.",
         "type": "object",
         "properties": {
           "kind": {
-            "type": "string",
-            "enum": [
-              "ServiceEntry",
-              "Gateway",
-              "VirtualService",
-              "DestinationRule",
-              "Sidecar",
-              "AuthorizationPolicy"
-            ]
+            "$ref": "#/components/schemas/IstioKind"
           },
           "namespace": {
             "type": "string"
@@ -787,8 +860,7 @@ export const spec = {
           "hosts",
           "addresses",
           "ports"
-        ],
-        "additionalProperties": {}
+        ]
       },
       "NamespaceInventory": {
         "description": "Egress resources of one namespace in one cluster, from the cache.",
@@ -833,8 +905,7 @@ export const spec = {
           "namespace",
           "resources",
           "synced"
-        ],
-        "additionalProperties": {}
+        ]
       },
       "HostTraffic": {
         "description": "Traffic of the entity's namespace to one host it may reach, in one cluster.",
@@ -891,8 +962,7 @@ export const spec = {
           "connectionRate",
           "bytes",
           "series"
-        ],
-        "additionalProperties": {}
+        ]
       },
       "BlockedAttempts": {
         "description": "Attempts of one workload that went to Istio's BlackHoleCluster or PassthroughCluster.",
@@ -927,8 +997,7 @@ export const spec = {
           "kind",
           "protocol",
           "count"
-        ],
-        "additionalProperties": {}
+        ]
       },
       "UnusedGrant": {
         "type": "object",
@@ -950,8 +1019,7 @@ export const spec = {
           "requestId",
           "hosts",
           "appliedAt"
-        ],
-        "additionalProperties": {}
+        ]
       },
       "ClusterTraffic": {
         "type": "object",
@@ -992,8 +1060,7 @@ export const spec = {
           "hosts",
           "attempts",
           "unusedGrants"
-        ],
-        "additionalProperties": {}
+        ]
       },
       "OrphanResource": {
         "description": "A resource carrying the plugin's managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar no live request asks for. Never deleted automatically.",
@@ -1003,7 +1070,7 @@ export const spec = {
             "type": "string"
           },
           "kind": {
-            "type": "string"
+            "$ref": "#/components/schemas/IstioKind"
           },
           "namespace": {
             "type": "string"
@@ -1015,7 +1082,7 @@ export const spec = {
             "type": "string"
           },
           "requestStatus": {
-            "type": "string"
+            "$ref": "#/components/schemas/RequestStatus"
           },
           "reason": {
             "type": "string",
@@ -1103,6 +1170,260 @@ export const spec = {
           "name"
         ],
         "additionalProperties": false
+      },
+      "EntityEgress": {
+        "description": "Answer of GET /entity: the entity's namespace in its target clusters, with its requests.",
+        "type": "object",
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "clusters": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "inventory": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/NamespaceInventory"
+            }
+          },
+          "requests": {
+            "description": "Absent when the backend does not serve the request workflow.",
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EgressRequest"
+            }
+          },
+          "targets": {
+            "description": "Per-cluster apply state of those requests; absent with requests.",
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Target"
+            }
+          }
+        },
+        "required": [
+          "entityRef",
+          "namespace",
+          "clusters",
+          "inventory"
+        ]
+      },
+      "EntityTraffic": {
+        "description": "Answer of GET /traffic.",
+        "type": "object",
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "window": {
+            "$ref": "#/components/schemas/TrafficWindow"
+          },
+          "end": {
+            "type": "string"
+          },
+          "step": {
+            "type": "number"
+          },
+          "unusedAfterDays": {
+            "type": "number"
+          },
+          "clusters": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ClusterTraffic"
+            }
+          }
+        },
+        "required": [
+          "entityRef",
+          "namespace",
+          "window",
+          "end",
+          "step",
+          "unusedAfterDays",
+          "clusters"
+        ]
+      },
+      "PolicyRule": {
+        "description": "Stable ids of the policy rules; the deny rules are named after the policy field they enforce.",
+        "type": "string",
+        "enum": [
+          "builtInDeny",
+          "allowPrivateAddresses",
+          "deniedHosts",
+          "allowedProtocols",
+          "allowedPorts",
+          "allowWildcards",
+          "allowCidrs",
+          "requireEgressGateway",
+          "maxTtlDays",
+          "requireJustification",
+          "autoApproveHosts",
+          "manualApproval"
+        ]
+      },
+      "PolicyReason": {
+        "description": "One rule's finding.",
+        "type": "object",
+        "properties": {
+          "rule": {
+            "$ref": "#/components/schemas/PolicyRule"
+          },
+          "reason": {
+            "description": "A sentence naming the host, port or pattern involved.",
+            "type": "string"
+          }
+        },
+        "required": [
+          "rule",
+          "reason"
+        ]
+      },
+      "PolicyEvaluation": {
+        "description": "The policy's verdict on a draft; the deciding rule first, all denials in reasons.",
+        "type": "object",
+        "properties": {
+          "verdict": {
+            "type": "string",
+            "enum": [
+              "denied",
+              "needs-approval",
+              "auto-approve"
+            ]
+          },
+          "rule": {
+            "$ref": "#/components/schemas/PolicyRule"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "reasons": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PolicyReason"
+            }
+          }
+        },
+        "required": [
+          "verdict",
+          "rule",
+          "reason",
+          "reasons"
+        ]
+      },
+      "PreviewResult": {
+        "description": "Answer of POST /preview: what the draft would become, stores nothing.",
+        "type": "object",
+        "properties": {
+          "valid": {
+            "type": "boolean"
+          },
+          "errors": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/FieldIssue"
+            }
+          },
+          "warnings": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/FieldIssue"
+            }
+          },
+          "policy": {
+            "$ref": "#/components/schemas/PolicyEvaluation"
+          },
+          "riskFlags": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/RiskFlag"
+            }
+          },
+          "manifests": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ClusterManifests"
+            }
+          }
+        },
+        "required": [
+          "valid",
+          "errors",
+          "warnings",
+          "riskFlags",
+          "manifests"
+        ]
+      },
+      "EgressRequestPage": {
+        "description": "One page of GET /requests, newest first.",
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EgressRequest"
+            }
+          },
+          "nextCursor": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "items"
+        ]
+      },
+      "RequestDetail": {
+        "description": "Answer of GET on one request: the request with its targets, audit trail and manifests.",
+        "type": "object",
+        "properties": {
+          "request": {
+            "$ref": "#/components/schemas/EgressRequest"
+          },
+          "targets": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Target"
+            }
+          },
+          "events": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AuditEvent"
+            }
+          },
+          "manifests": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ClusterManifests"
+            }
+          }
+        },
+        "required": [
+          "request",
+          "targets",
+          "events",
+          "manifests"
+        ]
+      },
+      "TrafficWindow": {
+        "description": "Time window of GET /traffic.",
+        "type": "string",
+        "enum": [
+          "1h",
+          "24h",
+          "7d"
+        ],
+        "default": "1h"
       },
       "Decision": {
         "type": "object",
@@ -1232,47 +1553,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "properties": {
-                    "entityRef": {
-                      "type": "string"
-                    },
-                    "namespace": {
-                      "type": "string"
-                    },
-                    "clusters": {
-                      "type": "array",
-                      "items": {
-                        "type": "string"
-                      }
-                    },
-                    "inventory": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/NamespaceInventory"
-                      }
-                    },
-                    "requests": {
-                      "description": "Absent when the backend does not serve the request workflow.",
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/EgressRequest"
-                      }
-                    },
-                    "targets": {
-                      "description": "Per-cluster apply state of those requests; absent with requests.",
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/Target"
-                      }
-                    }
-                  },
-                  "required": [
-                    "entityRef",
-                    "namespace",
-                    "clusters",
-                    "inventory"
-                  ]
+                  "$ref": "#/components/schemas/EntityEgress"
                 }
               }
             }
@@ -1302,13 +1583,7 @@ export const spec = {
             "in": "query",
             "required": false,
             "schema": {
-              "type": "string",
-              "enum": [
-                "1h",
-                "24h",
-                "7d"
-              ],
-              "default": "1h"
+              "$ref": "#/components/schemas/TrafficWindow"
             }
           }
         ],
@@ -1318,47 +1593,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "properties": {
-                    "entityRef": {
-                      "type": "string"
-                    },
-                    "namespace": {
-                      "type": "string"
-                    },
-                    "window": {
-                      "type": "string",
-                      "enum": [
-                        "1h",
-                        "24h",
-                        "7d"
-                      ]
-                    },
-                    "end": {
-                      "type": "string"
-                    },
-                    "step": {
-                      "type": "number"
-                    },
-                    "unusedAfterDays": {
-                      "type": "number"
-                    },
-                    "clusters": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/ClusterTraffic"
-                      }
-                    }
-                  },
-                  "required": [
-                    "entityRef",
-                    "namespace",
-                    "window",
-                    "end",
-                    "step",
-                    "unusedAfterDays",
-                    "clusters"
-                  ]
+                  "$ref": "#/components/schemas/EntityTraffic"
                 }
               }
             }
@@ -1389,47 +1624,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "properties": {
-                    "valid": {
-                      "type": "boolean"
-                    },
-                    "errors": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/FieldIssue"
-                      }
-                    },
-                    "warnings": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/FieldIssue"
-                      }
-                    },
-                    "policy": {
-                      "type": "object",
-                      "additionalProperties": {}
-                    },
-                    "riskFlags": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/RiskFlag"
-                      }
-                    },
-                    "manifests": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/ClusterManifests"
-                      }
-                    }
-                  },
-                  "required": [
-                    "valid",
-                    "errors",
-                    "warnings",
-                    "riskFlags",
-                    "manifests"
-                  ]
+                  "$ref": "#/components/schemas/PreviewResult"
                 }
               }
             }
@@ -1549,21 +1744,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "properties": {
-                    "items": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/EgressRequest"
-                      }
-                    },
-                    "nextCursor": {
-                      "type": "string"
-                    }
-                  },
-                  "required": [
-                    "items"
-                  ]
+                  "$ref": "#/components/schemas/EgressRequestPage"
                 }
               }
             }
@@ -1589,36 +1770,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "properties": {
-                    "request": {
-                      "$ref": "#/components/schemas/EgressRequest"
-                    },
-                    "targets": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/Target"
-                      }
-                    },
-                    "events": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/AuditEvent"
-                      }
-                    },
-                    "manifests": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/ClusterManifests"
-                      }
-                    }
-                  },
-                  "required": [
-                    "request",
-                    "targets",
-                    "events",
-                    "manifests"
-                  ]
+                  "$ref": "#/components/schemas/RequestDetail"
                 }
               }
             }

@@ -6,19 +6,20 @@
 // ******************************************************************
 import { Decision } from "../models/Decision.model";
 import { EgressRequest } from "../models/EgressRequest.model";
+import { EgressRequestPage } from "../models/EgressRequestPage.model";
+import { EntityEgress } from "../models/EntityEgress.model";
+import { EntityTraffic } from "../models/EntityTraffic.model";
 import { GetClusters200Response } from "../models/GetClusters200Response.model";
-import { GetEntity200Response } from "../models/GetEntity200Response.model";
 import { GetHealth200Response } from "../models/GetHealth200Response.model";
 import { GetOrphans200Response } from "../models/GetOrphans200Response.model";
-import { GetRequest200Response } from "../models/GetRequest200Response.model";
-import { GetTraffic200Response } from "../models/GetTraffic200Response.model";
-import { ListRequests200Response } from "../models/ListRequests200Response.model";
 import { OrphanRemoval } from "../models/OrphanRemoval.model";
 import { OrphanResource } from "../models/OrphanResource.model";
 import { PolicySummary } from "../models/PolicySummary.model";
-import { PreviewRequest200Response } from "../models/PreviewRequest200Response.model";
+import { PreviewResult } from "../models/PreviewResult.model";
 import { Rejection } from "../models/Rejection.model";
+import { RequestDetail } from "../models/RequestDetail.model";
 import { RequestDraft } from "../models/RequestDraft.model";
+import { TrafficWindow } from "../models/TrafficWindow.model";
 
 /**
  * @public
@@ -60,7 +61,7 @@ export type GetEntity = {
   query: {
     entityRef: string;
   };
-  response: GetEntity200Response | Error;
+  response: EntityEgress | Error;
 };
 /**
  * @public
@@ -87,7 +88,7 @@ export type GetRequest = {
   path: {
     id: string;
   };
-  response: GetRequest200Response | Error;
+  response: RequestDetail | Error;
 };
 /**
  * @public
@@ -95,9 +96,9 @@ export type GetRequest = {
 export type GetTraffic = {
   query: {
     entityRef: string;
-    window?: "1h" | "24h" | "7d";
+    window?: TrafficWindow;
   };
-  response: GetTraffic200Response | Error;
+  response: EntityTraffic | Error;
 };
 /**
  * @public
@@ -111,14 +112,14 @@ export type ListRequests = {
     cursor?: string;
     limit?: string;
   };
-  response: ListRequests200Response | Error;
+  response: EgressRequestPage | Error;
 };
 /**
  * @public
  */
 export type PreviewRequest = {
   body: RequestDraft;
-  response: PreviewRequest200Response | Error;
+  response: PreviewResult | Error;
 };
 /**
  * @public

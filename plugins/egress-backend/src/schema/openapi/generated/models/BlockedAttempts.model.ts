@@ -9,7 +9,6 @@
  * @public
  */
 export interface BlockedAttempts {
-  [key: string]: any;
   workload: string;
   kind: BlockedAttemptsKindEnum;
   protocol: BlockedAttemptsProtocolEnum;

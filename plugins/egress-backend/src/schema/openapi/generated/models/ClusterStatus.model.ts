@@ -11,7 +11,6 @@ import { MeshMode } from "../models/MeshMode.model";
  * @public
  */
 export interface ClusterStatus {
-  [key: string]: any;
   name: string;
   title: string;
   kialiUrl?: string;

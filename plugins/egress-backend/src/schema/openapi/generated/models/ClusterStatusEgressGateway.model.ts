@@ -8,7 +8,6 @@
  * @public
  */
 export interface ClusterStatusEgressGateway {
-  [key: string]: any;
   service: string;
   exists?: boolean;
   lastSeenAt?: string;

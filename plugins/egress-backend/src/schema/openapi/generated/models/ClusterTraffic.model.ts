@@ -12,7 +12,6 @@ import { UnusedGrant } from "../models/UnusedGrant.model";
  * @public
  */
 export interface ClusterTraffic {
-  [key: string]: any;
   cluster: string;
   error?: string;
   meshMode?: MeshMode;

@@ -14,7 +14,6 @@ import { RiskFlag } from "../models/RiskFlag.model";
  * @public
  */
 export interface EgressRequest {
-  [key: string]: any;
   id: string;
   entityRef: string;
   namespace: string;
@@ -34,7 +33,10 @@ export interface EgressRequest {
   decidedBy?: string;
   decidedAt?: string;
   decisionComment?: string;
-  ending?: string;
+  /**
+   * While revoking, the status the request ends in once removed everywhere.
+   */
+  ending?: EgressRequestEndingEnum;
   updatedAt: string;
   riskFlags?: Array<RiskFlag>;
   /**
@@ -43,3 +45,8 @@ export interface EgressRequest {
   actions?: Array<RequestAction>;
   displayState?: DisplayState;
 }
+
+/**
+ * @public
+ */
+export type EgressRequestEndingEnum = "revoked" | "expired";

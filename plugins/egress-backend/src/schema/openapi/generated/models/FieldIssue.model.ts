@@ -8,7 +8,6 @@
  * @public
  */
 export interface FieldIssue {
-  [key: string]: any;
   path: string;
   message: string;
   code: string;

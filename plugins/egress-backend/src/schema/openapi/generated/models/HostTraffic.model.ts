@@ -9,7 +9,6 @@
  * @public
  */
 export interface HostTraffic {
-  [key: string]: any;
   host: string;
   source: HostTrafficSourceEnum;
   requests: number;

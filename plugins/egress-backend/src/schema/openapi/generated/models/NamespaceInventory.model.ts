@@ -11,7 +11,6 @@ import { MeshMode } from "../models/MeshMode.model";
  * @public
  */
 export interface NamespaceInventory {
-  [key: string]: any;
   cluster: string;
   namespace: string;
   meshMode?: MeshMode;

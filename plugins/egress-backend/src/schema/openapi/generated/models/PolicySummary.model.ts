@@ -9,7 +9,7 @@
  * @public
  */
 export interface PolicySummary {
-  allowedProtocols: Array<string>;
+  allowedProtocols: Array<PolicySummaryAllowedProtocolsEnum>;
   allowedPorts?: Array<number>;
   requireJustification: boolean;
   maxTtlDays?: number;
@@ -17,3 +17,14 @@ export interface PolicySummary {
   allowCidrs: boolean;
   requireEgressGateway: boolean;
 }
+
+/**
+ * @public
+ */
+export type PolicySummaryAllowedProtocolsEnum =
+  | "HTTPS"
+  | "TLS"
+  | "HTTP"
+  | "TCP"
+  | "GRPC"
+  | "HTTP2";

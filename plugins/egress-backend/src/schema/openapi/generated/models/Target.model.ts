@@ -9,7 +9,6 @@ import { TargetIstioVerdict } from "../models/TargetIstioVerdict.model";
  * @public
  */
 export interface Target {
-  [key: string]: any;
   requestId: string;
   cluster: string;
   status: TargetStatusEnum;

@@ -8,7 +8,6 @@
  * @public
  */
 export interface UnusedGrant {
-  [key: string]: any;
   requestId: string;
   hosts: Array<string>;
   appliedAt: string;

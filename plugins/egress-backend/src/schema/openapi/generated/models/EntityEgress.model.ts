@@ -8,9 +8,10 @@ import { NamespaceInventory } from "../models/NamespaceInventory.model";
 import { Target } from "../models/Target.model";
 
 /**
+ * Answer of GET /entity: the entity\'s namespace in its target clusters, with its requests.
  * @public
  */
-export interface GetEntity200Response {
+export interface EntityEgress {
   entityRef: string;
   namespace: string;
   clusters: Array<string>;

@@ -9,9 +9,10 @@ import { EgressRequest } from "../models/EgressRequest.model";
 import { Target } from "../models/Target.model";
 
 /**
+ * Answer of GET on one request: the request with its targets, audit trail and manifests.
  * @public
  */
-export interface GetRequest200Response {
+export interface RequestDetail {
   request: EgressRequest;
   targets: Array<Target>;
   events: Array<AuditEvent>;

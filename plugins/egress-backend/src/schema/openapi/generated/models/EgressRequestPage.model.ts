@@ -6,9 +6,10 @@
 import { EgressRequest } from "../models/EgressRequest.model";
 
 /**
+ * One page of GET /requests, newest first.
  * @public
  */
-export interface ListRequests200Response {
+export interface EgressRequestPage {
   items: Array<EgressRequest>;
   nextCursor?: string;
 }

@@ -7,9 +7,9 @@
 /**
  * @public
  */
-export interface TargetIstioVerdictResourcesInnerMessagesInner {
-  code: string;
-  level: string;
-  message: string;
-  docUrl?: string;
+export interface KubernetesManifestMetadata {
+  name: string;
+  namespace: string;
+  labels: { [key: string]: string };
+  annotations?: { [key: string]: string };
 }

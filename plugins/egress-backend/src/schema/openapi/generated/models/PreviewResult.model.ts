@@ -5,16 +5,18 @@
 // ******************************************************************
 import { ClusterManifests } from "../models/ClusterManifests.model";
 import { FieldIssue } from "../models/FieldIssue.model";
+import { PolicyEvaluation } from "../models/PolicyEvaluation.model";
 import { RiskFlag } from "../models/RiskFlag.model";
 
 /**
+ * Answer of POST /preview: what the draft would become, stores nothing.
  * @public
  */
-export interface PreviewRequest200Response {
+export interface PreviewResult {
   valid: boolean;
   errors: Array<FieldIssue>;
   warnings: Array<FieldIssue>;
-  policy?: { [key: string]: any };
+  policy?: PolicyEvaluation;
   riskFlags: Array<RiskFlag>;
   manifests: Array<ClusterManifests>;
 }
