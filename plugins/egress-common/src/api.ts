@@ -51,14 +51,15 @@ export interface ClusterStatus extends CacheFreshness {
   };
 }
 
-/** Istio kinds read into the inventory. @public */
+/** Kinds read into the inventory: Istio's, and Kubernetes' NetworkPolicy. @public */
 export type IstioKind =
   | 'ServiceEntry'
   | 'Gateway'
   | 'VirtualService'
   | 'DestinationRule'
   | 'Sidecar'
-  | 'AuthorizationPolicy';
+  | 'AuthorizationPolicy'
+  | 'NetworkPolicy';
 
 /** One Istio resource in a namespace, and the egress it opens. @public */
 export interface InventoryResource {
@@ -397,12 +398,18 @@ export interface EntityTraffic {
  * not in the database (`unknown-request`: database lost or restored from an
  * older backup), or has ended (`request-ended`: revoked, expired, rejected or
  * cancelled), or it is a shared lockdown Sidecar no live request asks for
- * (`no-lockdown-request`), or an object shared per external host in the
+ * (`no-lockdown-request`), or a shared namespace NetworkPolicy no live request
+ * asks for (`no-network-policy-request`), or an object shared per external host in the
  * egress gateway's namespace that no live request routes through the gateway
  * (`no-gateway-user`).
  * @public
  */
-export type OrphanReason = 'unknown-request' | 'request-ended' | 'no-lockdown-request' | 'no-gateway-user';
+export type OrphanReason =
+  | 'unknown-request'
+  | 'request-ended'
+  | 'no-lockdown-request'
+  | 'no-network-policy-request'
+  | 'no-gateway-user';
 
 /** A resource with our managed-by label that no live request accounts for (`GET /orphans`). @public */
 export interface OrphanResource {
