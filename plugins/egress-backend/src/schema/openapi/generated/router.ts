@@ -172,6 +172,10 @@ export const spec = {
           },
           "lockdownNamespace": {
             "type": "boolean"
+          },
+          "namespaceNetworkPolicy": {
+            "type": "boolean",
+            "description": "Also apply the namespace's NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS."
           }
         },
         "required": [
@@ -253,6 +257,10 @@ export const spec = {
           "lockdownNamespace": {
             "type": "boolean"
           },
+          "namespaceNetworkPolicy": {
+            "type": "boolean",
+            "description": "Also apply the namespace's NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS."
+          },
           "status": {
             "$ref": "#/components/schemas/RequestStatus"
           },
@@ -322,6 +330,7 @@ export const spec = {
               "cidr",
               "private-address",
               "lockdown",
+              "network-policy",
               "no-gateway",
               "bypasses-enforcement",
               "long-expiry",
@@ -736,7 +745,8 @@ export const spec = {
               "VirtualService",
               "DestinationRule",
               "Sidecar",
-              "AuthorizationPolicy"
+              "AuthorizationPolicy",
+              "NetworkPolicy"
             ]
           },
           "namespace": {
@@ -996,7 +1006,7 @@ export const spec = {
         "additionalProperties": {}
       },
       "OrphanResource": {
-        "description": "A resource carrying the plugin's managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar no live request asks for. Never deleted automatically.",
+        "description": "A resource carrying the plugin's managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar or namespace NetworkPolicy no live request asks for. Never deleted automatically.",
         "type": "object",
         "properties": {
           "cluster": {
@@ -1023,6 +1033,7 @@ export const spec = {
               "unknown-request",
               "request-ended",
               "no-lockdown-request",
+              "no-network-policy-request",
               "no-gateway-user"
             ]
           },

@@ -33,4 +33,5 @@ export type InventoryResourceKindEnum =
   | "VirtualService"
   | "DestinationRule"
   | "Sidecar"
-  | "AuthorizationPolicy";
+  | "AuthorizationPolicy"
+  | "NetworkPolicy";

@@ -5,7 +5,7 @@
 // ******************************************************************
 
 /**
- * A resource carrying the plugin\'s managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar no live request asks for. Never deleted automatically.
+ * A resource carrying the plugin\'s managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar or namespace NetworkPolicy no live request asks for. Never deleted automatically.
  * @public
  */
 export interface OrphanResource {
@@ -27,4 +27,5 @@ export type OrphanResourceReasonEnum =
   | "unknown-request"
   | "request-ended"
   | "no-lockdown-request"
+  | "no-network-policy-request"
   | "no-gateway-user";
