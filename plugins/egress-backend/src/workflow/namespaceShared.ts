@@ -47,11 +47,6 @@ export const NAMESPACE_SHARED: readonly NamespaceSharedObject[] = [
   },
 ];
 
-/** The namespace-wide object of this kind and name, if it is one. */
-export function namespaceSharedObject(kind: string, name: string): NamespaceSharedObject | undefined {
-  return NAMESPACE_SHARED.find(o => o.kind === kind && o.name === name);
-}
-
 /**
  * A request of `namespace` on `cluster` in one of `statuses`, other than
  * `exceptId`, that asks for `object`; undefined when there is none.
