@@ -7,9 +7,8 @@
  */
 import { NETWORK_POLICY_NAME, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '@backstage-egress/plugin-egress-common';
 import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
-import { execFileSync } from 'node:child_process';
 import request from 'supertest';
-import { owner, platform, startClusterBackend } from '../__testUtils__/clusterBackend';
+import { owner, paymentsObject, platform, startClusterBackend } from '../__testUtils__/clusterBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { draft } from '../__testUtils__/fakes';
 
@@ -20,14 +19,7 @@ let cluster: ClusterInfo;
 let kubectlPath: string;
 
 /** The namespace's NetworkPolicy as the API server holds it, read as admin; undefined when absent. */
-function networkPolicy(): any {
-  const out = execFileSync(
-    kubectlPath,
-    ['--kubeconfig', cluster.kubeconfigPath, 'get', 'networkpolicies.networking.k8s.io', '-n', 'payments', '--field-selector', `metadata.name=${NETWORK_POLICY_NAME}`, '-o', 'json'],
-    { encoding: 'utf8' },
-  );
-  return JSON.parse(out).items[0];
-}
+const networkPolicy = () => paymentsObject(cluster, kubectlPath, 'networkpolicies.networking.k8s.io', NETWORK_POLICY_NAME);
 
 const databases = createTestDatabases();
 
