@@ -155,6 +155,26 @@ export interface XdsQuery {
   labels?: Record<string, string>;
   /** Destinations `host:port[/tls|/plain]` (TLS assumed on 443) to follow to a cluster. */
   to?: string[];
+  /**
+   * Principals (`spiffe://cluster.local/ns/<ns>/sa/<sa>`): for each destination, whether the
+   * reached filter chain's RBAC filters admit a connection from each (with the host as SNI).
+   */
+  peers?: string[];
+}
+
+/** One condition of an RBAC policy: the peer's principal, the SNI, or `any`. */
+export interface XdsRbacCondition {
+  field: string;
+  match?: 'exact' | 'prefix' | 'suffix' | 'regex' | 'contains' | 'unsupported';
+  value?: string;
+  not?: boolean;
+}
+
+/** A network RBAC filter (an AuthorizationPolicy as Envoy enforces it); alternatives of all-of conditions. */
+export interface XdsRbacFilter {
+  statPrefix?: string;
+  action: string;
+  policies: Array<{ name: string; principals: XdsRbacCondition[][]; permissions: XdsRbacCondition[][] }>;
 }
 
 export interface XdsFilterChain {
@@ -169,6 +189,8 @@ export interface XdsFilterChain {
   cluster?: string;
   weightedClusters?: string[];
   routeConfig?: string;
+  /** The chain's network RBAC filters (AuthorizationPolicies), in order. */
+  rbac?: XdsRbacFilter[];
 }
 
 /** A proxy node's configuration from istiod (what its Envoy would receive), summarised. */
@@ -177,7 +199,16 @@ export interface XdsSnapshot {
   clusters: Array<{ name: string; type: string; endpoints?: string[] }>;
   listeners: Array<{ name: string; address: string; port: number; filterChains: XdsFilterChain[]; defaultFilterChain?: XdsFilterChain }>;
   routes: Array<{ name: string; virtualHosts: Array<{ name: string; domains: string[]; clusters: string[] }> }>;
-  destinations?: Array<{ to: string; listener?: string; filterChain?: string; defaultFilterChain?: boolean; cluster?: string; error?: string }>;
+  destinations?: Array<{
+    to: string;
+    listener?: string;
+    filterChain?: string;
+    defaultFilterChain?: boolean;
+    cluster?: string;
+    /** Per `peers` principal: whether the chain's RBAC filters admit it. */
+    admitted?: Record<string, boolean>;
+    error?: string;
+  }>;
 }
 
 /** Runs tools/istioctl/xds-check against the cluster's istiod. */

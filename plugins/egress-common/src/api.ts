@@ -26,7 +26,7 @@ export type CacheFreshness = Pick<EgressApiSchemas['ClusterStatus'], 'synced' | 
  */
 export type ClusterStatus = EgressApiSchemas['ClusterStatus'];
 
-/** Istio kinds read into the inventory. @public */
+/** Kinds read into the inventory: Istio's, and Kubernetes' NetworkPolicy. @public */
 export type IstioKind = EgressApiSchemas['IstioKind'];
 
 /** One Istio resource in a namespace, and the egress it opens. @public */
@@ -141,7 +141,8 @@ export type EntityTraffic = EgressApiSchemas['EntityTraffic'];
  * not in the database (`unknown-request`: database lost or restored from an
  * older backup), or has ended (`request-ended`: revoked, expired, rejected or
  * cancelled), or it is a shared lockdown Sidecar no live request asks for
- * (`no-lockdown-request`), or an object shared per external host in the
+ * (`no-lockdown-request`), or a shared namespace NetworkPolicy no live request
+ * asks for (`no-network-policy-request`), or an object shared per external host in the
  * egress gateway's namespace that no live request routes through the gateway
  * (`no-gateway-user`).
  * @public

@@ -89,6 +89,12 @@ export {
 } from './renderGateway';
 export type { GatewayPort, GatewayUse, GatewayUsage } from './renderGateway';
 export {
+  explainNetworkPolicy,
+  NETWORK_POLICY_NAME,
+  ISTIOD_XDS_PORT,
+  CLUSTER_DNS,
+} from './renderNetworkPolicy';
+export {
   manifestsToYaml,
   specHash,
   MANAGED_BY_LABEL,

@@ -5,7 +5,7 @@ describe('kind registry', () => {
   it('lists each kind once, with group, versions and plural', () => {
     expect(new Set(KIND_ORDER).size).toBe(RESOURCE_KINDS.length);
     for (const k of RESOURCE_KINDS) {
-      expect(k.group).toMatch(/^[a-z.]+$/);
+      expect(k.group).toMatch(/^[a-z0-9.]+$/);
       expect(k.versions.length).toBeGreaterThan(0);
       expect(k.plural).toMatch(/^[a-z]+s$/);
     }
@@ -27,6 +27,7 @@ describe('kind registry', () => {
         viaEgressGateway: true,
         justification: 'Payments',
         lockdownNamespace: true,
+        namespaceNetworkPolicy: true,
       },
       { name: 'dev', egressGateway: { mode: 'mutual' } },
     );

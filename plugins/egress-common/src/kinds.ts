@@ -34,7 +34,9 @@ const SECURITY = 'security.istio.io';
  * reverse. The AuthorizationPolicy comes first so that the gateway never
  * admits a host before the policy naming who may reach it exists (and loses
  * it last); a VirtualService refers to its Gateway and DestinationRule subset;
- * the ServiceEntry declares the host the others route.
+ * the ServiceEntry declares the host the others route. The namespace's
+ * NetworkPolicy comes last: pods lose direct egress only once the routes
+ * through the gateway exist, and regain it first on removal.
  * @public
  */
 export const RESOURCE_KINDS: readonly ResourceKindInfo[] = [
@@ -44,6 +46,7 @@ export const RESOURCE_KINDS: readonly ResourceKindInfo[] = [
   { kind: 'DestinationRule', group: NETWORKING, versions: NETWORKING_VERSIONS, plural: 'destinationrules', namespace: 'request', declaresHosts: true },
   { kind: 'VirtualService', group: NETWORKING, versions: NETWORKING_VERSIONS, plural: 'virtualservices', namespace: 'request', declaresHosts: true },
   { kind: 'Sidecar', group: NETWORKING, versions: NETWORKING_VERSIONS, plural: 'sidecars', namespace: 'request', declaresHosts: false },
+  { kind: 'NetworkPolicy', group: 'networking.k8s.io', versions: ['v1'], plural: 'networkpolicies', namespace: 'request', declaresHosts: false },
 ];
 
 /** The managed kinds' names in dependency order. @public */

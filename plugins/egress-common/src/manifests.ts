@@ -24,7 +24,7 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'backstage-egress';
 /** Label carrying the id of the request a resource was rendered for. @public */
 export const REQUEST_ID_LABEL = 'egress.backstage.io/request-id';
-/** Label on resources shared by all requests of a namespace (the lockdown Sidecar). @public */
+/** Label on resources shared by several requests: `namespace` (lockdown Sidecar, NetworkPolicy) or `gateway`. @public */
 export const SHARED_LABEL = 'egress.backstage.io/shared';
 
 /** Annotation keys written on rendered resources. @public */

@@ -73,6 +73,12 @@ export interface EgressRequestDraft {
   expiresAt?: string;
   /** Also lock the namespace down: unregistered hosts are blocked (`REGISTRY_ONLY`). */
   lockdownNamespace?: boolean;
+  /**
+   * Also apply the namespace's Kubernetes NetworkPolicy: its pods may open
+   * connections only to istiod, the egress gateway and cluster DNS, so a
+   * workload that bypasses its sidecar cannot reach the internet directly.
+   */
+  namespaceNetworkPolicy?: boolean;
 }
 
 /**
@@ -93,6 +99,7 @@ export interface NormalizedDraft {
   justification: string;
   expiresAt?: string;
   lockdownNamespace: boolean;
+  namespaceNetworkPolicy: boolean;
 }
 
 /** Lifecycle of a request. @public */

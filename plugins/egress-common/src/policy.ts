@@ -252,7 +252,7 @@ export function evaluatePolicy(
   const autoList = policy.autoApproveHosts ?? [];
   const unlisted = hosts.filter(h => !autoList.some(p => hostMatchesPattern(h, p)));
   const risky = riskFlags(draft, policy, { now }).filter(f =>
-    ['wildcard', 'cidr', 'plain-http', 'plain-tcp', 'private-address', 'lockdown'].includes(f.code),
+    ['wildcard', 'cidr', 'plain-http', 'plain-tcp', 'private-address', 'lockdown', 'network-policy'].includes(f.code),
   );
   if (autoList.length > 0 && hosts.length > 0 && addresses.length === 0 && unlisted.length === 0 && risky.length === 0) {
     const reason = `every host (${hosts.join(', ')}) is on the auto-approve list`;

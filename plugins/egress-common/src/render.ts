@@ -7,7 +7,9 @@
  * Istio's "Egress Gateways" task, split between the request's namespace and
  * objects shared per external host in the gateway's namespace (see
  * `renderGateway.ts`): TLS PASSTHROUGH on 443 and HTTP on 80, or mutual TLS
- * to the gateway plus an AuthorizationPolicy in `mutual` mode.
+ * to the gateway plus an AuthorizationPolicy in `mutual` mode. Per namespace,
+ * a lockdown Sidecar and a Kubernetes NetworkPolicy (`renderNetworkPolicy.ts`)
+ * may be added.
  */
 import {
   ClusterEgressSettings,
@@ -35,6 +37,7 @@ import {
   namespaceGatewayRoute,
   renderSharedGateway,
 } from './renderGateway';
+import { namespaceNetworkPolicy } from './renderNetworkPolicy';
 import { validateDraft } from './validation';
 
 /** API version of every rendered Istio resource (the kind registry's networking.istio.io entries). @public */
@@ -125,6 +128,7 @@ export function buildManifests(
     for (const host of draft.hosts) manifests.push(...renderSharedGateway(host, usage[host], settings));
   }
   if (draft.lockdownNamespace) manifests.push(lockdownSidecar(draft.namespace));
+  if (draft.namespaceNetworkPolicy) manifests.push(namespaceNetworkPolicy(draft.namespace, settings));
 
   return manifests.sort(
     (a, b) =>

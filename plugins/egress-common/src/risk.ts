@@ -14,6 +14,7 @@ export type RiskFlagCode =
   | 'cidr'
   | 'private-address'
   | 'lockdown'
+  | 'network-policy'
   | 'no-gateway'
   | 'bypasses-enforcement'
   | 'long-expiry'
@@ -69,6 +70,12 @@ export function riskFlags(
   }
   if (draft.lockdownNamespace) {
     flags.push({ code: 'lockdown', message: `locks down namespace ${draft.namespace}: every workload there loses unregistered egress` });
+  }
+  if (draft.namespaceNetworkPolicy) {
+    flags.push({
+      code: 'network-policy',
+      message: `NetworkPolicy on namespace ${draft.namespace}: every pod there may reach only istiod, the egress gateway and cluster DNS`,
+    });
   }
   if (!draft.viaEgressGateway) {
     flags.push({ code: 'no-gateway', message: 'traffic bypasses the egress gateway' });

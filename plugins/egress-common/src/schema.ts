@@ -36,6 +36,7 @@ export const egressRequestDraftSchema = z
     justification: z.string(),
     expiresAt: z.string().optional(),
     lockdownNamespace: z.boolean().optional(),
+    namespaceNetworkPolicy: z.boolean().optional(),
   })
   .strict();
 

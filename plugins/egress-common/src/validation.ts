@@ -234,6 +234,7 @@ export function validateDraft(
     viaEgressGateway: raw.viaEgressGateway === true,
     justification: '',
     lockdownNamespace: raw.lockdownNamespace === true,
+    namespaceNetworkPolicy: raw.namespaceNetworkPolicy === true,
   };
 
   if (raw.id !== undefined && !isRequestId(raw.id)) {
@@ -498,6 +499,9 @@ export function validateDraft(
   });
   if (!draft.viaEgressGateway) {
     issues.warn('viaEgressGateway', 'no-gateway', 'traffic leaves from the workload nodes directly, not through the egress gateway');
+  }
+  if (draft.namespaceNetworkPolicy && !draft.viaEgressGateway) {
+    issues.error('namespaceNetworkPolicy', 'network-policy-blocks-direct', 'the NetworkPolicy lets pods reach only istiod, the egress gateway and cluster DNS, so direct access would be blocked; route through the egress gateway');
   }
 
   return {

@@ -1,7 +1,8 @@
 // xds-check connects to istiod as one proxy node (a sidecar in a namespace, or the egress
 // gateway's router node) and prints the clusters, listeners and routes istiod sends that node, as
 // JSON. With -to host:port it also says which cluster a connection to that destination would
-// reach, following Envoy's listener and filter-chain matching. It speaks plain ADS (go-control-plane's
+// reach, following Envoy's listener and filter-chain matching, and with -peers whether that chain's
+// RBAC filters (AuthorizationPolicies) admit each principal. It speaks plain ADS (go-control-plane's
 // discovery API) to istiod's plaintext xDS port, so it needs no certificates.
 package main
 
@@ -39,6 +40,7 @@ type options struct {
 	clusterID string
 	timeout   time.Duration
 	to        []string
+	peers     []string
 }
 
 func main() {
@@ -53,7 +55,7 @@ func main() {
 		os.Exit(1)
 	}
 	for _, dest := range o.to {
-		out.Destinations = append(out.Destinations, out.resolve(dest))
+		out.Destinations = append(out.Destinations, out.resolve(dest, o.peers))
 	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
@@ -66,7 +68,7 @@ func main() {
 func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("xds-check", flag.ContinueOnError)
 	o := options{}
-	var labels, to string
+	var labels, to, peers string
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:15010", "istiod's plaintext xDS address")
 	fs.StringVar(&o.nodeType, "node", "sidecar", "proxy type: sidecar or router (a gateway)")
 	fs.StringVar(&o.namespace, "namespace", "default", "the proxy's namespace")
@@ -77,6 +79,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.clusterID, "cluster-id", "Kubernetes", "CLUSTER_ID the proxy reports (istiod's --clusterID)")
 	fs.DurationVar(&o.timeout, "timeout", 20*time.Second, "give up after this long")
 	fs.StringVar(&to, "to", "", "destinations host:port[/tls|/plain], comma-separated: which cluster each reaches")
+	fs.StringVar(&peers, "peers", "", "principals (spiffe://<trust domain>/ns/<ns>/sa/<sa>), comma-separated: whether each destination's RBAC filters admit them")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -92,6 +95,7 @@ func parseFlags(args []string) (options, error) {
 		o.labels[k] = v
 	}
 	o.to = splitList(to)
+	o.peers = splitList(peers)
 	return o, nil
 }
 

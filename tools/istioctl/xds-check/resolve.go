@@ -12,7 +12,7 @@ import (
 // transport protocol), else the listener's default chain; an HTTP chain is followed into its route
 // table by the Host header. The destination IP is unknown, so chains that need one don't match;
 // connections carry no ALPN, so chains matching application protocols don't either.
-func (s *Snapshot) resolve(dest string) Destination {
+func (s *Snapshot) resolve(dest string, peers []string) Destination {
 	out := Destination{To: dest}
 	host, port, tls, err := parseDestination(dest)
 	if err != nil {
@@ -38,6 +38,12 @@ func (s *Snapshot) resolve(dest string) Destination {
 		return out
 	}
 	out.FilterChain = chain.Name
+	if len(peers) > 0 {
+		out.Admitted = map[string]bool{}
+		for _, p := range peers {
+			out.Admitted[p] = Admits(chain.RBAC, Peer{Principal: p, SNI: host})
+		}
+	}
 	switch {
 	case chain.Cluster != "":
 		out.Cluster = chain.Cluster

@@ -9,6 +9,7 @@ import (
 	listener "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	route "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	hcm "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
+	rbacfilter "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
 	tcpproxy "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
 	"google.golang.org/protobuf/types/known/anypb"
 )
@@ -53,6 +54,8 @@ type FilterChain struct {
 	Cluster     string   `json:"cluster,omitempty"`
 	Clusters    []string `json:"weightedClusters,omitempty"`
 	RouteConfig string   `json:"routeConfig,omitempty"`
+	// RBAC are the chain's network RBAC filters (AuthorizationPolicies), in order.
+	RBAC []RBACFilter `json:"rbac,omitempty"`
 }
 
 // Route is a route table (RDS) with its virtual hosts.
@@ -75,7 +78,10 @@ type Destination struct {
 	FilterChain string `json:"filterChain,omitempty"`
 	Default     bool   `json:"defaultFilterChain,omitempty"`
 	Cluster     string `json:"cluster,omitempty"`
-	Error       string `json:"error,omitempty"`
+	// Admitted says, per -peers principal, whether the chain's RBAC filters let that peer's
+	// connection (with the destination's host as SNI) through.
+	Admitted map[string]bool `json:"admitted,omitempty"`
+	Error    string          `json:"error,omitempty"`
 }
 
 func decodeClusters(resources []*anypb.Any) ([]Cluster, error) {
@@ -155,6 +161,12 @@ func decodeChain(fc *listener.FilterChain) (FilterChain, error) {
 			for _, w := range t.GetWeightedClusters().GetClusters() {
 				chain.Clusters = append(chain.Clusters, w.Name)
 			}
+		case networkRBACType:
+			r := &rbacfilter.RBAC{}
+			if err := f.GetTypedConfig().UnmarshalTo(r); err != nil {
+				return chain, err
+			}
+			chain.RBAC = append(chain.RBAC, *decodeRBAC(r))
 		case "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager":
 			h := &hcm.HttpConnectionManager{}
 			if err := f.GetTypedConfig().UnmarshalTo(h); err != nil {

@@ -12,7 +12,7 @@ const USAGE = `usage: testenv <command>
         [--no-watch-cache] [--istiod] [--json]
                                         start a cluster (no-op if it is already running; --istiod
                                         also runs istiod against it)
-  xds <name> [--node sidecar|router] [--namespace ns] [--labels k=v,..] [--to host:port,..]
+  xds <name> [--node sidecar|router] [--namespace ns] [--labels k=v,..] [--to host:port,..] [--peers spiffe://..,..]
                                         what istiod sends that proxy node, as JSON
   stop <name> | stop --all [--remove-data]
                                         stop and wait until the processes are gone; data is removed
@@ -138,6 +138,7 @@ async function main() {
         namespace: typeof flags.namespace === 'string' ? flags.namespace : 'default',
         labels: Object.fromEntries(list(flags.labels).map(kv => kv.split(/=(.*)/s).slice(0, 2))),
         to: list(flags.to),
+        peers: list(flags.peers),
       });
       console.log(JSON.stringify(snapshot, null, 2));
       return;

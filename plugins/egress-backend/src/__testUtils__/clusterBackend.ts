@@ -5,12 +5,26 @@ import type { Entity } from '@backstage/catalog-model';
 import { ClusterInfo, XdsQuery, XdsSnapshot, xdsSnapshot } from '@backstage-egress/testenv';
 import type { TargetIstioVerdict } from '@backstage-egress/plugin-egress-common';
 import { Knex } from 'knex';
+import { execFileSync } from 'node:child_process';
 import request from 'supertest';
 import { demoPermissions, draft, ENTITIES, USERS } from './fakes';
 import { egressPlugin } from '../plugin';
 
 export const owner = mockCredentials.user.header(USERS.owner.ref);
 export const platform = mockCredentials.user.header(USERS.platform.ref);
+
+/**
+ * One object of `resource` (e.g. `sidecars`, `networkpolicies.networking.k8s.io`) in namespace
+ * payments, read as admin with kubectl; undefined when absent.
+ */
+export function paymentsObject(cluster: ClusterInfo, kubectl: string, resource: string, name: string): any {
+  const out = execFileSync(
+    kubectl,
+    ['--kubeconfig', cluster.kubeconfigPath, 'get', resource, '-n', 'payments', '--field-selector', `metadata.name=${name}`, '-o', 'json'],
+    { encoding: 'utf8' },
+  );
+  return JSON.parse(out).items[0];
+}
 
 /**
  * The egress backend (real plugin, real config) on the given database,

@@ -77,6 +77,7 @@ export class DatabaseEgressStore implements EgressStore {
         namespace: draft.namespace,
         status: input.status,
         draft: JSON.stringify(draft),
+        network_policy: draft.namespaceNetworkPolicy === true,
         requested_by: input.requestedBy,
         requested_at: requestedAt,
         expires_at: draft.expiresAt
@@ -116,6 +117,7 @@ export class DatabaseEgressStore implements EgressStore {
     if (filter.entityRef) query.where('entity_ref', filter.entityRef);
     if (filter.namespace) query.where('namespace', filter.namespace);
     if (filter.requestedBy) query.where('requested_by', filter.requestedBy);
+    if (filter.networkPolicy !== undefined) query.where('network_policy', filter.networkPolicy);
     if (filter.cluster) {
       const cluster = filter.cluster;
       query.whereExists(function targets() {

@@ -28,6 +28,8 @@ export interface RequestFilter {
   namespace?: string;
   cluster?: string;
   requestedBy?: string;
+  /** Only requests that ask (true) or do not ask (false) for the namespace NetworkPolicy. */
+  networkPolicy?: boolean;
   /** Opaque cursor from a previous page. */
   cursor?: string;
   limit: number;

@@ -39,7 +39,7 @@ describe.each(databases.eachSupportedId())('indexes of the request pages on %p',
     expect(names).toEqual(expect.arrayContaining(['egress_requests_status_seq_index', 'egress_requests_entity_ref_seq_index']));
     expect(names).not.toContain('egress_requests_status_index');
 
-    await knex.migrate.down({ directory: migrations });
+    await knex.migrate.down({ directory: migrations, name: '20261202_perf_indexes.js' });
     const before = await indexNames(knex);
     expect(before).toEqual(expect.arrayContaining(['egress_requests_status_index', 'egress_requests_entity_ref_index']));
     expect(before).not.toContain('egress_requests_status_seq_index');

@@ -17,6 +17,8 @@ import {
   egressRequestCreatePermission,
   evaluatePolicy,
   explainGatewayMode,
+  explainNetworkPolicy,
+  resolveClusterSettings,
   riskFlags,
 } from '@backstage-egress/plugin-egress-common';
 import { Request } from 'express';
@@ -118,6 +120,7 @@ export class EgressRequestService {
         ...validation.warnings,
         ...this.unmanagedWarnings(draft, manifests),
         ...explainGatewayMode(draft, c => this.options.clusterSettings(c).egressGateway?.mode),
+        ...explainNetworkPolicy(draft, c => resolveClusterSettings(this.options.clusterSettings(c))),
       ],
       policy,
       riskFlags: riskFlags(draft, this.options.policy, { now: this.now(), mutualClusters: this.mutualClusters() }),

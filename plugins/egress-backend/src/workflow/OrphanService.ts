@@ -20,6 +20,7 @@ import { ClusterService } from '../kubernetes/types';
 import { LIVE_STATUSES } from '../lifecycle';
 import { EgressAuditor } from './audit';
 import { failure } from './bundleOutcome';
+import { holderOf, NAMESPACE_SHARED } from './namespaceShared';
 import { requireBasic } from './permissionChecks';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
@@ -145,19 +146,14 @@ export class OrphanService {
       };
     }
     if (object.labels[SHARED_LABEL]) {
-      // The shared lockdown Sidecar belongs to every live request of its namespace asking for lockdown.
-      const { items } = await this.options.store.listRequests({
-        namespace: object.namespace,
-        cluster,
-        status: [...HOLDING_STATUSES],
-        limit: 1000,
-      });
-      const holder = items.find(r => r.lockdownNamespace);
-      if (holder) return { keep: `request ${holder.id} (${holder.status}) asks for lockdown of namespace ${object.namespace}` };
+      // A namespace's shared object (lockdown Sidecar, NetworkPolicy) belongs to every live request of its namespace asking for it.
+      const shared = NAMESPACE_SHARED.find(o => o.kind === object.kind) ?? NAMESPACE_SHARED[0];
+      const holder = await holderOf(this.options.store, shared, { namespace: object.namespace, cluster, statuses: HOLDING_STATUSES });
+      if (holder) return { keep: `request ${holder.id} (${holder.status}) asks for ${shared.what} of namespace ${object.namespace}` };
       return {
         orphan: {
-          reason: 'no-lockdown-request',
-          message: `no approved, active or revoking request of namespace ${object.namespace} on cluster ${cluster} asks for lockdown`,
+          reason: shared.orphanReason,
+          message: `no approved, active or revoking request of namespace ${object.namespace} on cluster ${cluster} asks for ${shared.what}`,
         },
       };
     }

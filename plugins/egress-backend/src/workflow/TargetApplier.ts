@@ -1,6 +1,5 @@
 import {
   ClusterEgressSettingsInput,
-  LOCKDOWN_SIDECAR_NAME,
   SHARED_GATEWAY,
   renderManifests,
 } from '@backstage-egress/plugin-egress-common';
@@ -9,6 +8,7 @@ import { BundleResult, ClusterWriters } from '../kubernetes/types';
 import { GRANTED_STATUSES } from '../lifecycle';
 import { callWriter, failure, summary } from './bundleOutcome';
 import { desiredHash, renderable } from './hashing';
+import { holderOf, NAMESPACE_SHARED } from './namespaceShared';
 import { GatewaySharing } from './sharedGateway';
 import { TargetLeases } from './targetLease';
 
@@ -93,7 +93,7 @@ export class TargetApplier {
     });
   }
 
-  /** Removes the request's resources from the target's cluster, then the shared lockdown if no one needs it. */
+  /** Removes the request's resources from the target's cluster, then the namespace's shared objects if no one needs them. */
   async remove(request: StoredEgressRequest, target: RequestTarget): Promise<boolean> {
     const { store, clusters, retryAt } = this.options;
     return this.options.leases.withLease(target, async () => {
@@ -123,21 +123,24 @@ export class TargetApplier {
           error,
         };
       }
-      const lockdown = await this.releaseLockdown(request, target.cluster);
-      if (lockdown && !lockdown.result.ok && lockdown.result.outcomes[0]?.errorType !== 'ConflictError') {
-        // The request's own resources are gone; retry the shared Sidecar with backoff.
-        const error = failure(lockdown.result);
+      const before = [removed, ...(gateway ? [gateway.event] : [])];
+      const shared = await this.releaseNamespaceShared(request, target.cluster);
+      // An unmanaged object of the same name is left in place for good: reported, not retried.
+      const retry = shared.filter(s => !s.result.ok && s.result.outcomes[0]?.errorType !== 'ConflictError');
+      if (retry.length > 0) {
+        // The request's own resources are gone; retry the namespace's shared objects with backoff.
+        const error = retry.map(s => failure(s.result)).join('; ');
         return {
           update: { status: fresh.status, attempts, lastError: error, nextAttemptAt: retryAt(attempts) },
-          events: [removed, ...(gateway ? [gateway.event] : []), lockdown.event],
+          events: [...before, ...shared.map(s => s.event)],
           error,
         };
       }
+      const conflicts = shared.filter(s => !s.result.ok);
       return {
         update: { status: 'removed' as const, attempts, lastError: null, nextAttemptAt: null },
-        events: [removed, ...(gateway ? [gateway.event] : []), ...(lockdown ? [lockdown.event] : [])],
-        // An unmanaged Sidecar is left in place for good: reported, not retried.
-        error: lockdown && !lockdown.result.ok ? failure(lockdown.result) : undefined,
+        events: [...before, ...shared.map(s => s.event)],
+        error: conflicts.length > 0 ? conflicts.map(s => failure(s.result)).join('; ') : undefined,
       };
     });
   }
@@ -177,41 +180,46 @@ export class TargetApplier {
   }
 
   /**
-   * After a request asking for namespace lockdown left a cluster: deletes the
-   * namespace's shared lockdown Sidecar there unless another approved or
-   * active request of the namespace on that cluster still asks for lockdown.
-   * The client deletes it only when it carries our managed-by label.
-   * Undefined when there is nothing to do.
+   * After a request left a cluster: deletes the namespace's shared objects it
+   * asked for (lockdown Sidecar, NetworkPolicy) there unless another approved
+   * or active request of the namespace on that cluster still asks for them.
+   * The client deletes one only when it carries our managed-by label.
    */
-  private async releaseLockdown(
+  private async releaseNamespaceShared(
     request: StoredEgressRequest,
     cluster: string,
-  ): Promise<{ result: BundleResult; event: NewAuditEvent } | undefined> {
-    if (!request.lockdownNamespace) return undefined;
-    const { items } = await this.options.store.listRequests({
-      namespace: request.namespace,
-      cluster,
-      status: [...GRANTED_STATUSES],
-      limit: 1000,
-    });
-    const holder = items.find(r => r.id !== request.id && r.lockdownNamespace);
-    if (holder) return undefined;
-    const sidecar = `Sidecar ${request.namespace}/${LOCKDOWN_SIDECAR_NAME}`;
-    const result = await callWriter(cluster, () =>
-      this.options.clusters.writer(cluster).removeLockdown({ namespace: request.namespace }),
-    );
-    const at = this.options.now().toISOString();
-    const details = { ...summary(result), shared: LOCKDOWN_SIDECAR_NAME };
-    const event: NewAuditEvent = result.ok
-      ? {
-          actor: RECONCILER_ACTOR,
-          action: 'removed',
-          cluster,
-          comment: `shared lockdown ${sidecar} ${result.outcomes[0]?.action ?? 'deleted'}: no other approved or active request of the namespace asks for lockdown`,
-          details,
-          at,
-        }
-      : { actor: RECONCILER_ACTOR, action: 'remove-failed', cluster, comment: failure(result), details, at };
-    return { result, event };
+  ): Promise<Array<{ result: BundleResult; event: NewAuditEvent }>> {
+    const out: Array<{ result: BundleResult; event: NewAuditEvent }> = [];
+    for (const object of NAMESPACE_SHARED.filter(o => o.asks(request))) {
+      const holder = await holderOf(this.options.store, object, {
+        namespace: request.namespace,
+        cluster,
+        statuses: GRANTED_STATUSES,
+        exceptId: request.id,
+      });
+      if (holder) continue;
+      const what = `${object.title} ${request.namespace}/${object.name}`;
+      const result = await callWriter(cluster, () =>
+        object.kind === 'Sidecar'
+          ? this.options.clusters.writer(cluster).removeLockdown({ namespace: request.namespace })
+          : this.options.clusters.writer(cluster).removeShared({ kind: object.kind, namespace: request.namespace, name: object.name }),
+      );
+      const at = this.options.now().toISOString();
+      const details = { ...summary(result), shared: object.name };
+      out.push({
+        result,
+        event: result.ok
+          ? {
+              actor: RECONCILER_ACTOR,
+              action: 'removed',
+              cluster,
+              comment: `shared ${what} ${result.outcomes[0]?.action ?? 'deleted'}: no other approved or active request of the namespace asks for ${object.what}`,
+              details,
+              at,
+            }
+          : { actor: RECONCILER_ACTOR, action: 'remove-failed', cluster, comment: failure(result), details, at },
+      });
+    }
+    return out;
   }
 }

@@ -12,7 +12,8 @@ import {
  * namespace, name and spec, in a fixed order. The same function hashes what
  * was rendered (stored as the target's applied hash) and what the cluster
  * holds, so a changed or deleted resource shows up as a different hash.
- * The namespace lockdown Sidecar is not the request's own and is left out;
+ * The namespace's shared objects (lockdown Sidecar, NetworkPolicy) are not the
+ * request's own and are left out;
  * the objects shared per external host through the egress gateway are in
  * (the request relies on them, and they must hold the current users).
  */
@@ -55,5 +56,6 @@ export function renderable(request: {
     justification: request.justification,
     ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}),
     lockdownNamespace: request.lockdownNamespace,
+    namespaceNetworkPolicy: request.namespaceNetworkPolicy,
   };
 }

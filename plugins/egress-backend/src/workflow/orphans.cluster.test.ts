@@ -2,9 +2,11 @@
  * Orphans through the real backend and a real cluster: resources with our
  * managed-by label whose request is unknown (database restored from an older
  * backup) or ended are listed per cluster for the platform team, a platform
- * member can remove one (audited), and nothing is removed automatically.
+ * member can remove one (audited), and nothing is removed automatically. The
+ * namespace's shared objects (here the NetworkPolicy) are orphans once no
+ * holding request of the namespace asks for them.
  */
-import { REQUEST_ID_LABEL, sharedGatewayName } from '@backstage-egress/plugin-egress-common';
+import { NETWORK_POLICY_NAME, REQUEST_ID_LABEL, sharedGatewayName } from '@backstage-egress/plugin-egress-common';
 import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { Knex } from 'knex';
 import { execFileSync } from 'node:child_process';
@@ -141,4 +143,30 @@ it('removes one orphan for a platform member, audited; refuses live resources an
   ]);
   expect((await remove(platform, ref)).status).toBe(404);
   await eventually(async () => ((await orphansOf(lost)).length === 2 ? true : undefined));
+});
+
+it('lists the namespace NetworkPolicy once no holding request of the namespace asks for it, and removes it for a platform member', async () => {
+  const holder = await backend.grant({ hosts: ['api.np.example'], namespaceNetworkPolicy: true });
+  const policyOrphans = async () => (await orphansHere()).filter(o => o.kind === 'NetworkPolicy');
+  expect(await policyOrphans()).toEqual([]);
+  const ref = { cluster: NAME, kind: 'NetworkPolicy', namespace: 'payments', name: NETWORK_POLICY_NAME };
+  const kept = await remove(platform, ref);
+  expect(kept.status).toBe(409);
+  expect(kept.body.error.message).toContain(`is not an orphan: request ${holder} (active) asks for the namespace NetworkPolicy of namespace payments`);
+
+  await forget(holder);
+  const [orphan] = await eventually(async () => {
+    const found = await policyOrphans();
+    return found.length === 1 ? found : undefined;
+  });
+  expect(orphan).toMatchObject({
+    ...ref,
+    reason: 'no-network-policy-request',
+    message: `no approved, active or revoking request of namespace payments on cluster ${NAME} asks for the namespace NetworkPolicy`,
+  });
+  expect(orphan.requestId).toBeUndefined();
+
+  const removed = await remove(platform, { ...ref, comment: 'namespace NetworkPolicy left over' });
+  expect(removed.status).toBe(200);
+  expect(kubectl(['get', 'networkpolicies.networking.k8s.io', '-n', 'payments', '-o', 'name'])).not.toContain(NETWORK_POLICY_NAME);
 });

@@ -13,7 +13,7 @@ import {
 import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { execFileSync } from 'node:child_process';
 import request from 'supertest';
-import { owner, platform, startClusterBackend } from '../__testUtils__/clusterBackend';
+import { owner, paymentsObject, platform, startClusterBackend } from '../__testUtils__/clusterBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { draft } from '../__testUtils__/fakes';
 import { eventually } from '../__testUtils__/eventually';
@@ -39,12 +39,7 @@ function resourcesOf(requestId: string): Array<{ kind: string; metadata: { label
 
 /** The namespace's lockdown Sidecar, read as admin; undefined when absent. */
 function lockdownSidecar(): { metadata: { labels?: Record<string, string> } } | undefined {
-  const out = execFileSync(
-    kubectlPath,
-    ['--kubeconfig', cluster.kubeconfigPath, 'get', 'sidecars', '-n', 'payments', '--field-selector', `metadata.name=${LOCKDOWN_SIDECAR_NAME}`, '-o', 'json'],
-    { encoding: 'utf8' },
-  );
-  return JSON.parse(out).items[0];
+  return paymentsObject(cluster, kubectlPath, 'sidecars', LOCKDOWN_SIDECAR_NAME);
 }
 
 const databases = createTestDatabases();

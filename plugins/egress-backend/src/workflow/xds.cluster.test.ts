@@ -20,7 +20,19 @@ const GATEWAY_HOST = 'istio-egressgateway.istio-system.svc.cluster.local';
 // The gateway pod listens on the Service's target port: 443 arrives on 8443 (testenv's gateway Service).
 const CNN_AT_GATEWAY = 'edition.cnn.com:8443/tls';
 const sidecar = (namespace: string, to: string[]) => ({ node: 'sidecar' as const, namespace, to });
-const egressGateway = { node: 'router' as const, namespace: 'istio-system', labels: { istio: 'egressgateway' }, to: [CNN_AT_GATEWAY] };
+/** SPIFFE ids of sidecars (default service account) in three namespaces, for the gateway's RBAC check. */
+const PRINCIPAL = {
+  payments: 'spiffe://cluster.local/ns/payments/sa/default',
+  checkout: 'spiffe://cluster.local/ns/checkout/sa/default',
+  search: 'spiffe://cluster.local/ns/search/sa/default',
+};
+const egressGateway = {
+  node: 'router' as const,
+  namespace: 'istio-system',
+  labels: { istio: 'egressgateway' },
+  to: [CNN_AT_GATEWAY],
+  peers: Object.values(PRINCIPAL),
+};
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
 
@@ -129,9 +141,19 @@ describe('on a REGISTRY_ONLY mesh', () => {
     const chain = gw.snapshot.listeners.find(l => l.name === reached.listener)!.filterChains.find(c => c.cluster === reached.cluster)!;
     // ISTIO_MUTUAL: the gateway terminates the sidecar's mutual TLS (SNI edition.cnn.com), then forwards the stream.
     expect(chain).toMatchObject({ serverNames: ['edition.cnn.com'], terminatesTls: true, cluster: 'outbound|443||edition.cnn.com' });
+    // The AuthorizationPolicy as Envoy enforces it: an ALLOW RBAC filter on that chain, checked
+    // against the principals of sidecars in the approved namespaces and in one that is not.
+    expect(chain.rbac?.map(f => f.action)).toContain('ALLOW');
+    expect(reached.admitted).toEqual({ [PRINCIPAL.payments]: true, [PRINCIPAL.checkout]: true, [PRINCIPAL.search]: false });
 
     await mutual.revoke(checkout);
     expect(await policyNamespaces()).toEqual(['payments']);
+    const narrowed = await xdsUntil(cluster, egressGateway, s => destination(s, CNN_AT_GATEWAY)?.admitted?.[PRINCIPAL.checkout] === false);
+    expect(destination(narrowed.snapshot, CNN_AT_GATEWAY)?.admitted).toEqual({
+      [PRINCIPAL.payments]: true,
+      [PRINCIPAL.checkout]: false,
+      [PRINCIPAL.search]: false,
+    });
     await mutual.revoke(payments);
     expect(await policyNamespaces()).toBeUndefined();
     const gone = await xdsUntil(cluster, egressGateway, s => !hasCluster(s, 'outbound|443||edition.cnn.com'));

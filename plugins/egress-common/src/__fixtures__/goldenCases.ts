@@ -148,4 +148,24 @@ export const goldenCases: GoldenCase[] = [
       lockdownNamespace: true,
     },
   },
+  {
+    name: 'network-policy',
+    description: 'HTTPS through a mutual-mode gateway with its own pod labels, plus the namespace NetworkPolicy (istiod, gateway pods, DNS only)',
+    request: {
+      ...base,
+      id: 'req-netpol',
+      hosts: ['edition.cnn.com'],
+      ports: [{ number: 443, protocol: 'HTTPS' }],
+      viaEgressGateway: true,
+      namespaceNetworkPolicy: true,
+    },
+    cluster: {
+      name: 'secure',
+      egressGateway: {
+        serviceHost: 'egress-gw.istio-system.svc.cluster.local',
+        selector: { app: 'egress-gw', istio: 'egressgateway' },
+        mode: 'mutual',
+      },
+    },
+  },
 ];

@@ -77,6 +77,7 @@ const common = fc.record({
     { nil: undefined },
   ),
   lockdownNamespace: fc.option(fc.boolean(), { nil: undefined }),
+  namespaceNetworkPolicy: fc.option(fc.boolean(), { nil: undefined }),
 });
 
 /** Hosts with DNS resolution, direct or through the gateway. */
@@ -134,12 +135,15 @@ const staticDestination = fc.oneof(
 /**
  * Drafts that `validateDraft` accepts (with any `now` before 2100): DNS
  * hosts direct or through the gateway, wildcards, IP ranges and STATIC
- * endpoints, with optional expiry and lockdown.
+ * endpoints, with optional expiry, lockdown and (through the gateway)
+ * namespace NetworkPolicy.
  */
 export const validDraftArbitrary: fc.Arbitrary<EgressRequestDraft> = fc
   .tuple(common, fc.oneof(dnsDestination, wildcardDestination, cidrDestination, staticDestination))
   .map(([c, d]) => {
     const draft: Record<string, unknown> = { ...c, ...d };
+    // The namespace NetworkPolicy blocks direct access: only with the gateway.
+    if (!d.viaEgressGateway) delete draft.namespaceNetworkPolicy;
     for (const key of Object.keys(draft)) if (draft[key] === undefined) delete draft[key];
     return draft as unknown as EgressRequestDraft;
   });

@@ -30,6 +30,7 @@ export function renderUnchecked(input: unknown, id = 'unchecked'): KubernetesMan
     viaEgressGateway: raw.viaEgressGateway === true,
     justification: '',
     lockdownNamespace: raw.lockdownNamespace === true,
+    namespaceNetworkPolicy: raw.namespaceNetworkPolicy === true,
   };
   const manifests = buildManifests(draft, { id }, resolveClusterSettings({ name: 'unchecked' }));
   const se = manifests.find(m => m.kind === 'ServiceEntry')!;

@@ -291,6 +291,8 @@ export interface components {
             justification: string;
             expiresAt?: string;
             lockdownNamespace?: boolean;
+            /** Also apply the namespace's NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS. */
+            namespaceNetworkPolicy?: boolean;
         };
         RequestStatus: "pending" | "approved" | "active" | "rejected" | "cancelled" | "revoking" | "revoked" | "expired";
         EgressRequest: {
@@ -307,6 +309,8 @@ export interface components {
             justification: string;
             expiresAt?: string;
             lockdownNamespace?: boolean;
+            /** Also apply the namespace's NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS. */
+            namespaceNetworkPolicy?: boolean;
             status: components["schemas"]["RequestStatus"];
             requestedBy: string;
             requestedAt: string;
@@ -325,7 +329,7 @@ export interface components {
         };
         /** What an approver should notice, computed by the backend against the policy. */
         RiskFlag: {
-            code: "wildcard" | "plain-http" | "plain-tcp" | "cidr" | "private-address" | "lockdown" | "no-gateway" | "bypasses-enforcement" | "long-expiry" | "no-expiry" | "not-allow-listed";
+            code: "wildcard" | "plain-http" | "plain-tcp" | "cidr" | "private-address" | "lockdown" | "network-policy" | "no-gateway" | "bypasses-enforcement" | "long-expiry" | "no-expiry" | "not-allow-listed";
             message: string;
         };
         /** The platform's policy as the browser may see it (never the host lists). */
@@ -427,9 +431,9 @@ export interface components {
             code: string;
         };
         /**
-         * Istio kinds read into the inventory.
+         * Kinds read into the inventory: Istio's, and Kubernetes' NetworkPolicy.
          */
-        IstioKind: "ServiceEntry" | "Gateway" | "VirtualService" | "DestinationRule" | "Sidecar" | "AuthorizationPolicy";
+        IstioKind: "ServiceEntry" | "Gateway" | "VirtualService" | "DestinationRule" | "Sidecar" | "AuthorizationPolicy" | "NetworkPolicy";
         /**
          * Istio's outboundTrafficPolicy.mode.
          */
@@ -516,7 +520,7 @@ export interface components {
             attempts: components["schemas"]["BlockedAttempts"][];
             unusedGrants: components["schemas"]["UnusedGrant"][];
         };
-        /** A resource carrying the plugin's managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar no live request asks for. Never deleted automatically. */
+        /** A resource carrying the plugin's managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar or namespace NetworkPolicy no live request asks for. Never deleted automatically. */
         OrphanResource: {
             cluster: string;
             kind: components["schemas"]["IstioKind"];
@@ -524,7 +528,7 @@ export interface components {
             name: string;
             requestId?: string;
             requestStatus?: components["schemas"]["RequestStatus"];
-            reason: "unknown-request" | "request-ended" | "no-lockdown-request" | "no-gateway-user";
+            reason: "unknown-request" | "request-ended" | "no-lockdown-request" | "no-network-policy-request" | "no-gateway-user";
             message: string;
             createdAt?: string;
         };

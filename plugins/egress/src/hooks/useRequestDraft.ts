@@ -26,6 +26,8 @@ export interface DraftFields {
   viaEgressGateway: boolean;
   /** Also add the namespace Sidecar that lets workloads reach registered hosts only. */
   lockdownNamespace: boolean;
+  /** Also add the namespace NetworkPolicy: pods reach only istiod, the egress gateway and DNS. */
+  namespaceNetworkPolicy: boolean;
   justification: string;
   /** `YYYY-MM-DD` from the date input, or empty. */
   expiresOn: string;
@@ -45,6 +47,7 @@ export type DraftField =
   | 'clusters'
   | 'viaEgressGateway'
   | 'lockdownNamespace'
+  | 'namespaceNetworkPolicy'
   | 'justification'
   | 'expiresOn'
   | 'other';
@@ -61,6 +64,7 @@ export function fieldOfPath(path: string): DraftField {
   if (path.startsWith('clusters')) return 'clusters';
   if (path === 'viaEgressGateway') return 'viaEgressGateway';
   if (path === 'lockdownNamespace') return 'lockdownNamespace';
+  if (path === 'namespaceNetworkPolicy') return 'namespaceNetworkPolicy';
   if (path === 'justification') return 'justification';
   if (path === 'expiresAt') return 'expiresOn';
   return 'other';
@@ -100,6 +104,7 @@ export function toDraft(
     }),
     viaEgressGateway: fields.viaEgressGateway,
     ...(fields.lockdownNamespace && { lockdownNamespace: true }),
+    ...(fields.namespaceNetworkPolicy && { namespaceNetworkPolicy: true }),
     justification: fields.justification,
     ...(fields.expiresOn && { expiresAt: expiryInstant(fields.expiresOn) }),
   };
@@ -158,6 +163,7 @@ export function useRequestDraft(options: {
     // The gateway is the safer default; the policy may require it anyway.
     viaEgressGateway: true,
     lockdownNamespace: false,
+    namespaceNetworkPolicy: false,
     justification: '',
     expiresOn: '',
   });

@@ -305,4 +305,29 @@ describe('EgressRequestForm', () => {
     await waitFor(() => expect(onCreated).toHaveBeenCalled());
     expect(api.createRequest.mock.calls[0][0].lockdownNamespace).toBe(true);
   });
+
+  it('sends the namespace NetworkPolicy when asked for, and shows the preview\'s sentence on it next to the checkbox', async () => {
+    const sentence =
+      'namespaceNetworkPolicy: on cluster dev the NetworkPolicy egress-network-policy lets pods in payments open connections only to istiod (istio-system, port 15012), the egress gateway\'s pods (istio-system, istio=egressgateway) and cluster DNS (kube-system, port 53); everything else is blocked, direct egress and other in-cluster services included';
+    const api = fakeEgressApi({
+      preview: async (draft: any) => ({
+        ...preview('needs-approval'),
+        warnings: draft.namespaceNetworkPolicy ? [{ path: 'namespaceNetworkPolicy', code: 'network-policy', message: sentence }] : [],
+      }),
+    });
+    const onCreated = await renderForm(api);
+    await fillValidDraft();
+    await waitFor(() => expect(api.preview).toHaveBeenCalled());
+    expect(api.preview.mock.calls.at(-1)![0].namespaceNetworkPolicy).toBeUndefined();
+    const checkbox = screen.getByLabelText('Apply the namespace NetworkPolicy (pods reach only istiod, the egress gateway and DNS)');
+    expect(checkbox).toHaveAccessibleDescription(/Adds a Kubernetes NetworkPolicy to namespace payments/);
+    await userEvent.click(checkbox);
+    await waitFor(() =>
+      expect(api.preview).toHaveBeenLastCalledWith(expect.objectContaining({ namespaceNetworkPolicy: true })),
+    );
+    await waitFor(() => expect(checkbox).toHaveAccessibleDescription(/open connections only to istiod \(istio-system, port 15012\)/));
+    await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
+    await waitFor(() => expect(onCreated).toHaveBeenCalled());
+    expect(api.createRequest.mock.calls[0][0].namespaceNetworkPolicy).toBe(true);
+  });
 });

@@ -218,6 +218,19 @@ export const EgressRequestForm = (props: {
           />
         </Grid>
         <Grid item xs={12}>
+          <CheckboxField
+            label="Apply the namespace NetworkPolicy (pods reach only istiod, the egress gateway and DNS)"
+            checked={fields.namespaceNetworkPolicy}
+            onChange={checked => update('namespaceNetworkPolicy', checked)}
+            error={hasError('namespaceNetworkPolicy')}
+            helperId="egress-network-policy-help"
+            helperText={
+              text('namespaceNetworkPolicy') ??
+              `Adds a Kubernetes NetworkPolicy to namespace ${namespace}: its pods may then open connections only to istiod, the egress gateway and cluster DNS, so a workload that bypasses its sidecar cannot reach the internet. Other in-cluster services become unreachable too. Needs the egress gateway.`
+            }
+          />
+        </Grid>
+        <Grid item xs={12}>
           <TextField
             id="egress-justification"
             label="Justification"

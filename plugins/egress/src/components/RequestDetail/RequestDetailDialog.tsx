@@ -107,6 +107,12 @@ const RequestDetailContent = (props: {
             ? `Yes: only registered hosts are reachable from namespace ${request.namespace}`
             : 'No'}
         </dd>
+        <dt>Namespace NetworkPolicy</dt>
+        <dd>
+          {request.namespaceNetworkPolicy
+            ? `Yes: pods in namespace ${request.namespace} reach only istiod, the egress gateway and cluster DNS`
+            : 'No'}
+        </dd>
         <dt>Expires</dt>
         <dd>{request.expiresAt ? formatDate(request.expiresAt) : 'Never'}</dd>
         <dt>Requested</dt>

@@ -11,6 +11,7 @@ export const RISK_FLAG_LABELS: Record<RiskFlagCode, string> = {
   cidr: 'IP range',
   'private-address': 'Private range',
   lockdown: 'Namespace lockdown',
+  'network-policy': 'Namespace NetworkPolicy',
   'no-gateway': 'No gateway',
   'bypasses-enforcement': 'Bypasses gateway enforcement',
   'long-expiry': 'Long expiry',

@@ -172,6 +172,10 @@ export const spec = {
           },
           "lockdownNamespace": {
             "type": "boolean"
+          },
+          "namespaceNetworkPolicy": {
+            "type": "boolean",
+            "description": "Also apply the namespace's NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS."
           }
         },
         "required": [
@@ -253,6 +257,10 @@ export const spec = {
           "lockdownNamespace": {
             "type": "boolean"
           },
+          "namespaceNetworkPolicy": {
+            "type": "boolean",
+            "description": "Also apply the namespace's NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS."
+          },
           "status": {
             "$ref": "#/components/schemas/RequestStatus"
           },
@@ -326,6 +334,7 @@ export const spec = {
               "cidr",
               "private-address",
               "lockdown",
+              "network-policy",
               "no-gateway",
               "bypasses-enforcement",
               "long-expiry",
@@ -723,7 +732,7 @@ export const spec = {
         ]
       },
       "IstioKind": {
-        "description": "Istio kinds read into the inventory.",
+        "description": "Kinds read into the inventory: Istio's, and Kubernetes' NetworkPolicy.",
         "type": "string",
         "enum": [
           "ServiceEntry",
@@ -731,7 +740,8 @@ export const spec = {
           "VirtualService",
           "DestinationRule",
           "Sidecar",
-          "AuthorizationPolicy"
+          "AuthorizationPolicy",
+          "NetworkPolicy"
         ]
       },
       "MeshMode": {
@@ -1063,7 +1073,7 @@ export const spec = {
         ]
       },
       "OrphanResource": {
-        "description": "A resource carrying the plugin's managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar no live request asks for. Never deleted automatically.",
+        "description": "A resource carrying the plugin's managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar or namespace NetworkPolicy no live request asks for. Never deleted automatically.",
         "type": "object",
         "properties": {
           "cluster": {
@@ -1090,6 +1100,7 @@ export const spec = {
               "unknown-request",
               "request-ended",
               "no-lockdown-request",
+              "no-network-policy-request",
               "no-gateway-user"
             ]
           },

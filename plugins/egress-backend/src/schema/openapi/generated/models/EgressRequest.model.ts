@@ -27,6 +27,10 @@ export interface EgressRequest {
   justification: string;
   expiresAt?: string;
   lockdownNamespace?: boolean;
+  /**
+   * Also apply the namespace\'s NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS.
+   */
+  namespaceNetworkPolicy?: boolean;
   status: RequestStatus;
   requestedBy: string;
   requestedAt: string;

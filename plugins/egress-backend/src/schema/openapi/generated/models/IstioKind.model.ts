@@ -13,4 +13,5 @@ export type IstioKind =
   | "VirtualService"
   | "DestinationRule"
   | "Sidecar"
-  | "AuthorizationPolicy";
+  | "AuthorizationPolicy"
+  | "NetworkPolicy";

@@ -7,7 +7,7 @@ import { IstioKind } from "../models/IstioKind.model";
 import { RequestStatus } from "../models/RequestStatus.model";
 
 /**
- * A resource carrying the plugin\'s managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar no live request asks for. Never deleted automatically.
+ * A resource carrying the plugin\'s managed-by label that no live request accounts for: its request is unknown (database lost or restored from an older backup) or ended, or it is a shared lockdown Sidecar or namespace NetworkPolicy no live request asks for. Never deleted automatically.
  * @public
  */
 export interface OrphanResource {
@@ -29,4 +29,5 @@ export type OrphanResourceReasonEnum =
   | "unknown-request"
   | "request-ended"
   | "no-lockdown-request"
+  | "no-network-policy-request"
   | "no-gateway-user";

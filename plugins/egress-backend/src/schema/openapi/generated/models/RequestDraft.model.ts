@@ -27,4 +27,8 @@ export interface RequestDraft {
   justification: string;
   expiresAt?: string;
   lockdownNamespace?: boolean;
+  /**
+   * Also apply the namespace\'s NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS.
+   */
+  namespaceNetworkPolicy?: boolean;
 }

@@ -23,6 +23,7 @@ export type RiskFlagCodeEnum =
   | "cidr"
   | "private-address"
   | "lockdown"
+  | "network-policy"
   | "no-gateway"
   | "bypasses-enforcement"
   | "long-expiry"
