@@ -137,6 +137,9 @@ async function main() {
     nodeEnv: MODE,
     clusters: backendClusters(infos, slow),
     productionEntry,
+    // BENCH_CPU_PROF=<dir>: `node --cpu-prof` of the backend, written when it stops (production mode:
+    // in development mode node runs the CLI, which starts the backend as its child).
+    nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [],
   });
   const base = backend.baseUrl;
   try {

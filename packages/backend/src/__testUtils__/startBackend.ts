@@ -38,6 +38,8 @@ export async function startBackend(options: {
   clusters?: BackendCluster[];
   /** The production build to run with node (see productionBuild.ts) instead of `backstage-cli package start`. */
   productionEntry?: string;
+  /** Options for node itself, such as `--cpu-prof`. */
+  nodeArgs?: string[];
 }): Promise<StartedBackend> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -66,7 +68,7 @@ export async function startBackend(options: {
   const command = options.productionEntry
     ? [options.productionEntry]
     : [require.resolve('@backstage/cli/bin/backstage-cli'), 'package', 'start'];
-  const child = spawn(process.execPath, [...command, ...configArgs], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...command, ...configArgs], {
     cwd: path.join(repoRoot, 'packages/backend'),
     env: { ...process.env, NODE_ENV: options.nodeEnv },
     detached: true,
