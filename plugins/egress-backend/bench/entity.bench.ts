@@ -22,8 +22,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { KubeHttp, kubeConfigFor } from '../src/kubernetes/KubeClients';
 import { collectionPath } from '../src/kubernetes/kinds';
-import { buildProductionBackend } from '../../../packages/backend/src/__testUtils__/productionBuild';
-import { BackendCluster, StartedBackend, startBackend } from '../../../packages/backend/src/__testUtils__/startBackend';
+import { buildProductionBackend } from 'backend/src/__testUtils__/productionBuild';
+import { BackendCluster, StartedBackend, startBackend } from 'backend/src/__testUtils__/startBackend';
 import { SlowProxy, startSlowProxy } from './slowProxy';
 import { cpuMsOfTree, fmt, machine, percentiles, rssOfTree } from './stats';
 
