@@ -6,22 +6,25 @@
  * with requests of the entity applied on every cluster.
  *
  *   npm run bench:entity           # development mode (backstage-cli package start), as `npm run dev`
+ *   npm run bench:entity:production   # the production build (backstage-cli package build) run with node
  *   BENCH_KEEP=1 npm run bench:entity   # leave the clusters running (the next run reuses them)
  *
- * A production build is not measured yet: `backstage-cli package build` of packages/backend
- * bundles only the backend package, and the workspace plugins it loads point `main` at
- * TypeScript sources, so plain node cannot run it without packing them first (scripts/pack.js).
+ * The production mode runs with NODE_ENV=production; its users sign in with the demo
+ * provider, allowed outside development for this loopback-only backend by
+ * `auth.providers.demo.dangerouslyAllowOutsideDevelopment` in a config file of the run.
  *
  * Prints a markdown section for BENCHMARKS.md and writes the numbers as JSON
  * to bench-results/entity-<mode>.json.
  */
-import { startCluster, stopCluster, freePort, ClusterInfo } from '@backstage-egress/testenv';
-import { ChildProcess, spawn } from 'node:child_process';
+import { startCluster, stopCluster, ClusterInfo } from '@backstage-egress/testenv';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeHttp, kubeConfigFor } from '../src/kubernetes/KubeClients';
 import { collectionPath } from '../src/kubernetes/kinds';
+import { buildProductionBackend } from 'backend/src/__testUtils__/productionBuild';
+import { BackendCluster, StartedBackend, startBackend } from 'backend/src/__testUtils__/startBackend';
+import { SlowProxy, startSlowProxy } from './slowProxy';
 import { cpuMsOfTree, fmt, machine, percentiles, rssOfTree } from './stats';
 
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 5);
@@ -32,8 +35,10 @@ const REQUESTS_OF_ENTITY = Number(process.env.BENCH_ENTITY_REQUESTS ?? 10);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 500);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 1000);
 const CONCURRENCY = 10;
+const SLOW_CALLS = Number(process.env.BENCH_SLOW_CALLS ?? 200);
+const SLOW_MS = 200;
 const CLUSTER_CALLS = Number(process.env.BENCH_CLUSTER_CALLS ?? 200);
-const MODE = 'development';
+const MODE = process.env.BENCH_MODE === 'production' ? 'production' : 'development';
 const ROOT = path.resolve(__dirname, '../../..');
 const ENTITY = 'component:default/payments-api';
 
@@ -82,66 +87,41 @@ async function load(info: ClusterInfo) {
   }
 }
 
-function writeConfig(port: number, infos: ClusterInfo[]) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-bench-'));
-  const file = path.join(dir, 'app-config.bench.yaml');
-  const clusters = infos.map(info => [
-    `    - name: ${info.name}`,
-    `      url: ${info.server}`,
-    `      caData: ${info.caData}`,
-    `      serviceAccountToken: ${info.tokens['backstage-egress']}`,
-    '      istioAnalysis: true',
-  ].join('\n'));
-  fs.writeFileSync(file, [
-    'backend:',
-    `  baseUrl: http://127.0.0.1:${port}`,
-    '  listen:',
-    `    port: ${port}`,
-    '  database:',
-    '    client: better-sqlite3',
-    "    connection: ':memory:'",
-    'egress:',
-    '  clusters:',
-    ...clusters,
-    '',
-  ].join('\n'));
-  return file;
+/** The clusters under `egress.clusters`, the plugin reading them with its own service account. */
+function backendClusters(infos: ClusterInfo[], slow: SlowProxy): BackendCluster[] {
+  return infos.map((info, i) => ({
+    name: info.name,
+    // The first cluster through the proxy that can slow it down.
+    url: i === 0 ? `https://127.0.0.1:${slow.port}` : info.server,
+    caData: info.caData,
+    serviceAccountToken: info.tokens['backstage-egress'],
+    istioAnalysis: true,
+  }));
 }
 
-function startBackend(configFile: string): ChildProcess {
-  const configs = ['app-config.yaml', 'app-config.development.yaml'].map(f => path.join(ROOT, f)).concat(configFile);
-  const args = configs.flatMap(f => ['--config', f]);
-  const cwd = path.join(ROOT, 'packages/backend');
-  const env = { ...process.env, NODE_ENV: 'development' };
-  const child = spawn(process.execPath, [require.resolve('@backstage/cli/bin/backstage-cli'), 'package', 'start', ...args], {
-    cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const keep = (d: Buffer) => {
-    out = (out + d).slice(-20000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  (child as any).output = () => out;
-  return child;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, child: ChildProcess, timeoutMs = 300_000): Promise<T> {
+async function until<T>(what: string, fn: () => Promise<T | undefined>, backend: StartedBackend, timeoutMs = 300_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`backend exited while waiting for ${what}:\n${(child as any).output()}`);
     try {
       const v = await fn();
       if (v !== undefined) return v;
     } catch {
       // not yet
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${(child as any).output()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${backend.output()}`);
     await new Promise(r => setTimeout(r, 500));
   }
 }
 
+/** A config file letting the demo sign-in issue tokens under NODE_ENV=production (the run's own backend only). */
+function demoOutsideDevelopment() {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'egress-bench-')), 'app-config.demo.yaml');
+  fs.writeFileSync(file, 'auth:\n  providers:\n    demo:\n      dangerouslyAllowOutsideDevelopment: true\n');
+  return file;
+}
+
 async function main() {
+  const productionEntry = MODE === 'production' ? buildProductionBackend(line => console.log(line)) : undefined;
   const t0 = Date.now();
   const infos: ClusterInfo[] = [];
   for (const name of names) infos.push(await startCluster({ name, namespaces: otherNamespaces }));
@@ -149,12 +129,20 @@ async function main() {
   const loadMs = await Promise.all(infos.map(load));
   console.log(`ServiceEntries loaded (ms per cluster, 0 = already there): ${loadMs.join(', ')}`);
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const backend = startBackend(writeConfig(port, infos));
+  const server = new URL(infos[0].server);
+  const slow = await startSlowProxy({ host: server.hostname, port: Number(server.port) });
+  const startAt = Date.now();
+  const backend = await startBackend({
+    configFiles: ['app-config.yaml', 'app-config.development.yaml', ...(productionEntry ? [demoOutsideDevelopment()] : [])],
+    nodeEnv: MODE,
+    clusters: backendClusters(infos, slow),
+    productionEntry,
+    // BENCH_CPU_PROF=<dir>: `node --cpu-prof` of the backend, written when it stops (production mode:
+    // in development mode node runs the CLI, which starts the backend as its child).
+    nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [],
+  });
+  const base = backend.baseUrl;
   try {
-    const startAt = Date.now();
-    await until('health', async () => ((await fetch(`${base}/api/egress/health`)).ok ? true : undefined), backend);
     const signIn = (user: string) => until(`sign-in of ${user}`, async () => {
       const res = await fetch(`${base}/api/auth/demo/refresh`, { headers: { 'x-egress-demo-user': user } });
       return res.ok ? ((await res.json()).backstageIdentity.token as string) : undefined;
@@ -183,7 +171,7 @@ async function main() {
       const approved = await (await post(`/requests/${id}/approve`, {}, carol)).json();
       if (approved.status !== 'active') throw new Error(`approve: ${JSON.stringify(approved)}`);
     }
-    const rssSynced = rssOfTree(backend.pid!);
+    const rssSynced = rssOfTree(backend.pid);
 
     const entityPath = `/entity?entityRef=${encodeURIComponent(ENTITY)}`;
     const first = await get(entityPath);
@@ -203,9 +191,9 @@ async function main() {
     };
     for (let i = 0; i < 30; i++) await timed(entityPath);
     const sequential: number[] = [];
-    const cpuBefore = cpuMsOfTree(backend.pid!);
+    const cpuBefore = cpuMsOfTree(backend.pid);
     for (let i = 0; i < SEQUENTIAL; i++) sequential.push(await timed(entityPath));
-    const cpuPerRequest = (cpuMsOfTree(backend.pid!) - cpuBefore) / SEQUENTIAL;
+    const cpuPerRequest = (cpuMsOfTree(backend.pid) - cpuBefore) / SEQUENTIAL;
     const clusters: number[] = [];
     for (let i = 0; i < CLUSTER_CALLS; i++) clusters.push(await timed('/clusters'));
     const concurrent: number[] = [];
@@ -215,7 +203,14 @@ async function main() {
       while (next++ < CONCURRENT) concurrent.push(await timed(entityPath));
     }));
     const rps = CONCURRENT / ((Date.now() - cStart) / 1000);
-    const rssAfter = rssOfTree(backend.pid!);
+    const rssAfter = rssOfTree(backend.pid);
+
+    // One slow cluster: everything between the backend and the first cluster's API server 200 ms later each way.
+    slow.delayMs = SLOW_MS;
+    const slowed: number[] = [];
+    for (let i = 0; i < SLOW_CALLS; i++) slowed.push(await timed(entityPath));
+    slow.delayMs = 0;
+    const w = percentiles(slowed);
 
     const s = percentiles(sequential);
     const c = percentiles(concurrent);
@@ -223,7 +218,7 @@ async function main() {
     const results = {
       mode: MODE, date: new Date().toISOString(), machine: machine(), clusters: CLUSTERS, entries: ENTRIES,
       responseBytes: body.length, resources, requests: parsed.requests.length, appliedTargets: applied,
-      syncedMs, cpuMsPerRequest: cpuPerRequest, sequential: s, concurrent: { ...c, rps }, clustersRoute: k, rssSyncedMiB: rssSynced, rssAfterMiB: rssAfter,
+      syncedMs, cpuMsPerRequest: cpuPerRequest, sequential: s, concurrent: { ...c, rps }, clustersRoute: k, oneSlowCluster: w, rssSyncedMiB: rssSynced, rssAfterMiB: rssAfter,
     };
     const dir = path.join(ROOT, 'bench-results');
     fs.mkdirSync(dir, { recursive: true });
@@ -238,6 +233,7 @@ async function main() {
       '| --- | --- | --- | --- | --- | --- |',
       `| \`/entity\`, ${SEQUENTIAL} sequential | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${fmt(s.max)} | ${(1000 / s.mean).toFixed(0)} |`,
       `| \`/entity\`, ${CONCURRENT} at concurrency ${CONCURRENCY} | ${fmt(c.p50)} | ${fmt(c.p95)} | ${fmt(c.p99)} | ${fmt(c.max)} | ${rps.toFixed(0)} |`,
+      `| \`/entity\`, ${SLOW_CALLS} sequential, one cluster ${SLOW_MS} ms slower each way | ${fmt(w.p50)} | ${fmt(w.p95)} | ${fmt(w.p99)} | ${fmt(w.max)} | ${(1000 / w.mean).toFixed(0)} |`,
       `| \`/clusters\`, ${CLUSTER_CALLS} sequential | ${fmt(k.p50)} | ${fmt(k.p95)} | ${fmt(k.p99)} | ${fmt(k.max)} | ${(1000 / k.mean).toFixed(0)} |`,
       '',
       `Backend CPU time per sequential \`/entity\` (user + system, whole process tree): ${cpuPerRequest.toFixed(1)} ms.`,
@@ -245,11 +241,8 @@ async function main() {
       `Backend RSS (process tree): ${rssSynced} MiB after sync and seeding, ${rssAfter} MiB after ${SEQUENTIAL + CONCURRENT + CLUSTER_CALLS + 30} more requests. Caches synced ${syncedMs} ms after spawn.`,
     ].join('\n'));
   } finally {
-    if (backend.pid && backend.exitCode === null) {
-      const exited = new Promise(r => backend.once('exit', r));
-      process.kill(-backend.pid, 'SIGTERM');
-      await exited;
-    }
+    await backend.stop();
+    await slow.close();
     if (!process.env.BENCH_KEEP) for (const name of names) await stopCluster(name);
   }
 }

@@ -9,22 +9,45 @@ export const repoRoot = path.resolve(__dirname, '../../../..');
 /** A backend package started with `backstage-cli package start`, as `npm run dev` starts it. */
 export interface StartedBackend {
   baseUrl: string;
+  /** The process group's leader (the CLI), for measuring the backend's process tree. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
 
+/** A cluster under `egress.clusters`: its name and the further keys, written as YAML scalars. */
+export type BackendCluster = { name: string } & Record<string, string | boolean>;
+
+/** An unreachable cluster: the backend starts without any real one. */
+const UNREACHABLE: BackendCluster = {
+  name: 'smoke',
+  title: 'Smoke cluster',
+  url: 'https://127.0.0.1:1',
+  serviceAccountToken: 'smoke-secret-token',
+};
+
 /**
- * Starts packages/backend with the repository's config files `configFiles`
- * (relative to the repository root) plus an override for the port, an
- * in-memory database (so tests never touch data/) and an unreachable cluster.
+ * Starts packages/backend with the config files `configFiles` (relative to
+ * the repository root, or absolute) plus an override for the port, an
+ * in-memory database (so tests never touch data/) and `clusters` (by default
+ * one unreachable cluster).
  */
 export async function startBackend(options: {
   configFiles: string[];
   nodeEnv: string;
+  clusters?: BackendCluster[];
+  /** The production build to run with node (see productionBuild.ts) instead of `backstage-cli package start`. */
+  productionEntry?: string;
+  /** Options for node itself, such as `--cpu-prof`. */
+  nodeArgs?: string[];
 }): Promise<StartedBackend> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const overrides = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'egress-smoke-')), 'app-config.smoke.yaml');
+  const overrides = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'egress-backend-')), 'app-config.override.yaml');
+  const clusters = (options.clusters ?? [UNREACHABLE]).flatMap(({ name, ...rest }) => [
+    `    - name: ${name}`,
+    ...Object.entries(rest).map(([key, value]) => `      ${key}: ${value}`),
+  ]);
   fs.writeFileSync(
     overrides,
     [
@@ -37,28 +60,26 @@ export async function startBackend(options: {
       "    connection: ':memory:'",
       'egress:',
       '  clusters:',
-      '    - name: smoke',
-      '      title: Smoke cluster',
-      '      url: https://127.0.0.1:1',
-      '      serviceAccountToken: smoke-secret-token',
+      ...clusters,
       '',
     ].join('\n'),
   );
-  const configArgs = [...options.configFiles.map(f => path.join(repoRoot, f)), overrides].flatMap(f => ['--config', f]);
-  const child = spawn(
-    process.execPath,
-    [require.resolve('@backstage/cli/bin/backstage-cli'), 'package', 'start', ...configArgs],
-    {
-      cwd: path.join(repoRoot, 'packages/backend'),
-      env: { ...process.env, NODE_ENV: options.nodeEnv },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const configArgs = [...options.configFiles.map(f => path.resolve(repoRoot, f)), overrides].flatMap(f => ['--config', f]);
+  const command = options.productionEntry
+    ? [options.productionEntry]
+    : [require.resolve('@backstage/cli/bin/backstage-cli'), 'package', 'start'];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...command, ...configArgs], {
+    cwd: path.join(repoRoot, 'packages/backend'),
+    env: { ...process.env, NODE_ENV: options.nodeEnv },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
-  child.stdout!.on('data', d => (output += d));
-  child.stderr!.on('data', d => (output += d));
-  const started: StartedBackend = { baseUrl, output: () => output, stop: () => stop(child) };
+  // The last 100,000 characters: a long benchmark run logs far more.
+  const keep = (d: Buffer) => (output = (output + d).slice(-100_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const started: StartedBackend = { baseUrl, pid: child.pid!, output: () => output, stop: () => stop(child) };
   try {
     await waitForHealth(`${baseUrl}/api/egress/health`, child, () => output);
   } catch (e) {

@@ -8,6 +8,7 @@ import { ClusterWriters } from '../kubernetes/types';
 import { EgressNotifier } from '../workflow/notifier';
 import { EgressRequestService } from '../workflow/EgressRequestService';
 import { Reconciler } from '../workflow/Reconciler';
+import { RenderedManifests } from '../workflow/renderedManifests';
 import { demoPermissions, ENTITIES, NAMESPACE_OWNERS } from './fakes';
 import { EntityTargetResolver } from '../catalog/EntityTargets';
 
@@ -36,10 +37,12 @@ export async function createWorkflow(
   const notifications = { send: jest.fn(async () => {}) };
   const notifier = new EgressNotifier(notifications, logger, { approvers: ['group:default/platform-team'] });
   const settings = (name: string) => ({ name });
+  const rendered = new RenderedManifests(settings);
   const reconciler = new Reconciler({
     store,
     clusters: options.clients,
     clusterSettings: settings,
+    rendered,
     logger,
     auditor,
     notifier,
@@ -61,6 +64,7 @@ export async function createWorkflow(
     targets,
     clusterNames: () => ['dev', 'prod'],
     clusterSettings: settings,
+    rendered,
     inventory: (namespace, names) => options.clients.inventory?.(namespace, names) ?? [],
     policy: options.policy ?? DEFAULT_EGRESS_POLICY,
     auditor,

@@ -41,6 +41,7 @@ import { assertAction } from '../lifecycle';
 import { readDraft, requestIdOf, sameDraft } from './draftIntake';
 import { requireForEntity } from './permissionChecks';
 import { RequestReader } from './RequestReader';
+import { RenderedManifests } from './renderedManifests';
 
 /** Actor of decisions made by the policy. */
 export const POLICY_ACTOR = 'policy';
@@ -68,6 +69,8 @@ export interface EgressRequestServiceOptions {
   inventory?(namespace: string, clusterNames: string[]): NamespaceInventory[];
   /** Istio's verdict on applied resources, from the cluster caches. */
   istioVerdict?: IstioVerdictSource;
+  /** Rendered requests remembered, shared with the reconciler. */
+  rendered?: RenderedManifests;
   policy: EgressPolicy;
   auditor: EgressAuditor;
   notifier: EgressNotifier;

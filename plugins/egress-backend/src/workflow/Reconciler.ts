@@ -7,6 +7,7 @@ import { desiredHash } from './hashing';
 import { EgressNotifier } from './notifier';
 import { RenderedManifests } from './renderedManifests';
 import { GRANTED_STATUSES } from '../lifecycle';
+import { GatewayUsageReader } from './sharedGateway';
 import { RECONCILER_ACTOR, TargetApplier } from './TargetApplier';
 import { TargetLeases } from './targetLease';
 
@@ -16,6 +17,8 @@ export interface ReconcilerOptions {
   clusters: ClusterWriters;
   /** Istio settings of a configured cluster, for rendering. */
   clusterSettings(name: string): ClusterEgressSettingsInput;
+  /** Rendered requests remembered, shared with the read side (one made here by default). */
+  rendered?: RenderedManifests;
   logger: LoggerService;
   auditor: EgressAuditor;
   notifier: EgressNotifier;
@@ -42,7 +45,7 @@ export class Reconciler {
   private readonly rendered: RenderedManifests;
 
   constructor(private readonly options: ReconcilerOptions) {
-    this.rendered = new RenderedManifests(options.clusterSettings);
+    this.rendered = options.rendered ?? new RenderedManifests(options.clusterSettings);
     this.now = options.now ?? (() => new Date());
     this.baseBackoffMs = options.baseBackoffMs ?? 15_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
@@ -130,10 +133,14 @@ export class Reconciler {
    * Whether a target's cluster holds what the stored request renders:
    * `unknown` when the cluster's cache has not synced (or cannot be read).
    */
-  async observe(request: StoredEgressRequest, cluster: string): Promise<{ sync: TargetSync; desired: string; found?: string }> {
+  async observe(
+    request: StoredEgressRequest,
+    cluster: string,
+    usage?: GatewayUsageReader,
+  ): Promise<{ sync: TargetSync; desired: string; found?: string }> {
     // Through the egress gateway the request shares objects whose content depends on the other
     // requests using the host: rendered afresh. Others are remembered per request content.
-    const manifests = request.viaEgressGateway ? await this.targets.render(request, cluster) : undefined;
+    const manifests = request.viaEgressGateway ? await this.targets.render(request, cluster, usage) : undefined;
     const desired = manifests ? desiredHash(manifests) : this.rendered.of(request, cluster).hash;
     const shared = (manifests ?? [])
       .filter(m => m.metadata.labels[SHARED_LABEL] === SHARED_GATEWAY)
@@ -148,6 +155,15 @@ export class Reconciler {
     } catch {
       return { sync: 'unknown', desired };
     }
+  }
+
+  /**
+   * {@link observe} for the targets of one view (a page of requests): the
+   * egress gateway's use is read once per cluster for all of them.
+   */
+  observerForOneView(): (request: StoredEgressRequest, cluster: string) => ReturnType<Reconciler['observe']> {
+    const usage = this.targets.sharing.forOneView();
+    return (request, cluster) => this.observe(request, cluster, usage);
   }
 
   private async reconcileGranted(request: StoredEgressRequest, target: RequestTarget, force: boolean) {

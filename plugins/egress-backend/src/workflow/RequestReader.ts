@@ -39,9 +39,11 @@ export class RequestReader {
       permissions: PermissionsService;
       clusterSettings(name: string): ClusterEgressSettingsInput;
       istioVerdict?: IstioVerdictSource;
+      /** Rendered requests remembered, shared with the reconciler (one made here by default). */
+      rendered?: RenderedManifests;
     },
   ) {
-    this.rendered = new RenderedManifests(options.clusterSettings);
+    this.rendered = options.rendered ?? new RenderedManifests(options.clusterSettings);
   }
 
   async list(
@@ -106,7 +108,7 @@ export class RequestReader {
    */
   private async targetsOf(requests: StoredEgressRequest[]) {
     const stored = await this.options.store.getTargetsOf(requests.map(r => r.id));
-    const targets = await withSync(requests, stored, (r, cluster) => this.options.reconciler.observe(r, cluster));
+    const targets = await withSync(requests, stored, this.options.reconciler.observerForOneView());
     return requests.flatMap(r =>
       withIstioVerdicts(
         targets.filter(t => t.requestId === r.id),

@@ -9,7 +9,7 @@ import { GRANTED_STATUSES } from '../lifecycle';
 import { callWriter, failure, summary } from './bundleOutcome';
 import { desiredHash, renderable } from './hashing';
 import { holderOf, NAMESPACE_SHARED } from './namespaceShared';
-import { GatewaySharing } from './sharedGateway';
+import { GatewaySharing, GatewayUsageReader } from './sharedGateway';
 import { TargetLeases } from './targetLease';
 
 /** Actor of the audit events the reconciler writes. */
@@ -24,7 +24,7 @@ export type DriftRepair = { action: 'drift'; details: Record<string, unknown> };
  * error, next attempt with backoff) and in the audit trail.
  */
 export class TargetApplier {
-  private readonly sharing: GatewaySharing;
+  readonly sharing: GatewaySharing;
 
   constructor(
     private readonly options: {
@@ -42,10 +42,11 @@ export class TargetApplier {
 
   /**
    * The request's resources as rendered for one cluster, with the objects it
-   * shares per external host rendered for every user of the egress gateway.
+   * shares per external host rendered for every user of the egress gateway
+   * (read from the store, or from `usage` read once for a whole view).
    */
-  async render(request: StoredEgressRequest, cluster: string) {
-    const others = request.viaEgressGateway ? await this.sharing.othersUsing(cluster, request.id) : {};
+  async render(request: StoredEgressRequest, cluster: string, usage: GatewayUsageReader = this.sharing) {
+    const others = request.viaEgressGateway ? await usage.othersUsing(cluster, request.id) : {};
     return renderManifests(renderable(request), this.options.clusterSettings(cluster), others);
   }
 

@@ -19,6 +19,7 @@ import { EgressNotifier } from './notifier';
 import { RequestChanges } from './requestChanges';
 import { EgressRequestService } from './EgressRequestService';
 import { Reconciler } from './Reconciler';
+import { RenderedManifests } from './renderedManifests';
 
 /** Approvers notified of new requests when `egress.approvers` is not set. */
 export const DEFAULT_APPROVERS = ['group:default/platform-team'];
@@ -55,10 +56,13 @@ export async function createEgressWorkflow(deps: {
     const c = clusters.get(name);
     return { name, istioNamespace: c?.istioNamespace, egressGateway: c?.egressGateway };
   };
+  // One memory of rendered requests for the reconciler and the read side: both render the same requests.
+  const rendered = new RenderedManifests(clusterSettings);
   const reconciler = new Reconciler({
     store,
     clusters: deps.clusterWriters,
     clusterSettings,
+    rendered,
     logger,
     auditor,
     notifier,
@@ -70,6 +74,7 @@ export async function createEgressWorkflow(deps: {
     targets: deps.targets,
     clusterNames: () => clusters.list().map(c => c.name),
     clusterSettings,
+    rendered,
     inventory: (namespace, names) => deps.clusterWriters.inventory?.(namespace, names) ?? [],
     istioVerdict: (cluster, manifests) => deps.clusterWriters.istioVerdict?.(cluster, manifests),
     policy,

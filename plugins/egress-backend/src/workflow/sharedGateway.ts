@@ -26,18 +26,48 @@ const SHARED_KINDS_REMOVAL_ORDER = [...KIND_ORDER]
   .reverse()
   .filter(k => k === 'VirtualService' || k === 'Gateway' || k === 'ServiceEntry' || k === 'AuthorizationPolicy');
 
+type UsageByRequest = Array<{ id: string; usage: GatewayUsage }>;
+
+/** The use of the egress gateway on a cluster by the granted requests other than one. */
+export interface GatewayUsageReader {
+  othersUsing(cluster: string, excludeId: string): Promise<GatewayUsage>;
+}
+
+function othersOf(byRequest: UsageByRequest, excludeId: string): GatewayUsage {
+  return mergeGatewayUsage(...byRequest.filter(r => r.id !== excludeId).map(r => r.usage));
+}
+
 /** Gateway use per cluster, read from the store's granted requests each time (never stale). */
-export class GatewaySharing {
+export class GatewaySharing implements GatewayUsageReader {
   constructor(private readonly store: EgressStore) {}
 
   /** The use of the gateway on `cluster` by every granted request but `excludeId`. */
   async othersUsing(cluster: string, excludeId: string): Promise<GatewayUsage> {
-    const byRequest = await this.read(cluster);
-    return mergeGatewayUsage(...byRequest.filter(r => r.id !== excludeId).map(r => r.usage));
+    return othersOf(await this.read(cluster), excludeId);
   }
 
-  private async read(cluster: string) {
-    const out: Array<{ id: string; usage: GatewayUsage }> = [];
+  /**
+   * A reader for one view: each cluster's granted requests are read once, on
+   * first use, and answer every request of the view. A view of N requests on
+   * C clusters costs C store reads instead of N × C, and its requests are
+   * judged against the same moment's use. The next view reads again.
+   */
+  forOneView(): GatewayUsageReader {
+    const byCluster = new Map<string, Promise<UsageByRequest>>();
+    return {
+      othersUsing: async (cluster, excludeId) => {
+        let read = byCluster.get(cluster);
+        if (!read) {
+          read = this.read(cluster);
+          byCluster.set(cluster, read);
+        }
+        return othersOf(await read, excludeId);
+      },
+    };
+  }
+
+  private async read(cluster: string): Promise<UsageByRequest> {
+    const out: UsageByRequest = [];
     let cursor: string | undefined;
     do {
       const page = await this.store.listRequests({ cluster, status: [...GRANTED_STATUSES], limit: 500, cursor });
