@@ -11,16 +11,21 @@ export interface StartedBackend {
   baseUrl: string;
   output(): string;
   stop(): Promise<void>;
+  /** Ends the backend at once (SIGKILL to its process group), as a crashed replica. */
+  kill(): Promise<void>;
 }
 
 /**
  * Starts packages/backend with the repository's config files `configFiles`
- * (relative to the repository root) plus an override for the port, an
- * in-memory database (so tests never touch data/) and an unreachable cluster.
+ * (relative to the repository root) plus an override for the port and, unless
+ * `settings` replaces them, an in-memory database (so tests never touch
+ * data/) and an unreachable cluster.
  */
 export async function startBackend(options: {
   configFiles: string[];
   nodeEnv: string;
+  /** YAML lines for `backend.database` and `egress` (indented under them), instead of the defaults. */
+  settings?: { database: string[]; egress: string[] };
 }): Promise<StartedBackend> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -33,14 +38,15 @@ export async function startBackend(options: {
       '  listen:',
       `    port: ${port}`,
       '  database:',
-      '    client: better-sqlite3',
-      "    connection: ':memory:'",
+      ...(options.settings?.database ?? ['    client: better-sqlite3', "    connection: ':memory:'"]),
       'egress:',
-      '  clusters:',
-      '    - name: smoke',
-      '      title: Smoke cluster',
-      '      url: https://127.0.0.1:1',
-      '      serviceAccountToken: smoke-secret-token',
+      ...(options.settings?.egress ?? [
+        '  clusters:',
+        '    - name: smoke',
+        '      title: Smoke cluster',
+        '      url: https://127.0.0.1:1',
+        '      serviceAccountToken: smoke-secret-token',
+      ]),
       '',
     ].join('\n'),
   );
@@ -58,7 +64,12 @@ export async function startBackend(options: {
   let output = '';
   child.stdout!.on('data', d => (output += d));
   child.stderr!.on('data', d => (output += d));
-  const started: StartedBackend = { baseUrl, output: () => output, stop: () => stop(child) };
+  const started: StartedBackend = {
+    baseUrl,
+    output: () => output,
+    stop: () => stop(child),
+    kill: () => stop(child, 'SIGKILL'),
+  };
   try {
     await waitForHealth(`${baseUrl}/api/egress/health`, child, () => output);
   } catch (e) {
@@ -68,10 +79,10 @@ export async function startBackend(options: {
   return started;
 }
 
-async function stop(child: ChildProcess) {
+async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
   if (child.pid && child.exitCode === null) {
     const exited = new Promise(r => child.once('exit', r));
-    process.kill(-child.pid, 'SIGTERM');
+    process.kill(-child.pid, signal);
     await exited;
   }
 }
