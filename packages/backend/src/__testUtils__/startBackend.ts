@@ -9,6 +9,8 @@ export const repoRoot = path.resolve(__dirname, '../../../..');
 /** A backend package started with `backstage-cli package start`, as `npm run dev` starts it. */
 export interface StartedBackend {
   baseUrl: string;
+  /** Process group of the backend (its `backstage-cli` process and the backend it runs). */
+  processGroup: number;
   output(): string;
   stop(): Promise<void>;
   /** Ends the backend at once (SIGKILL to its process group), as a crashed replica. */
@@ -66,6 +68,7 @@ export async function startBackend(options: {
   child.stderr!.on('data', d => (output += d));
   const started: StartedBackend = {
     baseUrl,
+    processGroup: child.pid!,
     output: () => output,
     stop: () => stop(child),
     kill: () => stop(child, 'SIGKILL'),
