@@ -83,7 +83,8 @@ export async function startBackend(options: {
 }
 
 async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
-  if (child.pid && child.exitCode === null) {
+  // A process ended by a signal has no exit code but its signal code.
+  if (child.pid && child.exitCode === null && child.signalCode === null) {
     const exited = new Promise(r => child.once('exit', r));
     process.kill(-child.pid, signal);
     await exited;
