@@ -9,7 +9,6 @@ import { ClusterInfo, ensureBinaries, pauseApiserver, resumeApiserver, startClus
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { Client } from 'pg';
 import { StartedBackend, demoSignIn, startBackend } from './__testUtils__/startBackend';
 
 jest.setTimeout(600_000);
@@ -63,6 +62,14 @@ async function targetRow(id: string): Promise<{ lease_owner: string | null; leas
     await client.end();
   }
 }
+
+/** node-postgres' client, as far as this test uses it (the package ships no type declarations). */
+type PgClient = {
+  connect(): Promise<void>;
+  query(text: string, values: unknown[]): Promise<{ rows: any[] }>;
+  end(): Promise<void>;
+};
+const { Client } = require('pg') as { Client: new (options: { connectionString: string }) => PgClient };
 
 /** The process group of a process (field 5 of /proc/PID/stat). */
 const processGroupOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[2]);
