@@ -127,6 +127,12 @@ export interface Config {
     approvers?: string[];
     /** Seconds between reconciler passes (retries, drift, expiry). Default 30. */
     reconcileIntervalSeconds?: number;
+    /**
+     * How long one backend replica may work on a request's cluster (apply or remove) before
+     * another replica may take it over, in seconds: a replica that dies mid-apply delays that
+     * cluster by at most this long. Longer than the slowest apply. Default 120.
+     */
+    applyLeaseSeconds?: number;
     /** The traffic view of the Egress tab (GET /traffic), read from each cluster's Prometheus. */
     traffic?: {
       /** Days without traffic after which an active grant is flagged unused. Default 30. */

@@ -135,6 +135,14 @@ export function stopApiserver(name: string): Promise<ClusterInfo>;
  */
 export function startApiserver(name: string): Promise<ClusterInfo>;
 /**
+ * Freezes the cluster's kube-apiserver (SIGSTOP): connections stay open and every request hangs
+ * unanswered until `resumeApiserver`, as on a stalled control plane. Stopping the cluster also
+ * ends a frozen API server.
+ */
+export function pauseApiserver(name: string): Promise<ClusterInfo>;
+/** Lets a frozen kube-apiserver run again (SIGCONT); no-op when it runs. */
+export function resumeApiserver(name: string): Promise<ClusterInfo>;
+/**
  * Compacts etcd's history up to its current revision (physical compaction) and returns that
  * revision. Older resourceVersions are gone: a list continued with an older token gets 410, and
  * so does a watch from one when the cluster runs without the watch cache.

@@ -9,7 +9,7 @@
 
 const { ensureBinaries, versions } = require('./lib/binaries');
 const { startCluster, stopCluster, stopAllClusters, getClusterInfo, clusterStatus, clusterNames } = require('./lib/cluster');
-const { stopApiserver, startApiserver, compactCluster, deleteFromEtcd } = require('./lib/control');
+const { stopApiserver, startApiserver, pauseApiserver, resumeApiserver, compactCluster, deleteFromEtcd } = require('./lib/control');
 const { freePort, waitFor } = require('./lib/net');
 const { xdsSnapshot } = require('./lib/xds');
 const { startPrometheus } = require('./lib/prometheus');
@@ -25,6 +25,8 @@ module.exports = {
   clusterNames,
   stopApiserver,
   startApiserver,
+  pauseApiserver,
+  resumeApiserver,
   compactCluster,
   deleteFromEtcd,
   versions,

@@ -11,7 +11,7 @@ const { isAlive, stopProcess, withLock } = require('./proc');
 
 /**
  * Fault injection on a running cluster: stop and start its API server while etcd keeps the
- * data, compact etcd's history, and change etcd behind the API server's back.
+ * data, freeze it mid-request, compact etcd's history, and change etcd behind the API server's back.
  */
 
 /** @typedef {import('../index').ClusterInfo} ClusterInfo */
@@ -70,6 +70,33 @@ function startApiserver(name) {
     const processes = readJson(l.processes);
     if (processes) writeJson(l.processes, { ...processes, pids: { ...processes.pids, kubeApiserver: pid } });
     return updated;
+  });
+}
+
+/**
+ * Freezes the cluster's kube-apiserver (SIGSTOP): connections stay open and requests hang
+ * unanswered, as on an overloaded or partitioned control plane, until `resumeApiserver`.
+ * @param {string} name
+ * @returns {Promise<ClusterInfo>}
+ */
+function pauseApiserver(name) {
+  return locked(name, async info => {
+    if (!isAlive(info.pids.kubeApiserver)) throw new Error(`the API server of cluster ${name} is not running`);
+    process.kill(info.pids.kubeApiserver, 'SIGSTOP');
+    return info;
+  });
+}
+
+/**
+ * Lets a frozen kube-apiserver run again (SIGCONT); it answers the requests that waited.
+ * No-op when it runs.
+ * @param {string} name
+ * @returns {Promise<ClusterInfo>}
+ */
+function resumeApiserver(name) {
+  return locked(name, async info => {
+    if (isAlive(info.pids.kubeApiserver)) process.kill(info.pids.kubeApiserver, 'SIGCONT');
+    return info;
   });
 }
 
@@ -138,4 +165,4 @@ async function deleteFromEtcd(name, key) {
   return Number(res.deleted ?? 0);
 }
 
-module.exports = { stopApiserver, startApiserver, compactCluster, deleteFromEtcd };
+module.exports = { stopApiserver, startApiserver, pauseApiserver, resumeApiserver, compactCluster, deleteFromEtcd };

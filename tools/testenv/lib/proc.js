@@ -131,6 +131,8 @@ function signalGroup(pid, signal) {
 async function stopProcess(pid, graceMs = 10_000) {
   if (!pid || !isAlive(pid)) return;
   signalGroup(pid, 'SIGTERM');
+  // A process frozen with SIGSTOP (pauseApiserver) handles SIGTERM only once it runs again.
+  signalGroup(pid, 'SIGCONT');
   const deadline = Date.now() + graceMs;
   while (isAlive(pid) && Date.now() < deadline) await sleep(50);
   if (!isAlive(pid)) return;

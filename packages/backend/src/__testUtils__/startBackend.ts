@@ -11,8 +11,12 @@ export interface StartedBackend {
   baseUrl: string;
   /** The process group's leader (the CLI), for measuring the backend's process tree. */
   pid: number;
+  /** Process group of the backend (its `backstage-cli` process and the backend it runs). */
+  processGroup: number;
   output(): string;
   stop(): Promise<void>;
+  /** Ends the backend at once (SIGKILL to its process group), as a crashed replica. */
+  kill(): Promise<void>;
 }
 
 /** A cluster under `egress.clusters`: its name and the further keys, written as YAML scalars. */
@@ -28,9 +32,9 @@ const UNREACHABLE: BackendCluster = {
 
 /**
  * Starts packages/backend with the config files `configFiles` (relative to
- * the repository root, or absolute) plus an override for the port, an
- * in-memory database (so tests never touch data/) and `clusters` (by default
- * one unreachable cluster).
+ * the repository root, or absolute) plus an override for the port and, unless
+ * `settings` replaces them, an in-memory database (so tests never touch
+ * data/) and `clusters` (by default one unreachable cluster).
  */
 export async function startBackend(options: {
   configFiles: string[];
@@ -40,6 +44,8 @@ export async function startBackend(options: {
   productionEntry?: string;
   /** Options for node itself, such as `--cpu-prof`. */
   nodeArgs?: string[];
+  /** YAML lines for `backend.database` and `egress` (indented under them), instead of the defaults. */
+  settings?: { database: string[]; egress: string[] };
 }): Promise<StartedBackend> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -56,11 +62,9 @@ export async function startBackend(options: {
       '  listen:',
       `    port: ${port}`,
       '  database:',
-      '    client: better-sqlite3',
-      "    connection: ':memory:'",
+      ...(options.settings?.database ?? ['    client: better-sqlite3', "    connection: ':memory:'"]),
       'egress:',
-      '  clusters:',
-      ...clusters,
+      ...(options.settings?.egress ?? ['  clusters:', ...clusters]),
       '',
     ].join('\n'),
   );
@@ -79,7 +83,14 @@ export async function startBackend(options: {
   const keep = (d: Buffer) => (output = (output + d).slice(-100_000));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const started: StartedBackend = { baseUrl, pid: child.pid!, output: () => output, stop: () => stop(child) };
+  const started: StartedBackend = {
+    baseUrl,
+    pid: child.pid!,
+    processGroup: child.pid!,
+    output: () => output,
+    stop: () => stop(child),
+    kill: () => stop(child, 'SIGKILL'),
+  };
   try {
     await waitForHealth(`${baseUrl}/api/egress/health`, child, () => output);
   } catch (e) {
@@ -89,10 +100,11 @@ export async function startBackend(options: {
   return started;
 }
 
-async function stop(child: ChildProcess) {
-  if (child.pid && child.exitCode === null) {
+async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
+  // A process ended by a signal has no exit code but its signal code.
+  if (child.pid && child.exitCode === null && child.signalCode === null) {
     const exited = new Promise(r => child.once('exit', r));
-    process.kill(-child.pid, 'SIGTERM');
+    process.kill(-child.pid, signal);
     await exited;
   }
 }

@@ -66,6 +66,7 @@ export async function createEgressWorkflow(deps: {
     logger,
     auditor,
     notifier,
+    leaseMs: (config.getOptionalNumber('egress.applyLeaseSeconds') ?? 120) * 1000,
   });
   const service = new EgressRequestService({
     store,

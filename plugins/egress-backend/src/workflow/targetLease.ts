@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { EgressStore, NewAuditEvent, RequestTarget } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
 
@@ -14,8 +15,11 @@ export type TargetOutcome = {
  * several backend replicas never apply or remove the same target at once.
  */
 export class TargetLeases {
-  /** This process's lease owner id. */
-  private readonly owner = randomUUID();
+  /**
+   * This process's lease owner id: process id and host (which replica holds a target, for
+   * operators), then a random part; at most 64 characters (the column's width).
+   */
+  private readonly owner = `${process.pid}@${hostname().slice(0, 16)}/${randomUUID()}`;
 
   constructor(
     private readonly options: {
