@@ -87,6 +87,14 @@ export async function startClusterBackend(
     async detail(id: string) {
       return (await request(server).get(`/api/egress/requests/${id}`).set('Authorization', owner)).body;
     },
+    /** Ids of the tasks the plugin scheduled. */
+    scheduledTasks: () => [...tasks.keys()],
+    /** Runs this replica's look for due work in the database (the scheduled local task). */
+    wakeDue: () => {
+      const task = tasks.get('egress-reconciler-wake');
+      if (!task) throw new Error('the plugin scheduled no wake-up task');
+      return task();
+    },
     /** Runs one full pass of the reconciler (the scheduled global task). */
     reconcile: () => {
       const task = tasks.get('egress-reconciler');

@@ -146,7 +146,9 @@ describe.each(databases.eachSupportedId())('request workflow on a real cluster w
   it('never auto-approves a lockdown, even for an auto-approved host', async () => {
     const plain = await create(draft({ clusters: [NAME], hosts: ['api.github.com'], viaEgressGateway: false, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }));
     expect(plain.status).toBe(201);
-    expect(plain.body.status).not.toBe('pending');
+    expect(plain.body.status).toBe('approved');
+    // Auto-approved: the reconciler, woken by the policy's decision, applies it.
+    await untilApplied(server, plain.body.id);
     await request(server).post(`/api/egress/requests/${plain.body.id}/revoke`).set('Authorization', owner).send({});
     const locked = await create(draft({ clusters: [NAME], hosts: ['api.github.com'], viaEgressGateway: false, lockdownNamespace: true, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }));
     expect(locked.status).toBe(201);
