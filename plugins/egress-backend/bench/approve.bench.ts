@@ -19,10 +19,10 @@
  * Then, for a few applied requests, a ServiceEntry is deleted as admin and
  * timed until the watch sees it again, against the reconcile interval + 1 s.
  */
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { RESOURCE_KINDS } from '@backstage-egress/plugin-egress-common';
 import { ClusterInfo, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
@@ -30,7 +30,7 @@ import knexFactory from 'knex';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { demoPermissions, draft, ENTITIES, USERS } from '../src/__testUtils__/fakes';
+import { draft, ENTITIES, USERS } from '../src/__testUtils__/fakes';
 import { egressPlugin } from '../src/plugin';
 import { fmt, machine, percentiles } from './stats';
 
@@ -74,29 +74,48 @@ class Observed {
   }
 }
 
+/**
+ * Watches every managed kind on a cluster as admin, recording what it sees;
+ * a watch that ends or fails (e.g. 429 while the API server warms up) starts again.
+ */
 async function watchCluster(cluster: ClusterInfo, observed: Observed) {
   const kc = new KubeConfig();
   kc.loadFromFile(cluster.kubeconfigPath);
   const watch = new Watch(kc);
-  const stops: Array<{ abort(): void }> = [];
-  for (const kind of RESOURCE_KINDS) {
+  let stopped = false;
+  const current = new Map<string, { abort(): void }>();
+  const start = async (kind: (typeof RESOURCE_KINDS)[number]): Promise<void> => {
+    if (stopped) return;
+    const again = () => {
+      if (!stopped) setTimeout(() => start(kind).catch(again), 500);
+    };
     const url = `/apis/${kind.group}/${kind.versions[0]}/${kind.plural}`;
-    stops.push(
-      await watch.watch(
-        url,
-        { allowWatchBookmarks: false },
-        (type, obj) => {
-          if (type === 'ADDED' || type === 'MODIFIED') {
-            observed.record(keyOf(cluster.name, obj.kind, obj.metadata.namespace, obj.metadata.name));
-          }
-        },
-        err => {
-          if (err && err.name !== 'AbortError') console.error(`watch ${cluster.name} ${kind.plural}: ${err}`);
-        },
-      ),
-    );
-  }
-  return { kc, stop: () => stops.forEach(s => s.abort()) };
+    try {
+      current.set(
+        kind.plural,
+        await watch.watch(
+          url,
+          {},
+          (type, obj) => {
+            if (type === 'ADDED' || type === 'MODIFIED') {
+              observed.record(keyOf(cluster.name, obj.kind, obj.metadata.namespace, obj.metadata.name));
+            }
+          },
+          () => again(),
+        ),
+      );
+    } catch {
+      again();
+    }
+  };
+  await Promise.all(RESOURCE_KINDS.map(start));
+  return {
+    kc,
+    stop: () => {
+      stopped = true;
+      current.forEach(c => c.abort());
+    },
+  };
 }
 
 async function main() {
@@ -131,7 +150,8 @@ async function main() {
           },
         }),
         catalogServiceMock.factory({ entities: ENTITIES }),
-        createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => demoPermissions() }),
+        // Permission checks run, and allow (the demo policy's decisions are not what is measured here).
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       ],
     });
     const { server } = backend;
@@ -192,7 +212,7 @@ reconcile interval ${INTERVAL_SECONDS} s. Machine: ${machine()}. Load average (1
 ${Math.min(...load).toFixed(1)} to ${Math.max(...load).toFixed(1)}.
 
 The plugin in-process in a Backstage test backend (real plugin, config, scheduler and router;
-store on PostgreSQL from scripts/postgres.js), 3 loopback test clusters (etcd + kube-apiserver).
+store on PostgreSQL from scripts/postgres.js; permissions allow), 3 loopback test clusters (etcd + kube-apiserver).
 Each approval is one new host through the egress gateway on all 3 clusters: ${objects} objects
 (${objects / 3} per cluster). Measured from sending POST /approve until a watch on every cluster
 has seen every one of them; approvals one at a time.

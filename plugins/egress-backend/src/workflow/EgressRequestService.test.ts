@@ -76,7 +76,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
       `active->revoking by ${USERS.owner.ref}`,
       'revoking->revoked by reconciler',
     ]);
-    expect(events.filter(e => e.action === 'applied').map(e => e.cluster)).toEqual(['dev', 'prod']);
+    expect(events.filter(e => e.action === 'applied').map(e => e.cluster).sort()).toEqual(['dev', 'prod']);
     expect(events.filter(e => e.action === 'removed').map(e => e.cluster)).toEqual(['dev', 'dev', 'prod', 'prod']);
     // The last user of api.stripe.com through the gateway took the host's shared objects with it.
     expect(events.filter(e => e.action === 'removed' && e.comment?.startsWith('shared egress gateway objects deleted with their last user'))).toHaveLength(2);

@@ -114,9 +114,9 @@ export class Reconciler {
     if (!request) return;
     const force = options.force ?? false;
     if (GRANTED_STATUSES.includes(request.status)) {
-      for (const target of await store.getTargets(id)) {
-        await this.reconcileGranted(request, target, force);
-      }
+      // Clusters are independent (each target has its own lease): all at once.
+      const granted = request;
+      await Promise.all((await store.getTargets(id)).map(target => this.reconcileGranted(granted, target, force)));
       request = (await store.getRequest(id))!;
       if (request.status === 'approved') {
         const targets = await store.getTargets(id);
