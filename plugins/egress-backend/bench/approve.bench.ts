@@ -4,7 +4,7 @@
  * the clusters' side, and the repair of a deleted managed resource.
  *
  *   npm run bench:approve
- *   BENCH_APPROVALS=20 BENCH_INTERVAL_SECONDS=5 npm run bench:approve
+ *   BENCH_APPROVALS=20 BENCH_INTERVAL_SECONDS=5 npm run bench:approve   (default: 100, the default 30 s)
  *
  * The egress backend plugin runs in-process in a Backstage test backend
  * (startTestBackend): the real plugin and config, Backstage's real scheduler,
@@ -35,7 +35,7 @@ import { egressPlugin } from '../src/plugin';
 import { fmt, machine, percentiles } from './stats';
 
 const APPROVALS = Number(process.env.BENCH_APPROVALS ?? 100);
-const INTERVAL_SECONDS = Number(process.env.BENCH_INTERVAL_SECONDS ?? 5);
+const INTERVAL_SECONDS = Number(process.env.BENCH_INTERVAL_SECONDS ?? 30);
 const REPAIRS = Number(process.env.BENCH_REPAIRS ?? 5);
 const CLUSTERS = ['bench-approve-a', 'bench-approve-b', 'bench-approve-c'];
 const DB = 'egress_bench_approve';
