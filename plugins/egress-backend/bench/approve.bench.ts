@@ -190,9 +190,13 @@ async function main() {
     }
 
     // Repair: delete a request's ServiceEntry on one cluster, as admin; time until it is back.
+    // Each deletion comes at a random point of the reconcile interval (a pause of 0 to one
+    // interval first), and later requests first, so that one pass, still going through the
+    // requests in order, does not repair the next deletion within moments by coincidence.
     const repairs: number[] = [];
     for (let i = 0; i < REPAIRS; i++) {
-      const { manifests } = applied[i * Math.floor(applied.length / REPAIRS)];
+      await new Promise(r => setTimeout(r, Math.random() * INTERVAL_SECONDS * 1000));
+      const { manifests } = applied[applied.length - 1 - i * Math.floor(applied.length / REPAIRS)];
       const se = manifests.find(m => m.kind === 'ServiceEntry' && m.cluster === CLUSTERS[i % 3])!;
       const cluster = clusters.find(c => c.name === se.cluster)!;
       const api = watches[clusters.indexOf(cluster)].kc.makeApiClient(CustomObjectsApi);
@@ -203,6 +207,12 @@ async function main() {
       repairs.push(back - deleted);
     }
     load.push(os.loadavg()[0]);
+    // Drift repairs the reconciler recorded: only the deletions above should have caused any.
+    let drifts = 0;
+    for (const { id } of applied) {
+      const detail = await request(server).get(`/api/egress/requests/${id}`).set('Authorization', owner);
+      drifts += detail.body.events.filter((e: { action: string }) => e.action === 'drift').length;
+    }
 
     const p = percentiles(samples);
     const a = percentiles(answers);
@@ -226,9 +236,11 @@ has seen every one of them created; approvals one at a time.
 
 Goal p95 ≤ 300 ms: ${p.p95 <= 300 ? 'met' : 'not met'}.
 
-Deleted ServiceEntry re-applied (${REPAIRS} deletions as admin, one cluster each), against the
+Deleted ServiceEntry re-applied (${REPAIRS} deletions as admin, one cluster each, each at a random
+point of the interval), against the
 reconcile interval + 1 s = ${INTERVAL_SECONDS + 1} s: ${repairs.map(r => `${(r / 1000).toFixed(2)} s`).join(', ')}
-(max ${(Math.max(...repairs) / 1000).toFixed(2)} s: ${Math.max(...repairs) <= (INTERVAL_SECONDS + 1) * 1000 ? 'within' : 'over'}).`);
+(max ${(Math.max(...repairs) / 1000).toFixed(2)} s: ${Math.max(...repairs) <= (INTERVAL_SECONDS + 1) * 1000 ? 'within' : 'over'}).
+Drift repairs recorded in the audit trails: ${drifts} (${REPAIRS} deletions).`);
   } finally {
     for (const w of watches) w.stop();
     await backend?.stop();
