@@ -21,16 +21,17 @@ const platformOwner = mockCredentials.user(USERS.platformOwner.ref);
 const DAY = 24 * 60 * 60 * 1000;
 
 describe.each(databases.eachSupportedId())('request workflow on %p', databaseId => {
+  /** The reconciler of the workflow the test set up last. */
+  let current: Reconciler;
   async function setup(policy = DEFAULT_EGRESS_POLICY) {
     const knex = await databases.init(databaseId);
     const { clusters, clients } = fakeClusters('dev', 'prod');
     const workflow = await createWorkflow(knex, { clients, policy });
-    reconciler = workflow.reconciler;
+    current = workflow.reconciler;
     return { knex, clusters, clients, ...workflow };
   }
-  let reconciler: Reconciler;
   /** Waits for the reconciliations that decisions woke (approve answers before any cluster call). */
-  const settled = () => reconciler.idle();
+  const settled = () => current.idle();
 
   it('runs the happy path: create, approve, active, revoke, revoked', async () => {
     const { service, store, clusters, notifications } = await setup();

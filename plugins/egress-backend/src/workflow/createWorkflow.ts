@@ -25,7 +25,7 @@ import { Reconciler } from './Reconciler';
 export const DEFAULT_APPROVERS = ['group:default/platform-team'];
 
 /** Seconds between two looks of a replica for due work in the database (decisions made elsewhere, retries). */
-export const WAKE_POLL_SECONDS = 1;
+const WAKE_POLL_SECONDS = 1;
 
 /**
  * The reconciler's schedule: the full pass (expiry, drift, retries) as a
