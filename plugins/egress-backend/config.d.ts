@@ -133,6 +133,12 @@ export interface Config {
      * cluster by at most this long. Longer than the slowest apply. Default 120.
      */
     applyLeaseSeconds?: number;
+    /**
+     * False on a replica that should serve the API only: it records decisions
+     * but applies nothing; the other replicas (sharing its database) pick the
+     * decisions up within about a second. Default true.
+     */
+    reconcilerEnabled?: boolean;
     /** The traffic view of the Egress tab (GET /traffic), read from each cluster's Prometheus. */
     traffic?: {
       /** Days without traffic after which an active grant is flagged unused. Default 30. */

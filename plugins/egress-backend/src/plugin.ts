@@ -87,6 +87,7 @@ export const egressPlugin = createBackendPlugin({
           logger,
           database,
           scheduler,
+          lifecycle,
           auditor,
           notifications,
           signals,

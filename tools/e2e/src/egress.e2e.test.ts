@@ -288,10 +288,12 @@ describe('egress portal end to end', () => {
     await platform.page.getByLabel('Comment').fill('Approved: PCI-scoped, gateway only');
     const approved = platform.page.waitForResponse(r => r.url().endsWith('/approve'));
     await platform.page.getByRole('button', { name: 'Approve' }).click();
-    // Approval applies to the cluster before it answers: the request is active now.
-    expect((await (await approved).json()).status).toBe('active');
+    // Approval answers with the decision, before any cluster call: approved, its clusters pending.
+    const answer = await (await approved).json();
+    expect(answer).toMatchObject({ status: 'approved', displayState: { status: 'progressing' } });
     const answeredAt = Date.now();
-    await owner.page.getByRole('region', { name: 'Request history' }).getByText('Active', { exact: true }).first().waitFor({ timeout: 2_000 });
+    // The reconciler, woken by the decision, applies it; the signal turns the owner's tab Active.
+    await owner.page.getByRole('region', { name: 'Request history' }).getByText('Active', { exact: true }).first().waitFor({ timeout: 10_000 });
     // eslint-disable-next-line no-console
     console.log(`e2e: the owner's tab showed Active ${Date.now() - answeredAt} ms after the approval answered`);
 

@@ -38,7 +38,7 @@ export async function startClusterBackend(
   clusterConfig: Record<string, unknown> = {},
   extra: { egress?: Record<string, unknown>; entities?: Entity[] } = {},
 ) {
-  let reconcilerTask: (() => Promise<void>) | undefined;
+  const tasks = new Map<string, () => Promise<void>>();
   const { server } = await startTestBackend({
     features: [
       egressPlugin,
@@ -63,7 +63,7 @@ export async function startClusterBackend(
       catalogServiceMock.factory({ entities: [...ENTITIES, ...(extra.entities ?? [])] }),
       mockServices.scheduler.mock({
         scheduleTask: async task => {
-          reconcilerTask = task.fn as () => Promise<void>;
+          tasks.set(task.id, task.fn as () => Promise<void>);
         },
       }).factory,
       createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => demoPermissions(extra.entities) }),
@@ -82,8 +82,17 @@ export async function startClusterBackend(
         .post(`/api/egress/requests/${created.body.id}/approve`)
         .set('Authorization', platform)
         .send({});
-      if (approved.body.status !== 'active') throw new Error(`approve: ${JSON.stringify(approved.body)}`);
+      if (approved.status !== 200) throw new Error(`approve: ${approved.status} ${JSON.stringify(approved.body)}`);
+      await api.untilActive(created.body.id);
       return created.body.id;
+    },
+    /**
+     * Polls the request until the reconciler (woken by the decision) has
+     * applied it on every target cluster and made it active; throws with the
+     * last answer after `timeoutMs`.
+     */
+    async untilActive(id: string, timeoutMs = 30_000) {
+      return untilApplied(server, id, timeoutMs);
     },
     async revoke(id: string) {
       const revoked = await request(server).post(`/api/egress/requests/${id}/revoke`).set('Authorization', owner).send({});
@@ -92,9 +101,19 @@ export async function startClusterBackend(
     async detail(id: string) {
       return (await request(server).get(`/api/egress/requests/${id}`).set('Authorization', owner)).body;
     },
+    /** Ids of the tasks the plugin scheduled. */
+    scheduledTasks: () => [...tasks.keys()],
+    /** Runs this replica's look for due work in the database (the scheduled local task). */
+    wakeDue: () => {
+      const task = tasks.get('egress-reconciler-wake');
+      if (!task) throw new Error('the plugin scheduled no wake-up task');
+      return task();
+    },
+    /** Runs one full pass of the reconciler (the scheduled global task). */
     reconcile: () => {
-      if (!reconcilerTask) throw new Error('the plugin scheduled no reconciler task');
-      return reconcilerTask();
+      const task = tasks.get('egress-reconciler');
+      if (!task) throw new Error('the plugin scheduled no reconciler task');
+      return task();
     },
     /** Polls the request's detail until Istio's verdict on its (only) target satisfies `check`. */
     async istioVerdict(
@@ -131,3 +150,19 @@ export async function xdsUntil(
 /** The cluster a connection to `to` reaches on that node. */
 export const destination = (s: XdsSnapshot, to: string) => s.destinations?.find(d => d.to === to);
 export const hasCluster = (s: XdsSnapshot, name: string) => s.clusters.some(c => c.name === name);
+
+/**
+ * Polls GET /requests/:id until the request is active with every target
+ * applied (what the reconciler does after approval); throws with the last
+ * answer after `timeoutMs`.
+ */
+export async function untilApplied(server: Parameters<typeof request>[0], id: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await request(server).get(`/api/egress/requests/${id}`).set('Authorization', owner);
+    const done = body.request?.status === 'active' && body.targets?.every((t: { status: string }) => t.status === 'applied');
+    if (done) return body;
+    if (Date.now() > deadline) throw new Error(`request ${id} not applied in ${timeoutMs} ms: ${JSON.stringify(body)}`);
+    await new Promise(r => setTimeout(r, 50));
+  }
+}

@@ -24,7 +24,7 @@ export class Clock {
 /** The workflow wired as in plugin.ts, with fakes at our own interfaces. */
 export async function createWorkflow(
   knex: Knex,
-  options: { clients: ClusterWriters; clock?: Clock; policy?: EgressPolicy; skipMigrations?: boolean },
+  options: { clients: ClusterWriters; clock?: Clock; policy?: EgressPolicy; skipMigrations?: boolean; reconcilerEnabled?: boolean },
 ) {
   const clock = options.clock ?? new Clock();
   const logger = mockServices.logger.mock();
@@ -47,6 +47,7 @@ export async function createWorkflow(
     auditor,
     notifier,
     now: clock.now,
+    enabled: options.reconcilerEnabled,
   });
   const catalog = catalogServiceMock({ entities: ENTITIES });
   const targets = new EntityTargetResolver({

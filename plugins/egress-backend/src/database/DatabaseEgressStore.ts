@@ -20,6 +20,7 @@ import {
   TransitionInput,
 } from './EgressStore';
 import { LIVE_STATUSES, assertTransition } from '../lifecycle';
+import { dueRequestIds } from './dueWork';
 import { EventRow, RequestRow, TargetRow, decodeCursor, encodeCursor, toEvent, toOrphanRemoval, toRequest, toTarget } from './rows';
 
 const migrationsDir = resolvePackagePath(
@@ -262,6 +263,10 @@ export class DatabaseEgressStore implements EgressStore {
         .andWhere('expires_at', '<=', options.expiringBefore);
     }
     return (await query).map(r => r.id);
+  }
+
+  listDueIds(options: { now: string; limit?: number }): Promise<string[]> {
+    return dueRequestIds(this.db, options.now, options.limit ?? 100);
   }
 
   async recordOrphanRemoval(record: OrphanRemovalRecord): Promise<void> {

@@ -142,6 +142,13 @@ export interface EgressStore {
     options?: { expiringBefore?: string; limit?: number },
   ): Promise<string[]>;
 
+  /**
+   * Ids of requests with target work due now and unleased (a target to apply
+   * or remove whose next attempt time, if any, has passed): what a replica
+   * polls to pick up decisions made on another replica.
+   */
+  listDueIds(options: { now: string; limit?: number }): Promise<string[]>;
+
   /** Appends one orphan removal to its audit trail. */
   recordOrphanRemoval(record: OrphanRemovalRecord): Promise<void>;
 

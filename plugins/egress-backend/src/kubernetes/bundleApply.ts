@@ -103,20 +103,17 @@ async function plan(
   versions: () => Promise<ServedVersions>,
   ordered: KubernetesManifest[],
 ): Promise<{ planned: Planned[] } | { refused: ApplyOutcome[] }> {
-  const planned: Planned[] = [];
-  const refused: ApplyOutcome[] = [];
-  for (const manifest of ordered) {
+  // Every name is read at once (the reads are independent); the verdicts keep the bundle's order.
+  const checks = await Promise.all(ordered.map(async (manifest): Promise<Planned | ApplyOutcome> => {
     const { kind } = manifest;
     const { namespace, name } = manifest.metadata;
     const id = { kind, namespace, name };
     const doing = `applying ${kind} ${namespace}/${name}`;
     if (!isManagedKind(kind)) {
-      refused.push({ ...id, action: 'failed', error: `Cluster '${cluster}': ${doing}: kind ${kind} is not managed by the egress plugin; ${NOTHING_APPLIED}`, errorType: 'InputError' });
-      continue;
+      return { ...id, action: 'failed', error: `Cluster '${cluster}': ${doing}: kind ${kind} is not managed by the egress plugin; ${NOTHING_APPLIED}`, errorType: 'InputError' };
     }
     if (manifest.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
-      refused.push({ ...id, action: 'failed', error: `Cluster '${cluster}': ${doing}: the manifest lacks the ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label; ${NOTHING_APPLIED}`, errorType: 'InputError' });
-      continue;
+      return { ...id, action: 'failed', error: `Cluster '${cluster}': ${doing}: the manifest lacks the ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label; ${NOTHING_APPLIED}`, errorType: 'InputError' };
     }
     try {
       const path = objectPath(kind, (await versions())[kind], namespace, name);
@@ -127,20 +124,21 @@ async function plan(
         if (statusCodeOf(e) !== 404) throw e;
       }
       if (existing && !isOurs(existing)) {
-        refused.push({
+        return {
           ...id,
           action: 'failed',
           error: `Cluster '${cluster}': ${kind} ${namespace}/${name} already exists and is not managed by backstage-egress (no ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label); it was left unchanged and ${NOTHING_APPLIED}`,
           errorType: 'ConflictError',
-        });
-        continue;
+        };
       }
-      planned.push({ manifest, kind, path, existing });
+      return { manifest, kind, path, existing };
     } catch (e) {
       const err = toClusterError(cluster, e, `reading ${kind} ${namespace}/${name} before applying`);
-      refused.push({ ...id, action: 'failed', error: `${err.message}; ${NOTHING_APPLIED}`, errorType: err.name });
+      return { ...id, action: 'failed', error: `${err.message}; ${NOTHING_APPLIED}`, errorType: err.name };
     }
-  }
+  }));
+  const planned = checks.filter((c): c is Planned => 'manifest' in c);
+  const refused = checks.filter((c): c is ApplyOutcome => !('manifest' in c));
   return refused.length > 0 ? { refused } : { planned };
 }
 

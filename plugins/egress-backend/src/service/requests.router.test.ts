@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { draft, USERS } from '../__testUtils__/fakes';
+import { eventually } from '../__testUtils__/eventually';
 import { authHeader as header, startOfflineBackend, Who } from '../__testUtils__/offlineBackend';
 
 jest.setTimeout(60_000);
@@ -74,8 +75,17 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
     if (route === 'revoke') {
       const approved = await api.action('platform', id, 'approve');
       expect(approved.status).toBe(200);
+      await attempted(id);
     }
     return id;
+  }
+
+  /** The request's detail once the reconciler, woken by the approval, tried every cluster. */
+  async function attempted(id: string) {
+    return eventually(async () => {
+      const d = await request(server).get(`/api/egress/requests/${id}`).set('Authorization', header('owner'));
+      return d.body.targets.every((t: any) => t.attempts > 0) ? d : undefined;
+    });
   }
 
   // Calls the route as `who`, with the database snapshot taken just before.
@@ -180,7 +190,9 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
     const id = await newRequest('owner');
     const res = await api.action('platform', id, 'approve', { comment: 'fine' });
     expect(res.body.status).toBe('approved');
-    const detail = await request(server).get(`/api/egress/requests/${id}`).set('Authorization', header('owner'));
+    // The reconciler, woken by the approval, tries each cluster and records why it failed.
+    const detail = await attempted(id);
+    expect(detail.body.request.status).toBe('approved');
     for (const target of detail.body.targets) {
       expect(target.status).toBe('failed');
       expect(target.lastError).toMatch(/dev|prod/);
@@ -201,9 +213,11 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
     expect(mine.actions.find((a: any) => a.name === 'approve').reason).toMatch(/your own request/);
     const approved = await api.action('platform', id, 'approve');
     expect(allowedActions(approved.body)).toEqual(['revoke']);
-    // The clusters are unreachable: the state says so, with the next attempt.
-    expect(approved.body.displayState).toMatchObject({ status: 'degraded', nextAttemptAt: expect.any(String) });
-    expect(approved.body.displayState.message).toMatch(/^Degraded: 2 of 2 clusters failing: dev: .*, retrying at /);
+    expect(approved.body.displayState).toEqual({ status: 'progressing', message: 'Applying: 0 of 2 clusters applied' });
+    // The clusters are unreachable: once the reconciler tried, the state says so, with the next attempt.
+    const failing = (await attempted(id)).body.request;
+    expect(failing.displayState).toMatchObject({ status: 'degraded', nextAttemptAt: expect.any(String) });
+    expect(failing.displayState.message).toMatch(/^Degraded: 2 of 2 clusters failing: dev: .*, retrying at /);
     const entity = await request(server)
       .get('/api/egress/entity?entityRef=component:default/payments')
       .set('Authorization', header('otherTeam'));

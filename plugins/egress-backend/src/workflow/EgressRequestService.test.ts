@@ -10,6 +10,7 @@ import knexFactory from 'knex';
 import { createTestDatabases, POSTGRES_ID } from '../__testUtils__/databases';
 import { draft, fakeClusters, USERS } from '../__testUtils__/fakes';
 import { createWorkflow } from '../__testUtils__/workflow';
+import { Reconciler } from './Reconciler';
 
 jest.setTimeout(60_000);
 
@@ -20,12 +21,17 @@ const platformOwner = mockCredentials.user(USERS.platformOwner.ref);
 const DAY = 24 * 60 * 60 * 1000;
 
 describe.each(databases.eachSupportedId())('request workflow on %p', databaseId => {
+  /** The reconciler of the workflow the test set up last. */
+  let current: Reconciler;
   async function setup(policy = DEFAULT_EGRESS_POLICY) {
     const knex = await databases.init(databaseId);
     const { clusters, clients } = fakeClusters('dev', 'prod');
     const workflow = await createWorkflow(knex, { clients, policy });
+    current = workflow.reconciler;
     return { knex, clusters, clients, ...workflow };
   }
+  /** Waits for the reconciliations that decisions woke (approve answers before any cluster call). */
+  const settled = () => current.idle();
 
   it('runs the happy path: create, approve, active, revoke, revoked', async () => {
     const { service, store, clusters, notifications } = await setup();
@@ -37,7 +43,11 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     expect(clusters.dev.objects.size).toBe(0);
 
     const approved = await service.approve(created.id, 'ok for payments', platform);
-    expect(approved).toMatchObject({ status: 'active', decidedBy: USERS.platform.ref, decisionComment: 'ok for payments' });
+    // The answer is the recorded decision: approved, nothing applied yet.
+    expect(approved).toMatchObject({ status: 'approved', decidedBy: USERS.platform.ref, decisionComment: 'ok for payments' });
+    expect(approved.displayState).toEqual({ status: 'progressing', message: 'Applying: 0 of 2 clusters applied' });
+    await settled();
+    expect(await store.getRequest(created.id)).toMatchObject({ status: 'active' });
     for (const cluster of [clusters.dev, clusters.prod]) {
       const objects = cluster.ownedBy({ namespace: 'payments', requestId: created.id });
       // The Gateway is shared per host in the gateway's namespace, without a request id.
@@ -67,7 +77,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
       `active->revoking by ${USERS.owner.ref}`,
       'revoking->revoked by reconciler',
     ]);
-    expect(events.filter(e => e.action === 'applied').map(e => e.cluster)).toEqual(['dev', 'prod']);
+    expect(events.filter(e => e.action === 'applied').map(e => e.cluster).sort()).toEqual(['dev', 'prod']);
     expect(events.filter(e => e.action === 'removed').map(e => e.cluster)).toEqual(['dev', 'dev', 'prod', 'prod']);
     // The last user of api.stripe.com through the gateway took the host's shared objects with it.
     expect(events.filter(e => e.action === 'removed' && e.comment?.startsWith('shared egress gateway objects deleted with their last user'))).toHaveLength(2);
@@ -79,6 +89,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     const expiresAt = new Date(clock.now().getTime() + 2 * DAY).toISOString();
     const created = await service.create(draft({ expiresAt }), owner);
     await service.approve(created.id, undefined, platform);
+    await settled();
     expect(clusters.dev.objects.size).toBeGreaterThan(0);
 
     clock.advance(DAY);
@@ -113,6 +124,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
       const created = await service.create(draft({ id }), owner);
       expect(created.id).toBe(id);
       await service.approve(id, undefined, platform);
+      await settled();
       for (const { cluster, manifests: all } of preview.manifests) {
         const manifests = all.filter(m => m.metadata.namespace === 'payments');
         const applied = clusters[cluster as 'dev' | 'prod'].ownedBy({ namespace: 'payments', requestId: id });
@@ -129,7 +141,8 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     it('stores a repeated submit once and answers it with the stored request', async () => {
       const { service, store, clusters, notifications } = await setup({ ...DEFAULT_EGRESS_POLICY, autoApproveHosts: ['*.stripe.com'] });
       const first = await service.submit(draft({ id }), owner);
-      expect(first).toMatchObject({ created: true, request: { id, status: 'active' } });
+      expect(first).toMatchObject({ created: true, request: { id, status: 'approved' } });
+      await settled();
       const notified = notifications.send.mock.calls.length;
       const again = await service.submit(draft({ id, hosts: ['API.Stripe.com'] }), owner);
       expect(again).toEqual({ created: false, request: await store.getRequest(id) });
@@ -175,6 +188,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
       Array.from({ length: 20 }, () => service.approve(created.id, undefined, platform)),
     );
     expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
+    await settled();
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(failures).toHaveLength(19);
     for (const f of failures) expect(f.reason.name).toBe('ConflictError');
@@ -191,6 +205,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     const created = await service.create(draft(), owner);
     const approved = await service.approve(created.id, undefined, platform);
     expect(approved.status).toBe('approved');
+    await settled();
     const targets = await store.getTargets(created.id);
     expect(targets.find(t => t.cluster === 'dev')).toMatchObject({ status: 'applied' });
     const prod = targets.find(t => t.cluster === 'prod')!;
@@ -220,6 +235,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     const { service, reconciler, store, clusters } = await setup();
     const created = await service.create(draft(), owner);
     await service.approve(created.id, undefined, platform);
+    await settled();
     const [se] = clusters.dev.ownedBy({ namespace: 'payments', requestId: created.id }).filter(o => o.kind === 'ServiceEntry');
     (se.spec as any).hosts = ['evil.example.com'];
     const [vs] = clusters.prod.ownedBy({ namespace: 'payments', requestId: created.id }).filter(o => o.kind === 'VirtualService');
@@ -256,8 +272,10 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
   it('auto-approves by policy, audited with actor policy, and applies at once', async () => {
     const { service, store, clusters } = await setup({ ...DEFAULT_EGRESS_POLICY, autoApproveHosts: ['*.stripe.com'] });
     const created = await service.create(draft(), owner);
-    expect(created.status).toBe('active');
+    expect(created.status).toBe('approved');
     expect(created.decidedBy).toBe('policy');
+    await settled();
+    expect((await store.getRequest(created.id))!.status).toBe('active');
     expect(clusters.dev.applyCalls).toBe(1);
     const events = await store.listEvents(created.id);
     expect(events.find(e => e.to === 'approved')).toMatchObject({ actor: 'policy', from: 'pending' });
@@ -300,6 +318,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
 
       // Still covered while active; free again once the first request is gone.
       await service.approve(first.id, undefined, platform);
+      await settled();
       await expect(service.create(draft(), owner)).rejects.toThrow(`request ${first.id} (active)`);
       await service.revoke(first.id, undefined, owner);
       expect((await service.preview(draft(), owner)).valid).toBe(true);
@@ -383,10 +402,13 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
       const { service, store, clusters } = await setup();
       const a = await service.create(draft({ lockdownNamespace: true }), owner);
       await service.approve(a.id, undefined, platform);
+      await settled();
       const b = await service.create(draft({ lockdownNamespace: true, hosts: ['api.paypal.com'], clusters: ['dev'] }), owner);
       await service.approve(b.id, undefined, platform);
+      await settled();
       const plain = await service.create(draft({ hosts: ['api.adyen.com'] }), owner);
       await service.approve(plain.id, undefined, platform);
+      await settled();
       expect(clusters.dev.objects.has(sidecarKey)).toBe(true);
       expect(clusters.prod.objects.has(sidecarKey)).toBe(true);
 
@@ -410,6 +432,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
       const expiresAt = new Date(clock.now().getTime() + DAY).toISOString();
       const created = await service.create(draft({ lockdownNamespace: true, expiresAt }), owner);
       await service.approve(created.id, undefined, platform);
+      await settled();
       // Someone replaced the Sidecar in dev with their own.
       const theirs = JSON.parse(JSON.stringify(clusters.dev.objects.get(sidecarKey)));
       theirs.metadata.labels = { team: 'payments' };
@@ -428,6 +451,7 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
       const { service, reconciler, clock, store, clusters } = await setup();
       const created = await service.create(draft({ lockdownNamespace: true, clusters: ['dev'] }), owner);
       await service.approve(created.id, undefined, platform);
+      await settled();
       clusters.dev.removeLockdown = async () => ({ cluster: 'dev', ok: false, outcomes: [], error: "Cluster 'dev': unreachable" });
       expect((await service.revoke(created.id, undefined, owner)).status).toBe('revoking');
       delete (clusters.dev as any).removeLockdown;
@@ -448,6 +472,52 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     expect((await store.listEvents(created.id)).map(e => e.action)).toEqual(['created']);
   });
 
+  it('answers approve before any cluster call ends, then applies in the background', async () => {
+    const { service, store, clusters } = await setup();
+    let release!: () => void;
+    const gate = new Promise<void>(r => (release = r));
+    for (const cluster of [clusters.dev, clusters.prod]) {
+      const apply = cluster.apply.bind(cluster);
+      cluster.apply = async manifests => {
+        await gate;
+        return apply(manifests);
+      };
+    }
+    const created = await service.create(draft(), owner);
+    // Every cluster write is held until the answer is in hand.
+    const approved = await service.approve(created.id, undefined, platform);
+    expect(approved.status).toBe('approved');
+    expect((await store.getTargets(created.id)).map(t => t.status)).toEqual(['pending', 'pending']);
+    expect(clusters.dev.objects.size + clusters.prod.objects.size).toBe(0);
+    release();
+    await settled();
+    expect((await store.getRequest(created.id))!.status).toBe('active');
+    expect((await store.getTargets(created.id)).map(t => t.status)).toEqual(['applied', 'applied']);
+  });
+
+  it('a replica that serves the API only records the approval; another replica applies it from the database', async () => {
+    const knexA = await databases.init(databaseId);
+    const knexB = databaseId === POSTGRES_ID ? knexFactory(knexA.client.config) : knexA;
+    const { clusters, clients } = fakeClusters('dev', 'prod');
+    const a = await createWorkflow(knexA, { clients, reconcilerEnabled: false });
+    const b = await createWorkflow(knexB, { clients, clock: a.clock, skipMigrations: true });
+    try {
+      const created = await a.service.create(draft(), owner);
+      await a.service.approve(created.id, undefined, platform);
+      await a.reconciler.idle();
+      expect(clusters.dev.applyCalls + clusters.prod.applyCalls).toBe(0);
+      expect(await b.store.listDueIds({ now: a.clock.now().toISOString() })).toEqual([created.id]);
+      await b.reconciler.wakeDue();
+      await b.reconciler.idle();
+      expect((await a.store.getRequest(created.id))!.status).toBe('active');
+      expect([clusters.dev.applyCalls, clusters.prod.applyCalls]).toEqual([1, 1]);
+      // Nothing is due any more: B's next look wakes nothing.
+      expect(await b.store.listDueIds({ now: a.clock.now().toISOString() })).toEqual([]);
+    } finally {
+      if (knexB !== knexA) await knexB.destroy();
+    }
+  });
+
   it('two backend instances on one database with reconcilers running apply once', async () => {
     const knexA = await databases.init(databaseId);
     // On PostgreSQL the second instance has its own connection pool, like a replica.
@@ -459,14 +529,16 @@ describe.each(databases.eachSupportedId())('request workflow on %p', databaseId 
     const b = await createWorkflow(knexB, { clients, clock: a.clock, skipMigrations: true });
     try {
       const created = await a.service.create(draft(), owner);
-      // Approve on A; the apply right after approval races both reconcilers' passes.
+      // Approve on A; the apply it wakes races both reconcilers' passes and B's look for due work.
       await Promise.all([
         a.service.approve(created.id, undefined, platform),
         a.reconciler.tick(),
         b.reconciler.tick(),
         b.reconciler.tick(),
         a.reconciler.tick(),
+        b.reconciler.wakeDue(),
       ]);
+      await Promise.all([a.reconciler.idle(), b.reconciler.idle()]);
       await Promise.all([a.reconciler.tick(), b.reconciler.tick()]);
       expect((await b.store.getRequest(created.id))!.status).toBe('active');
       expect(clusters.dev.applyCalls).toBe(1);

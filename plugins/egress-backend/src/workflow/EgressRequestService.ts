@@ -152,7 +152,7 @@ export class EgressRequestService {
     }
   }
 
-  /** Stores a new request (pending, or approved by policy) and applies it if approved. */
+  /** Stores a new request (pending, or approved by policy, then woken for the reconciler to apply). */
   async create(
     input: object,
     credentials: UserCredentials,
@@ -220,8 +220,9 @@ export class EgressRequestService {
     if (auto) {
       await this.options.auditor.report(created.id, { actor: POLICY_ACTOR, action: 'transition', from: 'pending', to: 'approved', comment: verdict.reason });
       this.options.notifier.toRequester(created, 'was approved by policy');
-      await this.options.reconciler.reconcile(created.id);
-      return { request: (await this.options.store.getRequest(created.id))!, created: true };
+      // Applied by the reconciler, woken now: the answer says approved, targets pending.
+      this.options.reconciler.wake(created.id);
+      return { request: created, created: true };
     }
     this.options.notifier.pending(created);
     return { request: created, created: true };
@@ -259,8 +260,12 @@ export class EgressRequestService {
   async approve(id: string, comment: string | undefined, credentials: UserCredentials, httpRequest?: Request) {
     const request = await this.act('approve', id, comment, credentials, httpRequest);
     this.options.notifier.toRequester(request, 'was approved');
-    await this.options.reconciler.reconcile(id);
-    return this.view((await this.options.store.getRequest(id))!, credentials);
+    // No cluster call here: the answer is the recorded decision (approved,
+    // targets pending), and the reconciler, woken now, applies it; other
+    // replicas pick it up from the database.
+    const answer = await this.view(request, credentials);
+    this.options.reconciler.wake(id);
+    return answer;
   }
 
   async reject(id: string, comment: string, credentials: UserCredentials, httpRequest?: Request) {
@@ -280,6 +285,8 @@ export class EgressRequestService {
     await this.act('revoke', id, comment, credentials, httpRequest);
     // A revocation is not held back by the backoff of a failed apply.
     await this.options.reconciler.reconcile(id, { force: true });
+    // A target held by an apply in progress (woken by the approval) is removed once it ends.
+    this.options.reconciler.wake(id);
     return this.view((await this.options.store.getRequest(id))!, credentials);
   }
 

@@ -16,6 +16,7 @@ describe.each(databases.eachSupportedId())('per-target reconciliation on %p', da
     const workflow = await createWorkflow(knex, { clients });
     const created = await workflow.service.create(draft(), owner);
     await workflow.service.approve(created.id, undefined, platform);
+    await workflow.reconciler.idle();
     expect((await workflow.store.getRequest(created.id))!.status).toBe('active');
     return { ...workflow, clusters, id: created.id };
   }
@@ -75,6 +76,7 @@ describe.each(databases.eachSupportedId())('per-target reconciliation on %p', da
     clusters.dev.down = true;
     const created = await service.create(draft(), owner);
     await service.approve(created.id, undefined, platform);
+    await reconciler.idle();
     for (let i = 0; i < 8; i++) {
       const [dev] = (await store.getTargets(created.id)).filter(t => t.cluster === 'dev');
       expect(new Date(dev.nextAttemptAt!).getTime() - clock.now().getTime()).toBeLessThanOrEqual(5 * 60_000);

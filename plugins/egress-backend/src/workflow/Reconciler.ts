@@ -10,6 +10,7 @@ import { GRANTED_STATUSES } from '../lifecycle';
 import { GatewayUsageReader } from './sharedGateway';
 import { RECONCILER_ACTOR, TargetApplier } from './TargetApplier';
 import { TargetLeases } from './targetLease';
+import { Wakeups } from './wakeups';
 
 /** Options of {@link Reconciler}. */
 export interface ReconcilerOptions {
@@ -28,11 +29,16 @@ export interface ReconcilerOptions {
   maxBackoffMs?: number;
   /** How long a worker may hold a target before another may take it over. */
   leaseMs?: number;
+  /**
+   * False on a replica that serves the API only: wake-ups are ignored here,
+   * and the replicas that reconcile pick the decisions up from the database.
+   */
+  enabled?: boolean;
 }
 
 /**
  * Makes the clusters match the requests: applies approved requests to every
- * target cluster (right after approval, and retried with backoff), re-applies
+ * target cluster (woken right after approval, and retried with backoff), re-applies
  * drifted resources, removes revoked and expired ones. Every attempt claims
  * its target with a lease in the database, so several backend replicas never
  * apply the same target at once.
@@ -43,6 +49,7 @@ export class Reconciler {
   private readonly maxBackoffMs: number;
   private readonly targets: TargetApplier;
   private readonly rendered: RenderedManifests;
+  private readonly wakeups: Wakeups;
 
   constructor(private readonly options: ReconcilerOptions) {
     this.rendered = options.rendered ?? new RenderedManifests(options.clusterSettings);
@@ -63,6 +70,37 @@ export class Reconciler {
       now: this.now,
       retryAt: attempts => this.retryAt(attempts),
     });
+    this.wakeups = new Wakeups(id => this.reconcile(id), options.logger);
+    if (options.enabled === false) void this.wakeups.stop();
+  }
+
+  /**
+   * Reconciles the request in the background, starting now: what a decision
+   * does instead of calling the clusters inside the HTTP request.
+   */
+  wake(id: string): void {
+    this.wakeups.wake(id);
+  }
+
+  /**
+   * Wakes every request with target work due now and unleased, as the
+   * database says: how a decision made on another replica (or a retry whose
+   * time has come) is picked up without waiting for the next pass.
+   */
+  async wakeDue(): Promise<void> {
+    for (const id of await this.options.store.listDueIds({ now: this.now().toISOString() })) {
+      if (!this.wakeups.busy(id)) this.wakeups.wake(id);
+    }
+  }
+
+  /** Resolves once no woken reconciliation is in progress. */
+  idle(): Promise<void> {
+    return this.wakeups.idle();
+  }
+
+  /** Takes no more wake-ups and waits for those in progress (at shutdown). */
+  stop(): Promise<void> {
+    return this.wakeups.stop();
   }
 
   /**
@@ -79,9 +117,9 @@ export class Reconciler {
     if (!request) return;
     const force = options.force ?? false;
     if (GRANTED_STATUSES.includes(request.status)) {
-      for (const target of await store.getTargets(id)) {
-        await this.reconcileGranted(request, target, force);
-      }
+      // Clusters are independent (each target has its own lease): all at once.
+      const granted = request;
+      await Promise.all((await store.getTargets(id)).map(target => this.reconcileGranted(granted, target, force)));
       request = (await store.getRequest(id))!;
       if (request.status === 'approved') {
         const targets = await store.getTargets(id);

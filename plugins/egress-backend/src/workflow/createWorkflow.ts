@@ -1,6 +1,7 @@
 import {
   AuditorService,
   DatabaseService,
+  LifecycleService,
   LoggerService,
   PermissionsService,
   RootConfigService,
@@ -24,16 +25,46 @@ import { RenderedManifests } from './renderedManifests';
 /** Approvers notified of new requests when `egress.approvers` is not set. */
 export const DEFAULT_APPROVERS = ['group:default/platform-team'];
 
+/** Seconds between two looks of a replica for due work in the database (decisions made elsewhere, retries). */
+const WAKE_POLL_SECONDS = 1;
+
+/**
+ * The reconciler's schedule: the full pass (expiry, drift, retries) as a
+ * global task, run by one replica at a time, and on every replica a cheap
+ * look for due work in the database, which picks up a decision made on
+ * another replica within about a second.
+ */
+async function scheduleReconciler(scheduler: SchedulerService, reconciler: Reconciler, seconds: number) {
+  await scheduler.scheduleTask({
+    id: 'egress-reconciler',
+    scope: 'global',
+    frequency: { seconds },
+    timeout: { minutes: 5 },
+    initialDelay: { seconds: Math.min(seconds, 10) },
+    fn: () => reconciler.tick(),
+  });
+  await scheduler.scheduleTask({
+    id: 'egress-reconciler-wake',
+    scope: 'local',
+    frequency: { seconds: WAKE_POLL_SECONDS },
+    timeout: { minutes: 1 },
+    fn: () => reconciler.wakeDue(),
+  });
+}
+
 /**
  * Builds the request workflow (store, reconciler, service) and schedules the
- * reconciler as a global task: one replica runs each pass, and every state
- * change is compare-and-set anyway.
+ * reconciler (unless `egress.reconcilerEnabled` is false on this replica).
+ * Decisions wake the reconciler in-process at once; every state change is
+ * compare-and-set and every cluster write holds its target's lease.
  */
 export async function createEgressWorkflow(deps: {
   config: RootConfigService;
   logger: LoggerService;
   database: DatabaseService;
   scheduler: SchedulerService;
+  /** Stops the reconciler's background work at shutdown. */
+  lifecycle?: LifecycleService;
   auditor?: AuditorService;
   notifications?: NotificationService;
   signals?: SignalsService;
@@ -58,6 +89,7 @@ export async function createEgressWorkflow(deps: {
   };
   // One memory of rendered requests for the reconciler and the read side: both render the same requests.
   const rendered = new RenderedManifests(clusterSettings);
+  const enabled = config.getOptionalBoolean('egress.reconcilerEnabled') ?? true;
   const reconciler = new Reconciler({
     store,
     clusters: deps.clusterWriters,
@@ -67,7 +99,9 @@ export async function createEgressWorkflow(deps: {
     auditor,
     notifier,
     leaseMs: (config.getOptionalNumber('egress.applyLeaseSeconds') ?? 120) * 1000,
+    enabled,
   });
+  deps.lifecycle?.addShutdownHook(() => reconciler.stop());
   const service = new EgressRequestService({
     store,
     reconciler,
@@ -82,15 +116,7 @@ export async function createEgressWorkflow(deps: {
     auditor,
     notifier,
   });
-  const seconds = config.getOptionalNumber('egress.reconcileIntervalSeconds') ?? 30;
-  await deps.scheduler.scheduleTask({
-    id: 'egress-reconciler',
-    scope: 'global',
-    frequency: { seconds },
-    timeout: { minutes: 5 },
-    initialDelay: { seconds: Math.min(seconds, 10) },
-    fn: () => reconciler.tick(),
-  });
+  if (enabled) await scheduleReconciler(deps.scheduler, reconciler, config.getOptionalNumber('egress.reconcileIntervalSeconds') ?? 30);
   const orphans =
     deps.managedObjects &&
     new OrphanService({ store, clusters: deps.managedObjects, permissions: deps.permissions, auditor });

@@ -13,7 +13,7 @@ import {
 import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { execFileSync } from 'node:child_process';
 import request from 'supertest';
-import { owner, paymentsObject, platform, startClusterBackend } from '../__testUtils__/clusterBackend';
+import { owner, paymentsObject, platform, startClusterBackend, untilApplied } from '../__testUtils__/clusterBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { draft } from '../__testUtils__/fakes';
 import { eventually } from '../__testUtils__/eventually';
@@ -86,7 +86,13 @@ describe.each(databases.eachSupportedId())('request workflow on a real cluster w
 
     const approved = await request(server).post(`/api/egress/requests/${id}/approve`).set('Authorization', platform).send({ comment: 'ok' });
     expect(approved.status).toBe(200);
-    expect(approved.body.status).toBe('active');
+    // The answer is the decision, made without a cluster call: nothing applied yet.
+    expect(approved.body).toMatchObject({ status: 'approved', displayState: { status: 'progressing', message: 'Applying: 0 of 1 cluster applied' } });
+    const answered = await request(server).get(`/api/egress/requests/${id}`).set('Authorization', owner);
+    expect(answered.body.events.map((e: { action: string }) => e.action)).not.toContain('applied');
+    // The reconciler, woken by the decision, applies it.
+    const applied = await untilApplied(server, id);
+    expect(applied.request.displayState).toEqual({ status: 'active', message: `Active on ${NAME}` });
     const resources = resourcesOf(id);
     // The host's Gateway is shared in istio-system (no request id); the namespace holds the request's own.
     expect(resources.map(r => r.kind).sort()).toEqual(['DestinationRule', 'ServiceEntry', 'VirtualService']);
@@ -106,7 +112,8 @@ describe.each(databases.eachSupportedId())('request workflow on a real cluster w
     expect(created.status).toBe(201);
     const id = created.body.id;
     const approved = await request(server).post(`/api/egress/requests/${id}/approve`).set('Authorization', platform).send({});
-    expect(approved.body.status).toBe('active');
+    expect(approved.body.status).toBe('approved');
+    await untilApplied(server, id);
     expect(lockdownSidecar()?.metadata.labels?.[MANAGED_BY_LABEL]).toBe(MANAGED_BY_VALUE);
 
     const revoked = await request(server).post(`/api/egress/requests/${id}/revoke`).set('Authorization', owner).send({});
@@ -134,7 +141,9 @@ describe.each(databases.eachSupportedId())('request workflow on a real cluster w
   it('never auto-approves a lockdown, even for an auto-approved host', async () => {
     const plain = await create(draft({ clusters: [NAME], hosts: ['api.github.com'], viaEgressGateway: false, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }));
     expect(plain.status).toBe(201);
-    expect(plain.body.status).not.toBe('pending');
+    expect(plain.body.status).toBe('approved');
+    // Auto-approved: the reconciler, woken by the policy's decision, applies it.
+    await untilApplied(server, plain.body.id);
     await request(server).post(`/api/egress/requests/${plain.body.id}/revoke`).set('Authorization', owner).send({});
     const locked = await create(draft({ clusters: [NAME], hosts: ['api.github.com'], viaEgressGateway: false, lockdownNamespace: true, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }));
     expect(locked.status).toBe(201);
@@ -147,7 +156,8 @@ describe.each(databases.eachSupportedId())('request workflow on a real cluster w
     expect(created.status).toBe(201);
     const id = created.body.id;
     const approved = await request(server).post(`/api/egress/requests/${id}/approve`).set('Authorization', platform).send({});
-    expect(approved.body.status).toBe('active');
+    expect(approved.body.status).toBe('approved');
+    await untilApplied(server, id);
     expect(resourcesOf(id)).toHaveLength(3);
 
     expect(reconcilerTask).toBeDefined();

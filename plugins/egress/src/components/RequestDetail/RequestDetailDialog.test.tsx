@@ -1,5 +1,6 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { EgressRequestRecord } from '@backstage-egress/plugin-egress-common';
 import { activeRequest, detailOf, fakeEgressApi, fakeSignals, pendingRequest } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
 import { RequestDetailDialog } from './RequestDetailDialog';
@@ -157,5 +158,32 @@ describe('RequestDetailDialog', () => {
     act(() => signals.send({ requestId: 'req-1', entityRef: 'x', status: 'active', action: 'transition' }));
     expect(await screen.findByText('Active')).toBeInTheDocument();
     expect(screen.getByTestId('last-updated')).toHaveTextContent(/^Updated /);
+  });
+
+  it('shows an approved request as Applying, not Active, until the backend says its clusters have it', async () => {
+    let request: EgressRequestRecord = pendingRequest;
+    const applying: EgressRequestRecord = {
+      ...pendingRequest,
+      status: 'approved',
+      displayState: { status: 'progressing', message: 'Applying: 0 of 2 clusters applied' },
+    };
+    const api = fakeEgressApi({
+      getRequest: async () => detailOf(request),
+      approve: async () => {
+        request = applying;
+        return applying;
+      },
+    });
+    const signals = fakeSignals();
+    await renderWithApis(<RequestDetailDialog requestId="req-1" allowDecision onClose={jest.fn()} />, { api, signals });
+    await userEvent.click(await screen.findByRole('button', { name: 'Approve' }));
+    expect(await screen.findByText('Applying')).toBeInTheDocument();
+    expect(screen.queryByText('Active')).not.toBeInTheDocument();
+
+    // The reconciler applied it: the backend's signal brings the new state.
+    request = { ...applying, status: 'active', displayState: { status: 'active', message: 'Active on dev, prod' } };
+    act(() => signals.send({ requestId: 'req-1', entityRef: request.entityRef, status: 'active', action: 'transition' }));
+    expect(await screen.findByText('Active')).toBeInTheDocument();
+    expect(screen.queryByText('Applying')).not.toBeInTheDocument();
   });
 });
