@@ -216,7 +216,7 @@ export class DatabaseEgressStore implements EgressStore {
     cluster: string;
     owner: string;
     update: TargetUpdate;
-  }): Promise<void> {
+  }): Promise<boolean> {
     const u = options.update;
     const patch: Record<string, unknown> = {
       status: u.status,
@@ -228,13 +228,14 @@ export class DatabaseEgressStore implements EgressStore {
     if (u.appliedHash !== undefined) patch.applied_hash = u.appliedHash;
     if (u.appliedAt !== undefined) patch.applied_at = u.appliedAt;
     if (u.nextAttemptAt !== undefined) patch.next_attempt_at = u.nextAttemptAt;
-    await this.db(TARGETS)
+    const count = await this.db(TARGETS)
       .where({
         request_id: options.requestId,
         cluster: options.cluster,
         lease_owner: options.owner,
       })
       .update(patch);
+    return count === 1;
   }
 
   async appendEvents(requestId: string, events: NewAuditEvent[]) {

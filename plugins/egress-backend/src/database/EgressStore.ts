@@ -124,13 +124,17 @@ export interface EgressStore {
     leaseUntil: string;
   }): Promise<boolean>;
 
-  /** Records an attempt's outcome and releases the caller's lease. */
+  /**
+   * Records an attempt's outcome and releases the caller's lease. False, and
+   * nothing changed, when the caller no longer holds the lease (another
+   * worker took the target over after it expired).
+   */
   updateTarget(options: {
     requestId: string;
     cluster: string;
     owner: string;
     update: TargetUpdate;
-  }): Promise<void>;
+  }): Promise<boolean>;
 
   appendEvents(requestId: string, events: NewAuditEvent[]): Promise<void>;
 

@@ -33,7 +33,9 @@ export class TargetLeases {
 
   /**
    * Runs `work` holding the target's lease and records its outcome and events.
-   * False when another worker holds the lease.
+   * False when another worker holds the lease. When the lease expired during
+   * `work` and another worker took the target over, the late outcome and its
+   * events are dropped: the other worker's stand.
    */
   async withLease(target: RequestTarget, work: () => Promise<TargetOutcome | undefined>): Promise<boolean> {
     const { store, auditor } = this.options;
@@ -46,6 +48,7 @@ export class TargetLeases {
     });
     if (!won) return false;
     let outcome;
+    let recorded = false;
     try {
       outcome = await work();
     } finally {
@@ -54,9 +57,9 @@ export class TargetLeases {
       const update =
         outcome?.update ??
         { status: (await store.getTargets(target.requestId)).find(t => t.cluster === target.cluster)!.status };
-      await store.updateTarget({ ...key, update });
+      recorded = await store.updateTarget({ ...key, update });
     }
-    if (outcome) {
+    if (outcome && recorded) {
       await store.appendEvents(target.requestId, outcome.events);
       for (const event of outcome.events) {
         await auditor.report(target.requestId, event, {
