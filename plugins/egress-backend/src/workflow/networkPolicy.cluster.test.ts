@@ -60,7 +60,9 @@ describe.each(databases.eachSupportedId())('the namespace NetworkPolicy on a rea
     expect(networkPolicy()).toBeUndefined();
 
     const approved = await request(backend.server).post(`/api/egress/requests/${created.body.id}/approve`).set('Authorization', platform).send({});
-    expect(approved.body.status).toBe('active');
+    // Approval records the decision; the reconciler applies it right after.
+    expect(approved.body.status).toBe('approved');
+    await backend.untilActive(created.body.id);
     const first = created.body.id;
     // A second request of the namespace asks for it too (the auto-approve list does not apply).
     const second = await backend.grant({ hosts: ['api.adyen.com'], namespaceNetworkPolicy: true });
