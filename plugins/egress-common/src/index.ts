@@ -59,6 +59,7 @@ export {
   parseEgressPolicy,
   evaluatePolicy,
   summarizePolicy,
+  GATEWAY_MODE_OVERRIDES,
 } from './policy';
 export type {
   EgressPolicy,
@@ -66,6 +67,7 @@ export type {
   PolicyRule,
   PolicyReason,
   PolicyEvaluation,
+  GatewayModeOverride,
 } from './policy';
 export { riskFlags, LONG_EXPIRY_DAYS } from './risk';
 export { BUILT_IN_DENY_SET, PRIVATE_RANGES, builtInDenial, privateRange } from './builtInDeny';
@@ -73,6 +75,7 @@ export type { BuiltInDenyEntry } from './builtInDeny';
 export type { RiskFlag, RiskFlagCode } from './risk';
 export {
   renderManifests,
+  withGatewayMode,
   ISTIO_API_VERSION,
   LOCKDOWN_SIDECAR_NAME,
   ADDRESS_HOST_SUFFIX,
