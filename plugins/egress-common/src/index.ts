@@ -70,6 +70,7 @@ export type {
   GatewayModeOverride,
 } from './policy';
 export { riskFlags, LONG_EXPIRY_DAYS } from './risk';
+export type { GatewayModeOf } from './gatewayModePolicy';
 export { BUILT_IN_DENY_SET, PRIVATE_RANGES, builtInDenial, privateRange } from './builtInDeny';
 export type { BuiltInDenyEntry } from './builtInDeny';
 export type { RiskFlag, RiskFlagCode } from './risk';
