@@ -10,7 +10,7 @@ import { sharedGatewayName } from '@backstage-egress/plugin-egress-common';
 import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
 import { execFileSync } from 'node:child_process';
 import request from 'supertest';
-import { owner, paymentsObject, platform, startClusterBackend, untilApplied } from '../__testUtils__/clusterBackend';
+import { namespacedObject, owner, paymentsObject, platform, startClusterBackend, untilApplied } from '../__testUtils__/clusterBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { draft } from '../__testUtils__/fakes';
 
@@ -21,15 +21,8 @@ const HOST = 'edition.cnn.com';
 let cluster: ClusterInfo;
 let kubectlPath: string;
 
-/** One object in istio-system, read as admin; undefined when absent. */
-function gatewayObject(resource: string, name: string): any {
-  const out = execFileSync(
-    kubectlPath,
-    ['--kubeconfig', cluster.kubeconfigPath, 'get', resource, '-n', 'istio-system', '--field-selector', `metadata.name=${name}`, '-o', 'json'],
-    { encoding: 'utf8' },
-  );
-  return JSON.parse(out).items[0];
-}
+/** One object in the gateway's namespace, read as admin; undefined when absent. */
+const gatewayObject = (resource: string, name: string) => namespacedObject(cluster, kubectlPath, 'istio-system', resource, name);
 
 const databases = createTestDatabases();
 

@@ -8,7 +8,7 @@
 import { NETWORK_POLICY_NAME, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '@backstage-egress/plugin-egress-common';
 import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
 import request from 'supertest';
-import { owner, paymentsObject, platform, startClusterBackend } from '../__testUtils__/clusterBackend';
+import { owner, paymentsObject, platform, startClusterBackend, untilApplied } from '../__testUtils__/clusterBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { draft } from '../__testUtils__/fakes';
 
@@ -60,7 +60,9 @@ describe.each(databases.eachSupportedId())('the namespace NetworkPolicy on a rea
     expect(networkPolicy()).toBeUndefined();
 
     const approved = await request(backend.server).post(`/api/egress/requests/${created.body.id}/approve`).set('Authorization', platform).send({});
-    expect(approved.body.status).toBe('active');
+    // Approval records the decision; the reconciler applies it right after.
+    expect(approved.body.status).toBe('approved');
+    await untilApplied(backend.server, created.body.id);
     const first = created.body.id;
     // A second request of the namespace asks for it too (the auto-approve list does not apply).
     const second = await backend.grant({ hosts: ['api.adyen.com'], namespaceNetworkPolicy: true });
