@@ -22,16 +22,19 @@ describe.each(databases.eachSupportedId())('gateway use read for a view on %p', 
   async function approveNew(workflow: Awaited<ReturnType<typeof createWorkflow>>, i: number, overrides = {}) {
     const created = await workflow.service.create(draft({ hosts: [`api${i}.stripe.com`, 'shared.stripe.com'], ...overrides }), owner);
     await workflow.service.approve(created.id, undefined, platform);
+    // Approve answers before any cluster call; the woken reconciler applies it.
+    await workflow.reconciler.idle();
   }
 
   it('reads the granted requests of each cluster once per view, not once per target', async () => {
     const knex = await databases.init(databaseId);
     const { clients } = fakeClusters('dev', 'prod');
-    const { service, store } = await createWorkflow(knex, { clients });
+    const { service, store, reconciler } = await createWorkflow(knex, { clients });
     for (let i = 0; i < 4; i++) {
       const created = await service.create(draft({ hosts: [`api${i}.stripe.com`] }), owner);
       await service.approve(created.id, undefined, platform);
     }
+    await reconciler.idle();
     const listRequests = jest.spyOn(store, 'listRequests');
     const { requests, targets } = await service.entityRequests(ENTITY, owner);
     expect(requests).toHaveLength(4);
