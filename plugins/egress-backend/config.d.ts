@@ -98,6 +98,12 @@ export interface Config {
       allowCidrs?: boolean;
       /** Whether every request must go through the egress gateway. Default false. */
       requireEgressGateway?: boolean;
+      /**
+       * Which requests may choose the egress gateway's mode (gatewayMode): none,
+       * stricter (only mutual on a passthrough cluster; the default) or any
+       * (passthrough on a mutual cluster too, flagged and never auto-approved).
+       */
+      allowGatewayModeOverride?: 'none' | 'stricter' | 'any';
       /** Longest grant in days; when set, an expiry is required. */
       maxTtlDays?: number;
       /** Whether a justification is required. Default true. */

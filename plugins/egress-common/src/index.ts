@@ -59,6 +59,7 @@ export {
   parseEgressPolicy,
   evaluatePolicy,
   summarizePolicy,
+  GATEWAY_MODE_OVERRIDES,
 } from './policy';
 export type {
   EgressPolicy,
@@ -66,13 +67,16 @@ export type {
   PolicyRule,
   PolicyReason,
   PolicyEvaluation,
+  GatewayModeOverride,
 } from './policy';
 export { riskFlags, LONG_EXPIRY_DAYS } from './risk';
+export type { GatewayModeOf } from './gatewayModePolicy';
 export { BUILT_IN_DENY_SET, PRIVATE_RANGES, builtInDenial, privateRange } from './builtInDeny';
 export type { BuiltInDenyEntry } from './builtInDeny';
 export type { RiskFlag, RiskFlagCode } from './risk';
 export {
   renderManifests,
+  withGatewayMode,
   ISTIO_API_VERSION,
   LOCKDOWN_SIDECAR_NAME,
   ADDRESS_HOST_SUFFIX,

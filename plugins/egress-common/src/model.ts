@@ -79,6 +79,12 @@ export interface EgressRequestDraft {
    * workload that bypasses its sidecar cannot reach the internet directly.
    */
   namespaceNetworkPolicy?: boolean;
+  /**
+   * The egress gateway's mode for this request, where the policy allows an
+   * override (`egress.policy.allowGatewayModeOverride`); only with
+   * `viaEgressGateway`. Absent: each cluster's `egressGateway.mode`.
+   */
+  gatewayMode?: EgressGatewayMode;
 }
 
 /**
@@ -100,6 +106,7 @@ export interface NormalizedDraft {
   expiresAt?: string;
   lockdownNamespace: boolean;
   namespaceNetworkPolicy: boolean;
+  gatewayMode?: EgressGatewayMode;
 }
 
 /** Lifecycle of a request. @public */
@@ -219,4 +226,16 @@ export function resolveClusterSettings(
     istioNamespace,
     egressGateway: { selector, serviceHost, namespace, mode: input.egressGateway?.mode === 'mutual' ? 'mutual' : 'passthrough' },
   };
+}
+
+/**
+ * The gateway mode a request gets on a cluster: its own `gatewayMode`, else
+ * the cluster's.
+ * @public
+ */
+export function effectiveGatewayMode(
+  draft: Pick<EgressRequestDraft, 'gatewayMode'>,
+  clusterMode: EgressGatewayMode | undefined,
+): EgressGatewayMode {
+  return draft.gatewayMode ?? clusterMode ?? 'passthrough';
 }

@@ -167,6 +167,7 @@ describe('summarizePolicy', () => {
       allowWildcards: false,
       allowCidrs: false,
       requireEgressGateway: false,
+      allowGatewayModeOverride: 'stricter',
     });
   });
 

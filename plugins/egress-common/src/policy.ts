@@ -10,6 +10,7 @@ import { riskFlags } from './risk';
 import type { PolicySummary } from './api';
 import { BUILT_IN_DENY_SET, builtInDenial, privateRange } from './builtInDeny';
 import { formatCidr, parseCidr } from './addresses';
+import { GatewayModeOf, gatewayModeDenials } from './gatewayModePolicy';
 
 /** Platform egress policy. @public */
 export interface EgressPolicy {
@@ -42,7 +43,20 @@ export interface EgressPolicy {
   maxTtlDays?: number;
   /** Whether a justification is required. */
   requireJustification: boolean;
+  /**
+   * Which requests may choose the egress gateway's mode (`gatewayMode`):
+   * `none`, only `stricter` (mutual on a passthrough cluster; the default),
+   * or `any` (also passthrough on a mutual cluster, flagged and never
+   * auto-approved).
+   */
+  allowGatewayModeOverride?: GatewayModeOverride;
 }
+
+/** Values of {@link EgressPolicy.allowGatewayModeOverride}. @public */
+export type GatewayModeOverride = 'none' | 'stricter' | 'any';
+
+/** All {@link GatewayModeOverride} values. @public */
+export const GATEWAY_MODE_OVERRIDES: readonly GatewayModeOverride[] = ['none', 'stricter', 'any'];
 
 /**
  * The policy used when none is configured: no wildcards, no IP ranges,
@@ -102,6 +116,7 @@ export const egressPolicySchema = z
     requireEgressGateway: z.boolean().default(DEFAULT_EGRESS_POLICY.requireEgressGateway),
     maxTtlDays: z.number().positive().optional(),
     requireJustification: z.boolean().default(DEFAULT_EGRESS_POLICY.requireJustification),
+    allowGatewayModeOverride: z.enum(['none', 'stricter', 'any']).optional(),
   })
   .strict();
 
@@ -148,6 +163,7 @@ export type PolicyRule =
   | 'requireEgressGateway'
   | 'maxTtlDays'
   | 'requireJustification'
+  | 'allowGatewayModeOverride'
   | 'autoApproveHosts'
   | 'manualApproval';
 
@@ -179,7 +195,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function evaluatePolicy(
   draft: EgressRequestDraft,
   policy: EgressPolicy,
-  options: { now?: Date } = {},
+  options: { now?: Date; gatewayModeOf?: GatewayModeOf } = {},
 ): PolicyEvaluation {
   const now = options.now ?? new Date();
   const hosts = (draft.hosts ?? []).map(h => normalizeHost(h).host);
@@ -244,6 +260,10 @@ export function evaluatePolicy(
   if (policy.requireJustification && (draft.justification ?? '').trim() === '') {
     deny('requireJustification', 'a justification is required');
   }
+  const modeOf = options.gatewayModeOf ?? (() => undefined);
+  for (const reason of gatewayModeDenials(draft, policy.allowGatewayModeOverride, modeOf)) {
+    deny('allowGatewayModeOverride', reason);
+  }
 
   if (denials.length > 0) {
     return { verdict: 'denied', rule: denials[0].rule, reason: denials[0].reason, reasons: denials };
@@ -251,8 +271,10 @@ export function evaluatePolicy(
 
   const autoList = policy.autoApproveHosts ?? [];
   const unlisted = hosts.filter(h => !autoList.some(p => hostMatchesPattern(h, p)));
-  const risky = riskFlags(draft, policy, { now }).filter(f =>
-    ['wildcard', 'cidr', 'plain-http', 'plain-tcp', 'private-address', 'lockdown', 'network-policy'].includes(f.code),
+  // A passthrough override on a mutual cluster is the only `bypasses-enforcement` through the gateway.
+  const risky = riskFlags(draft, policy, { now, gatewayModeOf: modeOf }).filter(f =>
+    ['wildcard', 'cidr', 'plain-http', 'plain-tcp', 'private-address', 'lockdown', 'network-policy'].includes(f.code) ||
+    (f.code === 'bypasses-enforcement' && draft.viaEgressGateway),
   );
   if (autoList.length > 0 && hosts.length > 0 && addresses.length === 0 && unlisted.length === 0 && risky.length === 0) {
     const reason = `every host (${hosts.join(', ')}) is on the auto-approve list`;
@@ -280,5 +302,6 @@ export function summarizePolicy(policy: EgressPolicy): PolicySummary {
     allowWildcards: policy.allowWildcards,
     allowCidrs: policy.allowCidrs,
     requireEgressGateway: policy.requireEgressGateway,
+    allowGatewayModeOverride: policy.allowGatewayModeOverride ?? 'stricter',
   };
 }

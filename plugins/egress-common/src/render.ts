@@ -15,8 +15,10 @@ import {
   ClusterEgressSettings,
   ClusterEgressSettingsInput,
   EgressRequest,
+  EgressGatewayMode,
   EgressRequestDraft,
   NormalizedDraft,
+  effectiveGatewayMode,
   resolveClusterSettings,
 } from './model';
 import {
@@ -123,9 +125,11 @@ export function buildManifests(
     serviceEntry(draft, baseName, meta),
   ];
   if (draft.viaEgressGateway) {
-    manifests.push(...namespaceGatewayRoute(draft, baseName, id, meta, settings));
+    // The request's own mode, where it asks for one, renders both its objects and the shared ones.
+    const gateway = withGatewayMode(settings, effectiveGatewayMode(draft, settings.egressGateway.mode));
+    manifests.push(...namespaceGatewayRoute(draft, baseName, id, meta, gateway));
     const usage = mergeGatewayUsage(othersUsingGateway, gatewayUsageOf(draft));
-    for (const host of draft.hosts) manifests.push(...renderSharedGateway(host, usage[host], settings));
+    for (const host of draft.hosts) manifests.push(...renderSharedGateway(host, usage[host], gateway));
   }
   if (draft.lockdownNamespace) manifests.push(lockdownSidecar(draft.namespace));
   if (draft.namespaceNetworkPolicy) manifests.push(namespaceNetworkPolicy(draft.namespace, settings));
@@ -136,6 +140,11 @@ export function buildManifests(
       compareCodeUnits(a.metadata.namespace, b.metadata.namespace) ||
       compareCodeUnits(a.metadata.name, b.metadata.name),
   );
+}
+
+/** The cluster's settings with the egress gateway in `mode`. @public */
+export function withGatewayMode(settings: ClusterEgressSettings, mode: EgressGatewayMode): ClusterEgressSettings {
+  return mode === settings.egressGateway.mode ? settings : { ...settings, egressGateway: { ...settings.egressGateway, mode } };
 }
 
 /** Position of a kind in the registry's dependency order. */

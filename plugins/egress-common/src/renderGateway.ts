@@ -203,20 +203,23 @@ export function renderSharedGateway(host: string, use: GatewayUse, settings: Clu
  * @public
  */
 export function explainGatewayMode(
-  draft: Pick<NormalizedDraft, 'namespace' | 'clusters' | 'viaEgressGateway'>,
+  draft: Pick<NormalizedDraft, 'namespace' | 'clusters' | 'viaEgressGateway' | 'gatewayMode'>,
   modeOf: (cluster: string) => ClusterEgressSettings['egressGateway']['mode'] | undefined,
 ): Array<{ path: string; code: string; message: string }> {
   // Direct access on a passthrough cluster is already the `no-gateway` warning.
   const relevant = draft.clusters.filter(c => draft.viaEgressGateway || modeOf(c) === 'mutual');
   return relevant.map(cluster => {
-    const mutual = modeOf(cluster) === 'mutual';
+    // The request's own mode (only with the gateway) wins over the cluster's.
+    const mutual = (draft.viaEgressGateway ? draft.gatewayMode ?? modeOf(cluster) : modeOf(cluster)) === 'mutual';
+    const chosen = draft.viaEgressGateway && draft.gatewayMode !== undefined && draft.gatewayMode !== (modeOf(cluster) ?? 'passthrough');
     let sentence: string;
     if (!draft.viaEgressGateway) {
       sentence = `on cluster ${cluster} the egress gateway enforces mutual TLS and admits only approved namespaces per host, but this access goes directly and is not covered by that enforcement`;
     } else {
+      const runs = chosen ? `serves this request in ${mutual ? 'mutual' : 'passthrough'} mode (asked for; the cluster's is ${modeOf(cluster) ?? 'passthrough'})` : `runs in ${mutual ? 'mutual' : 'passthrough'} mode`;
       sentence = mutual
-        ? `on cluster ${cluster} the egress gateway runs in mutual mode: sidecars in ${draft.namespace} reach it over Istio mutual TLS and an AuthorizationPolicy lets only namespaces approved for the host through`
-        : `on cluster ${cluster} the egress gateway runs in passthrough mode: it forwards the TLS stream by SNI and does not check which namespace sent it`;
+        ? `on cluster ${cluster} the egress gateway ${runs}: sidecars in ${draft.namespace} reach it over Istio mutual TLS and an AuthorizationPolicy lets only namespaces approved for the host through`
+        : `on cluster ${cluster} the egress gateway ${runs}: it forwards the TLS stream by SNI and does not check which namespace sent it`;
     }
     return { path: 'viaEgressGateway', code: 'gateway-mode', message: `viaEgressGateway: ${sentence}` };
   });

@@ -5,6 +5,7 @@ import { hostMatchesPattern, isWildcardHost, normalizeHost } from './hostnames';
 import { EgressRequestDraft } from './model';
 import type { EgressPolicy } from './policy';
 import { privateRange } from './builtInDeny';
+import { GatewayModeOf, weakenedClusters } from './gatewayModePolicy';
 
 /** Kinds of risk an approver should notice. @public */
 export type RiskFlagCode =
@@ -36,13 +37,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * The risk flags of a draft, in a fixed order (one flag per code). `now`
  * is only used for the expiry flag; `mutualClusters` names the clusters whose
  * egress gateway runs in `mutual` mode (direct access there escapes its
- * per-namespace enforcement).
+ * per-namespace enforcement); `gatewayModeOf` gives each cluster's mode, so
+ * a request asking for `passthrough` on a `mutual` cluster is flagged too.
  * @public
  */
 export function riskFlags(
   draft: EgressRequestDraft,
   policy: Pick<EgressPolicy, 'autoApproveHosts'>,
-  options: { now?: Date; mutualClusters?: readonly string[] } = {},
+  options: { now?: Date; mutualClusters?: readonly string[]; gatewayModeOf?: GatewayModeOf } = {},
 ): RiskFlag[] {
   const now = options.now ?? new Date();
   const hosts = (draft.hosts ?? []).map(h => normalizeHost(h).host);
@@ -86,6 +88,14 @@ export function riskFlags(
         message: `on ${enforced.join(', ')} the egress gateway admits only approved namespaces (mutual TLS); this access goes around it`,
       });
     }
+  }
+  const modeOf = options.gatewayModeOf ?? (c => (options.mutualClusters?.includes(c) ? 'mutual' : undefined));
+  const weakened = weakenedClusters(draft, modeOf);
+  if (weakened.length > 0) {
+    flags.push({
+      code: 'bypasses-enforcement',
+      message: `on ${weakened.join(', ')} the egress gateway admits only approved namespaces (mutual TLS); this request asks for passthrough there, which checks no namespace`,
+    });
   }
   const expires = draft.expiresAt ? Date.parse(draft.expiresAt) : NaN;
   if (Number.isNaN(expires)) {

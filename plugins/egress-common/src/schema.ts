@@ -37,6 +37,7 @@ export const egressRequestDraftSchema = z
     expiresAt: z.string().optional(),
     lockdownNamespace: z.boolean().optional(),
     namespaceNetworkPolicy: z.boolean().optional(),
+    gatewayMode: z.enum(['passthrough', 'mutual']).optional(),
   })
   .strict();
 

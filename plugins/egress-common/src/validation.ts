@@ -235,6 +235,7 @@ export function validateDraft(
     justification: '',
     lockdownNamespace: raw.lockdownNamespace === true,
     namespaceNetworkPolicy: raw.namespaceNetworkPolicy === true,
+    ...(raw.gatewayMode === 'passthrough' || raw.gatewayMode === 'mutual' ? { gatewayMode: raw.gatewayMode } : {}),
   };
 
   if (raw.id !== undefined && !isRequestId(raw.id)) {
@@ -502,6 +503,9 @@ export function validateDraft(
   }
   if (draft.namespaceNetworkPolicy && !draft.viaEgressGateway) {
     issues.error('namespaceNetworkPolicy', 'network-policy-blocks-direct', 'the NetworkPolicy lets pods reach only istiod, the egress gateway and cluster DNS, so direct access would be blocked; route through the egress gateway');
+  }
+  if (draft.gatewayMode !== undefined && !draft.viaEgressGateway) {
+    issues.error('gatewayMode', 'gateway-mode-without-gateway', 'a gateway mode applies only to traffic routed through the egress gateway; route through it or leave the mode unset');
   }
 
   return {

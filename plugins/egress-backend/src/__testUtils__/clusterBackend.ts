@@ -18,9 +18,14 @@ export const platform = mockCredentials.user.header(USERS.platform.ref);
  * payments, read as admin with kubectl; undefined when absent.
  */
 export function paymentsObject(cluster: ClusterInfo, kubectl: string, resource: string, name: string): any {
+  return namespacedObject(cluster, kubectl, 'payments', resource, name);
+}
+
+/** One object of `resource` in `namespace`, read as admin with kubectl; undefined when absent. */
+export function namespacedObject(cluster: ClusterInfo, kubectl: string, namespace: string, resource: string, name: string): any {
   const out = execFileSync(
     kubectl,
-    ['--kubeconfig', cluster.kubeconfigPath, 'get', resource, '-n', 'payments', '--field-selector', `metadata.name=${name}`, '-o', 'json'],
+    ['--kubeconfig', cluster.kubeconfigPath, 'get', resource, '-n', namespace, '--field-selector', `metadata.name=${name}`, '-o', 'json'],
     { encoding: 'utf8' },
   );
   return JSON.parse(out).items[0];

@@ -79,6 +79,7 @@ export class DatabaseEgressStore implements EgressStore {
         status: input.status,
         draft: JSON.stringify(draft),
         network_policy: draft.namespaceNetworkPolicy === true,
+        gateway_mode: draft.gatewayMode ?? null,
         requested_by: input.requestedBy,
         requested_at: requestedAt,
         expires_at: draft.expiresAt

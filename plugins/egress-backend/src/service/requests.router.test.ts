@@ -265,6 +265,34 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
     expect(await snapshot()).toBe(before);
   });
 
+  it('answers 409 when another namespace routes the host through the gateway in the other mode on the cluster', async () => {
+    const body = freshDraft({ clusters: ['dev'], viaEgressGateway: true, gatewayMode: 'mutual' });
+    const host = (body as { hosts: string[] }).hosts[0];
+    const first = await api.create('owner', body);
+    expect(first.status).toBe(201);
+    expect(first.body.gatewayMode).toBe('mutual');
+    expect((await knex('egress_requests').where({ id: first.body.id }).first()).gateway_mode).toBe('mutual');
+    // The cluster's own mode (passthrough) for the same host from namespace limited.
+    const other = draft({ entityRef: 'component:default/limited', namespace: 'limited', clusters: ['dev'], hosts: [host], viaEgressGateway: true });
+    const preview = await request(server).post('/api/egress/preview').set('Authorization', header('owner')).send(other);
+    expect(preview.body).toMatchObject({ valid: false, errors: [{ path: 'gatewayMode', code: 'gateway-mode-conflict' }] });
+    const before = await snapshot();
+    const again = await api.create('owner', other);
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe(
+      `on cluster dev the egress gateway already serves ${host} in mutual mode for request ${first.body.id} (pending, namespace payments); one host has one mode, so this request would need mutual too`,
+    );
+    expect(await snapshot()).toBe(before);
+    // Asking for the same mode shares the host's objects.
+    expect((await api.create('owner', { ...other, gatewayMode: 'mutual' })).status).toBe(201);
+  });
+
+  it('refuses a gateway mode for direct access with 400', async () => {
+    const res = await api.create('owner', freshDraft({ clusters: ['dev'], viaEgressGateway: false, gatewayMode: 'mutual' }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/gatewayMode: a gateway mode applies only to traffic routed through the egress gateway/);
+  });
+
   describe('invalid input gets 400 with field messages and stores nothing', () => {
     const invalid: Array<[string, () => Promise<request.Response>, RegExp]> = [
       ['preview without ports', () => request(server).post('/api/egress/preview').set('Authorization', header('owner')).send({ entityRef: 'component:default/payments' }), /clusters|ports/],
@@ -320,6 +348,7 @@ describe.each(databases.eachSupportedId())('request routes on %p', databaseId =>
         allowWildcards: false,
         allowCidrs: false,
         requireEgressGateway: false,
+        allowGatewayModeOverride: 'stricter',
       });
       expect((await request(server).get('/api/egress/policy').set('Authorization', header('unauthenticated'))).status).toBe(401);
     });

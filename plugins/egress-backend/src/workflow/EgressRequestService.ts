@@ -42,6 +42,7 @@ import { readDraft, requestIdOf, sameDraft } from './draftIntake';
 import { requireForEntity } from './permissionChecks';
 import { RequestReader } from './RequestReader';
 import { RenderedManifests } from './renderedManifests';
+import { gatewayModeClashes } from './gatewayModeClashes';
 
 /** Actor of decisions made by the policy. */
 export const POLICY_ACTOR = 'policy';
@@ -100,11 +101,14 @@ export class EgressRequestService {
       return { valid: false, errors: validation.errors, warnings: validation.warnings, riskFlags: [], manifests: [] };
     }
     const id = requestIdOf(input);
-    const overlaps = await overlappingRequests(this.options.store, draft, id);
+    const overlaps = [
+      ...(await overlappingRequests(this.options.store, draft, id)),
+      ...(await gatewayModeClashes(this.options.store, draft, this.gatewayModeOf, id)),
+    ];
     if (overlaps.length > 0) {
       return { valid: false, errors: overlaps, warnings: validation.warnings, riskFlags: [], manifests: [] };
     }
-    const policy = evaluatePolicy(draft, this.options.policy, { now: this.now() });
+    const policy = evaluatePolicy(draft, this.options.policy, { now: this.now(), gatewayModeOf: this.gatewayModeOf });
     // The client's id, when it sent one, is the id create will store, and
     // the requester and approver annotations are rendered as approval will
     // set them: the preview is what approval applies (for an approver not
@@ -122,11 +126,11 @@ export class EgressRequestService {
       warnings: [
         ...validation.warnings,
         ...this.unmanagedWarnings(draft, manifests),
-        ...explainGatewayMode(draft, c => this.options.clusterSettings(c).egressGateway?.mode),
+        ...explainGatewayMode(draft, this.gatewayModeOf),
         ...explainNetworkPolicy(draft, c => resolveClusterSettings(this.options.clusterSettings(c))),
       ],
       policy,
-      riskFlags: riskFlags(draft, this.options.policy, { now: this.now(), mutualClusters: this.mutualClusters() }),
+      riskFlags: riskFlags(draft, this.options.policy, { now: this.now(), gatewayModeOf: this.gatewayModeOf }),
       manifests,
     };
   }
@@ -184,12 +188,15 @@ export class EgressRequestService {
       const existing = await this.options.store.getRequest(id);
       if (existing) return { request: this.resubmitted(existing, draft, requester), created: false };
     }
-    const verdict = evaluatePolicy(draft, this.options.policy, { now: this.now() });
+    const verdict = evaluatePolicy(draft, this.options.policy, { now: this.now(), gatewayModeOf: this.gatewayModeOf });
     if (verdict.verdict === 'denied') {
       throw new InputError(
         `Denied by policy (${verdict.rule}): ${verdict.reasons.map(r => r.reason).join('; ')}`,
       );
     }
+    // Across namespaces, so outside the namespace's lock: checked just before the insert.
+    const clashes = await gatewayModeClashes(this.options.store, draft, this.gatewayModeOf, id);
+    if (clashes.length > 0) throw new ConflictError(clashes.map(c => c.message.replace(/^gatewayMode: /, '')).join('; '));
     const at = this.now().toISOString();
     const auto = verdict.verdict === 'auto-approve';
     let created: StoredEgressRequest;
@@ -323,6 +330,9 @@ export class EgressRequestService {
     await this.options.auditor.report(id, { actor, action: 'transition', from, to, comment }, { request: httpRequest });
     return changed;
   }
+
+  /** The configured egress gateway mode of a cluster. */
+  private readonly gatewayModeOf = (cluster: string) => this.options.clusterSettings(cluster).egressGateway?.mode;
 
   /** The clusters whose egress gateway runs in `mutual` mode. */
   mutualClusters(): string[] {

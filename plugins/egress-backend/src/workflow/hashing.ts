@@ -57,5 +57,6 @@ export function renderable(request: {
     ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}),
     lockdownNamespace: request.lockdownNamespace,
     namespaceNetworkPolicy: request.namespaceNetworkPolicy,
+    ...(request.gatewayMode ? { gatewayMode: request.gatewayMode } : {}),
   };
 }

@@ -14,8 +14,10 @@ import {
   gatewayUsageOf,
   mergeGatewayUsage,
   renderSharedGateway,
+  effectiveGatewayMode,
   resolveClusterSettings,
   sharedGatewayName,
+  withGatewayMode,
 } from '@backstage-egress/plugin-egress-common';
 import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
 import { GRANTED_STATUSES } from '../lifecycle';
@@ -91,7 +93,9 @@ export class GatewaySharing implements GatewayUsageReader {
     const hosts = request.hosts ?? [];
     if (!request.viaEgressGateway || hosts.length === 0) return undefined;
     const others = await this.othersUsing(cluster, request.id);
-    const resolved = resolveClusterSettings(settings);
+    // The remaining users share the leaving request's mode: one host has one mode on a cluster.
+    const clusterSettings = resolveClusterSettings(settings);
+    const resolved = withGatewayMode(clusterSettings, effectiveGatewayMode(request, clusterSettings.egressGateway.mode));
     const remaining = hosts.filter(h => others[h]);
     const outcomes: ApplyOutcome[] = [];
     if (remaining.length > 0) {

@@ -293,6 +293,10 @@ export interface components {
             lockdownNamespace?: boolean;
             /** Also apply the namespace's NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS. */
             namespaceNetworkPolicy?: boolean;
+            /**
+             * The egress gateway's mode for this request, only with viaEgressGateway and where egress.policy.allowGatewayModeOverride allows it; absent means each cluster's egressGateway.mode.
+             */
+            gatewayMode?: "passthrough" | "mutual";
         };
         RequestStatus: "pending" | "approved" | "active" | "rejected" | "cancelled" | "revoking" | "revoked" | "expired";
         EgressRequest: {
@@ -311,6 +315,10 @@ export interface components {
             lockdownNamespace?: boolean;
             /** Also apply the namespace's NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS. */
             namespaceNetworkPolicy?: boolean;
+            /**
+             * The egress gateway's mode for this request, only with viaEgressGateway and where egress.policy.allowGatewayModeOverride allows it; absent means each cluster's egressGateway.mode.
+             */
+            gatewayMode?: "passthrough" | "mutual";
             status: components["schemas"]["RequestStatus"];
             requestedBy: string;
             requestedAt: string;
@@ -341,6 +349,10 @@ export interface components {
             allowWildcards: boolean;
             allowCidrs: boolean;
             requireEgressGateway: boolean;
+            /**
+             * Which requests may choose the gateway mode (stricter: only mutual on a passthrough cluster).
+             */
+            allowGatewayModeOverride?: "none" | "stricter" | "any";
         };
         RequestAction: {
             name: "approve" | "reject" | "cancel" | "revoke";
@@ -570,7 +582,7 @@ export interface components {
         /**
          * Stable ids of the policy rules; the deny rules are named after the policy field they enforce.
          */
-        PolicyRule: "builtInDeny" | "allowPrivateAddresses" | "deniedHosts" | "allowedProtocols" | "allowedPorts" | "allowWildcards" | "allowCidrs" | "requireEgressGateway" | "maxTtlDays" | "requireJustification" | "autoApproveHosts" | "manualApproval";
+        PolicyRule: "builtInDeny" | "allowPrivateAddresses" | "deniedHosts" | "allowedProtocols" | "allowedPorts" | "allowWildcards" | "allowCidrs" | "requireEgressGateway" | "maxTtlDays" | "requireJustification" | "allowGatewayModeOverride" | "autoApproveHosts" | "manualApproval";
         /** One rule's finding. */
         PolicyReason: {
             rule: components["schemas"]["PolicyRule"];

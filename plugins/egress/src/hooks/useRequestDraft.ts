@@ -24,6 +24,8 @@ export interface DraftFields {
   ports: PortFields[];
   clusters: string[];
   viaEgressGateway: boolean;
+  /** The gateway mode the request asks for; empty for each cluster's own. */
+  gatewayMode: '' | 'passthrough' | 'mutual';
   /** Also add the namespace Sidecar that lets workloads reach registered hosts only. */
   lockdownNamespace: boolean;
   /** Also add the namespace NetworkPolicy: pods reach only istiod, the egress gateway and DNS. */
@@ -46,6 +48,7 @@ export type DraftField =
   | `protocol:${number}`
   | 'clusters'
   | 'viaEgressGateway'
+  | 'gatewayMode'
   | 'lockdownNamespace'
   | 'namespaceNetworkPolicy'
   | 'justification'
@@ -63,6 +66,7 @@ export function fieldOfPath(path: string): DraftField {
   if (path.startsWith('ports')) return 'ports';
   if (path.startsWith('clusters')) return 'clusters';
   if (path === 'viaEgressGateway') return 'viaEgressGateway';
+  if (path === 'gatewayMode') return 'gatewayMode';
   if (path === 'lockdownNamespace') return 'lockdownNamespace';
   if (path === 'namespaceNetworkPolicy') return 'namespaceNetworkPolicy';
   if (path === 'justification') return 'justification';
@@ -103,6 +107,8 @@ export function toDraft(
       return { number: number === '' ? (null as unknown as number) : Number(number), protocol: p.protocol };
     }),
     viaEgressGateway: fields.viaEgressGateway,
+    // A mode is only sent with the gateway (the validator refuses it without).
+    ...(fields.viaEgressGateway && fields.gatewayMode && { gatewayMode: fields.gatewayMode }),
     ...(fields.lockdownNamespace && { lockdownNamespace: true }),
     ...(fields.namespaceNetworkPolicy && { namespaceNetworkPolicy: true }),
     justification: fields.justification,
@@ -162,6 +168,7 @@ export function useRequestDraft(options: {
     clusters: [],
     // The gateway is the safer default; the policy may require it anyway.
     viaEgressGateway: true,
+    gatewayMode: '',
     lockdownNamespace: false,
     namespaceNetworkPolicy: false,
     justification: '',

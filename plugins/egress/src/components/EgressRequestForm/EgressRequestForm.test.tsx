@@ -330,4 +330,29 @@ describe('EgressRequestForm', () => {
     await waitFor(() => expect(onCreated).toHaveBeenCalled());
     expect(api.createRequest.mock.calls[0][0].namespaceNetworkPolicy).toBe(true);
   });
+
+  it('sends the gateway mode chosen under the gateway checkbox, hides it for direct access, and shows the preview\'s conflict on it', async () => {
+    const conflict = 'gatewayMode: on cluster dev the egress gateway already serves api.stripe.com in passthrough mode for request r1 (active, namespace orders); one host has one mode, so this request would need passthrough too';
+    const api = fakeEgressApi({
+      preview: async (draft: any) =>
+        draft.gatewayMode === 'mutual'
+          ? { ...preview('needs-approval'), valid: false, errors: [{ path: 'gatewayMode', code: 'gateway-mode-conflict', message: conflict }] }
+          : preview('needs-approval'),
+    });
+    const onCreated = await renderForm(api);
+    await fillValidDraft();
+    await waitFor(() => expect(api.preview).toHaveBeenCalled());
+    expect(api.preview.mock.calls.at(-1)![0].gatewayMode).toBeUndefined();
+    const select = screen.getByLabelText('Gateway mode');
+    await userEvent.selectOptions(select, 'mutual');
+    await waitFor(() => expect(api.preview).toHaveBeenLastCalledWith(expect.objectContaining({ gatewayMode: 'mutual' })));
+    await waitFor(() => expect(select).toHaveAccessibleDescription(/already serves api.stripe.com in passthrough mode for request r1/));
+    await userEvent.selectOptions(select, 'passthrough');
+    await waitFor(() => expect(api.preview).toHaveBeenLastCalledWith(expect.objectContaining({ gatewayMode: 'passthrough' })));
+    await userEvent.click(screen.getByRole('button', { name: 'Submit request' }));
+    await waitFor(() => expect(onCreated).toHaveBeenCalled());
+    expect(api.createRequest.mock.calls[0][0].gatewayMode).toBe('passthrough');
+    await userEvent.click(screen.getByLabelText('Route through the egress gateway'));
+    expect(screen.queryByLabelText('Gateway mode')).toBeNull();
+  });
 });

@@ -26,6 +26,7 @@ import { fieldMessages, plainMessage } from './FieldMessages';
 import { serverIssuesOf } from './serverIssues';
 import { PolicyVerdict } from './PolicyVerdict';
 import { PortRows } from './PortRows';
+import { GatewayModeField } from './GatewayModeField';
 
 const useStyles = makeStyles(theme => ({
   section: { marginTop: theme.spacing(2) },
@@ -204,6 +205,16 @@ export const EgressRequestForm = (props: {
             helperText={text('viaEgressGateway')}
           />
         </Grid>
+        {fields.viaEgressGateway && policy?.allowGatewayModeOverride !== 'none' && (
+          <Grid item xs={12} sm={6}>
+            <GatewayModeField
+              value={fields.gatewayMode}
+              onChange={mode => update('gatewayMode', mode)}
+              error={hasError('gatewayMode')}
+              helperText={text('gatewayMode')}
+            />
+          </Grid>
+        )}
         <Grid item xs={12}>
           <CheckboxField
             label="Lock down the namespace (only registered hosts reachable)"

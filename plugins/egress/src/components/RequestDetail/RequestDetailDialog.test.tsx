@@ -40,6 +40,22 @@ describe('RequestDetailDialog', () => {
     expect(screen.getByText(/^Yes: only registered hosts are reachable from namespace payments/)).toBeInTheDocument();
   });
 
+  it('shows the gateway mode the request asked for, or the clusters\' own', async () => {
+    const mutual = { ...pendingRequest, viaEgressGateway: true, gatewayMode: 'mutual' as const };
+    await renderWithApis(<RequestDetailDialog requestId="req-1" onClose={jest.fn()} />, {
+      api: fakeEgressApi({ getRequest: async () => detailOf(mutual) }),
+    });
+    expect(await screen.findByText('Gateway mode')).toBeInTheDocument();
+    expect(screen.getByText('mutual (asked for by the request)')).toBeInTheDocument();
+  });
+
+  it('says a gateway request without a mode takes each cluster\'s', async () => {
+    await renderWithApis(<RequestDetailDialog requestId="req-1" onClose={jest.fn()} />, {
+      api: fakeEgressApi({ getRequest: async () => detailOf({ ...pendingRequest, viaEgressGateway: true }) }),
+    });
+    expect(await screen.findByText("each cluster's own")).toBeInTheDocument();
+  });
+
   it('lets the requester cancel a pending request after confirming', async () => {
     const api = fakeEgressApi();
     const onChanged = jest.fn();

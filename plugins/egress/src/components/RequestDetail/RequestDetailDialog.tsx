@@ -95,6 +95,12 @@ const RequestDetailContent = (props: {
         <dd>{request.clusters.join(', ')}</dd>
         <dt>Route</dt>
         <dd>{request.viaEgressGateway ? 'Egress gateway' : 'Direct'}</dd>
+        {request.viaEgressGateway && (
+          <>
+            <dt>Gateway mode</dt>
+            <dd>{request.gatewayMode ? `${request.gatewayMode} (asked for by the request)` : "each cluster's own"}</dd>
+          </>
+        )}
         {request.resolution && (
           <>
             <dt>Resolution</dt>

@@ -176,6 +176,14 @@ export const spec = {
           "namespaceNetworkPolicy": {
             "type": "boolean",
             "description": "Also apply the namespace's NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS."
+          },
+          "gatewayMode": {
+            "type": "string",
+            "enum": [
+              "passthrough",
+              "mutual"
+            ],
+            "description": "The egress gateway's mode for this request, only with viaEgressGateway and where egress.policy.allowGatewayModeOverride allows it; absent means each cluster's egressGateway.mode."
           }
         },
         "required": [
@@ -260,6 +268,14 @@ export const spec = {
           "namespaceNetworkPolicy": {
             "type": "boolean",
             "description": "Also apply the namespace's NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS."
+          },
+          "gatewayMode": {
+            "type": "string",
+            "enum": [
+              "passthrough",
+              "mutual"
+            ],
+            "description": "The egress gateway's mode for this request, only with viaEgressGateway and where egress.policy.allowGatewayModeOverride allows it; absent means each cluster's egressGateway.mode."
           },
           "status": {
             "$ref": "#/components/schemas/RequestStatus"
@@ -389,6 +405,15 @@ export const spec = {
           },
           "requireEgressGateway": {
             "type": "boolean"
+          },
+          "allowGatewayModeOverride": {
+            "type": "string",
+            "enum": [
+              "none",
+              "stricter",
+              "any"
+            ],
+            "description": "Which requests may choose the gateway mode (stricter: only mutual on a passthrough cluster)."
           }
         },
         "required": [
@@ -1279,6 +1304,7 @@ export const spec = {
           "requireEgressGateway",
           "maxTtlDays",
           "requireJustification",
+          "allowGatewayModeOverride",
           "autoApproveHosts",
           "manualApproval"
         ]

@@ -31,6 +31,10 @@ export interface EgressRequest {
    * Also apply the namespace\'s NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS.
    */
   namespaceNetworkPolicy?: boolean;
+  /**
+   * The egress gateway\'s mode for this request, only with viaEgressGateway and where egress.policy.allowGatewayModeOverride allows it; absent means each cluster\'s egressGateway.mode.
+   */
+  gatewayMode?: EgressRequestGatewayModeEnum;
   status: RequestStatus;
   requestedBy: string;
   requestedAt: string;
@@ -50,6 +54,10 @@ export interface EgressRequest {
   displayState?: DisplayState;
 }
 
+/**
+ * @public
+ */
+export type EgressRequestGatewayModeEnum = "passthrough" | "mutual";
 /**
  * @public
  */

@@ -18,5 +18,6 @@ export type PolicyRule =
   | "requireEgressGateway"
   | "maxTtlDays"
   | "requireJustification"
+  | "allowGatewayModeOverride"
   | "autoApproveHosts"
   | "manualApproval";

@@ -16,6 +16,10 @@ export interface PolicySummary {
   allowWildcards: boolean;
   allowCidrs: boolean;
   requireEgressGateway: boolean;
+  /**
+   * Which requests may choose the gateway mode (stricter: only mutual on a passthrough cluster).
+   */
+  allowGatewayModeOverride?: PolicySummaryAllowGatewayModeOverrideEnum;
 }
 
 /**
@@ -28,3 +32,10 @@ export type PolicySummaryAllowedProtocolsEnum =
   | "TCP"
   | "GRPC"
   | "HTTP2";
+/**
+ * @public
+ */
+export type PolicySummaryAllowGatewayModeOverrideEnum =
+  | "none"
+  | "stricter"
+  | "any";

@@ -31,4 +31,13 @@ export interface RequestDraft {
    * Also apply the namespace\'s NetworkPolicy: its pods may open connections only to istiod, the egress gateway and cluster DNS.
    */
   namespaceNetworkPolicy?: boolean;
+  /**
+   * The egress gateway\'s mode for this request, only with viaEgressGateway and where egress.policy.allowGatewayModeOverride allows it; absent means each cluster\'s egressGateway.mode.
+   */
+  gatewayMode?: RequestDraftGatewayModeEnum;
 }
+
+/**
+ * @public
+ */
+export type RequestDraftGatewayModeEnum = "passthrough" | "mutual";
