@@ -6,7 +6,6 @@ import {
 import { ConflictError, InputError } from '@backstage/errors';
 import {
   ClusterEgressSettingsInput,
-  ClusterManifests,
   EgressPolicy,
   EgressRequestStatus,
   NamespaceInventory,
@@ -16,10 +15,6 @@ import {
   RequestDetail,
   egressRequestCreatePermission,
   evaluatePolicy,
-  explainGatewayMode,
-  explainNetworkPolicy,
-  resolveClusterSettings,
-  riskFlags,
 } from '@backstage-egress/plugin-egress-common';
 import { Request } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -28,27 +23,18 @@ import { EgressStore, StoredEgressRequest } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
 import { EgressNotifier } from './notifier';
 import { Reconciler } from './Reconciler';
-import {
-  overlapConflict,
-  overlappingRequests,
-  unmanagedNameCollisions,
-  unmanagedNamespaceSidecars,
-  unmanagedOverlaps,
-} from './overlaps';
+import { overlapConflict } from './overlaps';
 import { IstioVerdictSource } from './istioVerdicts';
 import { actionCallers } from './requestViews';
 import { assertAction } from '../lifecycle';
-import { readDraft, requestIdOf, sameDraft } from './draftIntake';
+import { requestIdOf, sameDraft } from './draftIntake';
 import { requireForEntity } from './permissionChecks';
 import { RequestReader } from './RequestReader';
 import { RenderedManifests } from './renderedManifests';
 import { gatewayModeClashes } from './gatewayModeClashes';
+import { APPROVER_PLACEHOLDER, DraftPreview, POLICY_ACTOR, prepareDraft } from './draftPreview';
 
-/** Actor of decisions made by the policy. */
-export const POLICY_ACTOR = 'policy';
-
-/** What the preview shows as the approver until someone approves. */
-export const APPROVER_PLACEHOLDER = '(set on approval to the approver)';
+export { APPROVER_PLACEHOLDER, POLICY_ACTOR };
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -86,74 +72,17 @@ export interface EgressRequestServiceOptions {
 export class EgressRequestService {
   private readonly now: () => Date;
   private readonly reader: RequestReader;
+  private readonly previewer: DraftPreview;
 
   constructor(private readonly options: EgressRequestServiceOptions) {
     this.now = options.now ?? (() => new Date());
     this.reader = new RequestReader(options);
+    this.previewer = new DraftPreview(options, this.reader, this.now);
   }
 
   /** Validation, policy verdict and manifests of a draft, without storing anything. */
   async preview(input: object, credentials: UserCredentials): Promise<PreviewResult> {
-    await this.reader.requireRead(credentials);
-    const { validation } = await this.prepare(input, credentials);
-    const { draft } = validation;
-    if (!validation.valid) {
-      return { valid: false, errors: validation.errors, warnings: validation.warnings, riskFlags: [], manifests: [] };
-    }
-    const id = requestIdOf(input);
-    const overlaps = [
-      ...(await overlappingRequests(this.options.store, draft, id)),
-      ...(await gatewayModeClashes(this.options.store, draft, this.gatewayModeOf, id)),
-    ];
-    if (overlaps.length > 0) {
-      return { valid: false, errors: overlaps, warnings: validation.warnings, riskFlags: [], manifests: [] };
-    }
-    const policy = evaluatePolicy(draft, this.options.policy, { now: this.now(), gatewayModeOf: this.gatewayModeOf });
-    // The client's id, when it sent one, is the id create will store, and
-    // the requester and approver annotations are rendered as approval will
-    // set them: the preview is what approval applies (for an approver not
-    // yet known, a placeholder names the annotation).
-    const manifests = this.reader.render({
-      ...draft,
-      id: id ?? 'preview',
-      requestedBy: credentials.principal.userEntityRef,
-      decidedBy: policy.verdict === 'auto-approve' ? POLICY_ACTOR : APPROVER_PLACEHOLDER,
-      status: 'approved',
-    });
-    return {
-      valid: true,
-      errors: [],
-      warnings: [
-        ...validation.warnings,
-        ...this.unmanagedWarnings(draft, manifests),
-        ...explainGatewayMode(draft, this.gatewayModeOf),
-        ...explainNetworkPolicy(draft, c => resolveClusterSettings(this.options.clusterSettings(c))),
-      ],
-      policy,
-      riskFlags: riskFlags(draft, this.options.policy, { now: this.now(), gatewayModeOf: this.gatewayModeOf }),
-      manifests,
-    };
-  }
-
-  /**
-   * Hosts of the draft that unmanaged resources in its namespace already
-   * declare, rendered names they already hold, and a namespace-wide Sidecar
-   * of theirs next to a lockdown (warnings only).
-   */
-  private unmanagedWarnings(draft: NormalizedDraft, manifests: ClusterManifests[]) {
-    if (!this.options.inventory) return [];
-    try {
-      const namespaces = [...new Set(manifests.flatMap(c => c.manifests.map(m => m.metadata.namespace)))];
-      const inventory = namespaces.flatMap(ns => this.options.inventory!(ns, draft.clusters));
-      const own = inventory.filter(inv => inv.namespace === draft.namespace);
-      return [
-        ...unmanagedOverlaps(draft, own),
-        ...unmanagedNameCollisions(manifests, inventory),
-        ...unmanagedNamespaceSidecars(draft, own),
-      ];
-    } catch {
-      return [];
-    }
+    return this.previewer.preview(input, credentials);
   }
 
   /** Stores a new request (pending, or approved by policy, then woken for the reconciler to apply). */
@@ -340,11 +269,6 @@ export class EgressRequestService {
   }
 
   private prepare(body: object, credentials: UserCredentials) {
-    return readDraft(body, credentials, {
-      targets: this.options.targets,
-      clusterNames: this.options.clusterNames,
-      policy: this.options.policy,
-      now: this.now(),
-    });
+    return prepareDraft(this.options, body, credentials, this.now());
   }
 }
