@@ -422,7 +422,8 @@ describe('fault injection', () => {
     expect(stop.stdout).toMatch(/kube-apiserver stopped/);
     expect(processAlive(f.pids.kubeApiserver)).toBe(false);
     expect(processAlive(f.pids.etcd)).toBe(true);
-    expect(await portAcceptsConnections(f.ports.apiserver)).toBe(false);
+    // Not "the port refuses connections": other suites start clusters in parallel, and the
+    // freed port may be handed to one of them. The status probe (this cluster's CA) says it.
     expect(getClusterInfo(CLUSTER_FAULTS)).toBeUndefined();
     expect((await clusterStatus(CLUSTER_FAULTS)).state).toBe('unhealthy');
 
