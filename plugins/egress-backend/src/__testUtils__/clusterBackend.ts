@@ -2,7 +2,15 @@ import { coreServices, createServiceFactory } from '@backstage/backend-plugin-ap
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Entity } from '@backstage/catalog-model';
-import { ClusterInfo, XdsQuery, XdsSnapshot, xdsSnapshot } from '@backstage-egress/testenv';
+import {
+  ClusterInfo,
+  XdsQuery,
+  XdsSnapshot,
+  ensureBinaries,
+  startCluster,
+  stopCluster,
+  xdsSnapshot,
+} from '@backstage-egress/testenv';
 import type { TargetIstioVerdict } from '@backstage-egress/plugin-egress-common';
 import { Knex } from 'knex';
 import { execFileSync } from 'node:child_process';
@@ -170,4 +178,18 @@ export async function untilApplied(server: Parameters<typeof request>[0], id: st
     if (Date.now() > deadline) throw new Error(`request ${id} not applied in ${timeoutMs} ms: ${JSON.stringify(body)}`);
     await new Promise(r => setTimeout(r, 50));
   }
+}
+
+/**
+ * Starts the test cluster `name` before the file's tests and stops it after
+ * them; `started` receives the cluster and the path of kubectl.
+ */
+export function useTestCluster(name: string, started: (cluster: ClusterInfo, kubectlPath: string) => void) {
+  beforeAll(async () => {
+    const kubectlPath = (await ensureBinaries()).kubectl;
+    started(await startCluster({ name }), kubectlPath);
+  }, 300_000);
+  afterAll(async () => {
+    await stopCluster(name);
+  }, 120_000);
 }

@@ -7,10 +7,10 @@
  * AuthorizationPolicy, which the API server accepts; read back as admin.
  */
 import { sharedGatewayName } from '@backstage-egress/plugin-egress-common';
-import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
+import { ClusterInfo } from '@backstage-egress/testenv';
 import { execFileSync } from 'node:child_process';
 import request from 'supertest';
-import { namespacedObject, owner, paymentsObject, platform, startClusterBackend, untilApplied } from '../__testUtils__/clusterBackend';
+import { namespacedObject, owner, paymentsObject, platform, startClusterBackend, untilApplied, useTestCluster } from '../__testUtils__/clusterBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { draft } from '../__testUtils__/fakes';
 
@@ -26,14 +26,10 @@ const gatewayObject = (resource: string, name: string) => namespacedObject(clust
 
 const databases = createTestDatabases();
 
-beforeAll(async () => {
-  kubectlPath = (await ensureBinaries()).kubectl;
-  cluster = await startCluster({ name: NAME });
-}, 300_000);
-
-afterAll(async () => {
-  await stopCluster(NAME);
-}, 120_000);
+useTestCluster(NAME, (started, kubectl) => {
+  cluster = started;
+  kubectlPath = kubectl;
+});
 
 describe.each(databases.eachSupportedId())('a request asking for mutual mode on a passthrough cluster with %p', databaseId => {
   let backend: Awaited<ReturnType<typeof startClusterBackend>>;

@@ -6,9 +6,9 @@
  * requests and deleted with the last one. Read back as admin.
  */
 import { NETWORK_POLICY_NAME, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '@backstage-egress/plugin-egress-common';
-import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
+import { ClusterInfo } from '@backstage-egress/testenv';
 import request from 'supertest';
-import { owner, paymentsObject, platform, startClusterBackend } from '../__testUtils__/clusterBackend';
+import { owner, paymentsObject, platform, startClusterBackend, useTestCluster } from '../__testUtils__/clusterBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { draft } from '../__testUtils__/fakes';
 
@@ -23,14 +23,10 @@ const networkPolicy = () => paymentsObject(cluster, kubectlPath, 'networkpolicie
 
 const databases = createTestDatabases();
 
-beforeAll(async () => {
-  kubectlPath = (await ensureBinaries()).kubectl;
-  cluster = await startCluster({ name: NAME });
-}, 300_000);
-
-afterAll(async () => {
-  await stopCluster(NAME);
-}, 120_000);
+useTestCluster(NAME, (started, kubectl) => {
+  cluster = started;
+  kubectlPath = kubectl;
+});
 
 describe.each(databases.eachSupportedId())('the namespace NetworkPolicy on a real cluster with %p', databaseId => {
   let backend: Awaited<ReturnType<typeof startClusterBackend>>;

@@ -10,10 +10,10 @@ import {
   MANAGED_BY_VALUE,
   REQUEST_ID_LABEL,
 } from '@backstage-egress/plugin-egress-common';
-import { ClusterInfo, ensureBinaries, startCluster, stopCluster } from '@backstage-egress/testenv';
+import { ClusterInfo } from '@backstage-egress/testenv';
 import { execFileSync } from 'node:child_process';
 import request from 'supertest';
-import { owner, paymentsObject, platform, startClusterBackend, untilApplied } from '../__testUtils__/clusterBackend';
+import { owner, paymentsObject, platform, startClusterBackend, untilApplied, useTestCluster } from '../__testUtils__/clusterBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { draft } from '../__testUtils__/fakes';
 import { eventually } from '../__testUtils__/eventually';
@@ -44,14 +44,10 @@ function lockdownSidecar(): { metadata: { labels?: Record<string, string> } } | 
 
 const databases = createTestDatabases();
 
-beforeAll(async () => {
-  kubectlPath = (await ensureBinaries()).kubectl;
-  cluster = await startCluster({ name: NAME });
-}, 300_000);
-
-afterAll(async () => {
-  await stopCluster(NAME);
-}, 120_000);
+useTestCluster(NAME, (started, kubectl) => {
+  cluster = started;
+  kubectlPath = kubectl;
+});
 
 /** Entities of the payments team claiming namespaces that are not theirs to claim. */
 const CLAIMING = ['istio-system', 'search'].map(namespace => ({
