@@ -77,6 +77,7 @@ export const egressPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(() => clusterService.stop());
         const targets = EntityTargetResolver.fromConfig(config, {
           catalog,
+          auth,
           clusterNames: () => clusters.list().map(c => c.name),
           clusterSettings: name => clusters.get(name) ?? {},
           readNamespace: (cluster, namespace) => clusterService.readNamespace(cluster, namespace),

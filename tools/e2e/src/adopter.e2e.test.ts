@@ -165,6 +165,20 @@ describe('the packed plugins in an adopter backend and app', () => {
       },
     });
     log(`[adopter] ready: ${Math.round((Date.now() - started) / 1000)} s`);
+
+    // The catalog reads catalog-info.yaml in its own processing loop, after the backend answers:
+    // the entity page shows its tabs only once the entity is there.
+    await waitFor(
+      'the catalog to hold the entity',
+      async () =>
+        (
+          await fetch(`${baseUrl}/api/catalog/entities/by-name/component/default/payments-api`, {
+            headers: { Authorization: 'Bearer adopter-static-token-0123456789' },
+          })
+        ).ok,
+      { timeoutMs: 180_000, intervalMs: 1000 },
+    );
+    log(`[adopter] entity in the catalog: ${Math.round((Date.now() - started) / 1000)} s`);
   });
 
   afterAll(async () => {
@@ -281,6 +295,9 @@ describe('the packed plugins in an adopter backend and app', () => {
       } catch (e) {
         const file = path.join(os.tmpdir(), 'egress-adopter-page.png');
         await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+        const text = await page.locator('body').innerText({ timeout: 5000 }).catch(() => '(no page text)');
+        // eslint-disable-next-line no-console
+        console.log(`adopter: the page said:\n${text.slice(0, 2000)}`);
         // eslint-disable-next-line no-console
         console.log(`${output.split('\n').slice(-60).join('\n')}\nadopter: page ${page.url()} -> ${file}`);
         throw e;

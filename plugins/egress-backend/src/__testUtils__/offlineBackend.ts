@@ -1,6 +1,7 @@
 import { BackendFeature, coreServices, createServiceFactory, PermissionsService } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
+import { CatalogService, catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import { demoPermissions, ENTITIES, NAMESPACE_OWNERS, USERS } from './fakes';
@@ -29,6 +30,8 @@ export function startOfflineBackend(
     knex?: Knex;
     /** The permission framework's answers; the demo policy by default. */
     permissions?: PermissionsService;
+    /** The catalog; an in-memory one holding the test entities (and `entities`) by default. */
+    catalog?: CatalogService;
     features?: BackendFeature[];
   } = {},
 ) {
@@ -48,7 +51,9 @@ export function startOfflineBackend(
         },
       }),
       ...(knex ? [mockServices.database.factory({ knex })] : []),
-      catalogServiceMock.factory({ entities: [...ENTITIES, ...(options.entities ?? [])] }),
+      options.catalog
+        ? createServiceFactory({ service: catalogServiceRef, deps: {}, factory: () => options.catalog! })
+        : catalogServiceMock.factory({ entities: [...ENTITIES, ...(options.entities ?? [])] }),
       createServiceFactory({
         service: coreServices.permissions,
         deps: {},

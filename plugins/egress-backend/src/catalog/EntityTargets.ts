@@ -1,8 +1,10 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { AuthService, BackstageCredentials, PermissionsService } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { ConflictError, InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { NAMESPACE_ANNOTATION, annotatedClusters, entityNamespace } from './annotations';
 
 /** Annotation on a Namespace object naming who owns it: entity or group refs, comma-separated. */
@@ -43,7 +45,18 @@ export interface EntityTargetResolverOptions {
   owners?: Record<string, string[]>;
   /** Extra namespaces that are never targets. */
   reserved?: string[];
+  /**
+   * The plugin's own credentials, for views that decide the caller's catalog read right in
+   * their batched permission call (`resolve`'s `readAs`) and read the entity from a
+   * short-lived cache instead of a catalog call per view.
+   */
+  auth?: AuthService;
+  /** How long a view may reuse an entity read from the catalog (default 5 s). */
+  entityCacheMs?: number;
 }
+
+/** Entities kept for views at most; the oldest entry goes first. */
+const ENTITY_CACHE_LIMIT = 1000;
 
 /**
  * The one place that turns an entity into its namespace and clusters, for
@@ -74,19 +87,30 @@ export class EntityTargetResolver {
     return new EntityTargetResolver({ ...deps, ownership, owners, reserved: block?.getOptionalStringArray('reserved') ?? [] });
   }
 
+  private readonly entities = new Map<string, { expires: number; entity: Promise<Entity | undefined> }>();
+
   constructor(private readonly options: EntityTargetResolverOptions) {}
 
   /**
    * The entity's targets. Always refuses reserved namespaces; with
    * `verifyOwnership` (preview and create) also checks the claim and the
    * owner in each of `clusters` (default: all the entity's clusters).
+   *
+   * With `readAs` (a read-only view), the caller's right to read the entity is asked of
+   * `readAs` as the catalog would ask it (catalog.entity.read on the entity, so the view can
+   * decide it in its one batched permission call), and the entity comes from a cache of
+   * at most a few seconds filled with the plugin's own credentials. Writes never pass
+   * `readAs`: they read the entity from the catalog as the caller.
    */
   async resolve(
     entityRef: string,
     credentials: BackstageCredentials,
-    options: { verifyOwnership: boolean; clusters?: string[] },
+    options: { verifyOwnership: boolean; clusters?: string[]; readAs?: PermissionsService },
   ): Promise<EntityTargets> {
-    const entity = await this.options.catalog.getEntityByRef(entityRef, { credentials });
+    const entity =
+      options.readAs && this.options.auth && !options.verifyOwnership
+        ? await this.entityForView(entityRef, credentials, options.readAs, this.options.auth)
+        : await this.options.catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`entityRef: ${entityRef} is not in the catalog`);
     const namespace = entityNamespace(entity);
     if (!namespace) {
@@ -101,6 +125,33 @@ export class EntityTargetResolver {
       await this.verifyOwnership(entity, entityRef, namespace, targets, credentials);
     }
     return { entityRef, entity, namespace, clusters };
+  }
+
+  private async entityForView(entityRef: string, credentials: BackstageCredentials, readAs: PermissionsService, auth: AuthService) {
+    const [decision] = await readAs.authorize([{ permission: catalogEntityReadPermission, resourceRef: entityRef }], { credentials });
+    // Not allowed to read it answers like the catalog does: as if it were not there.
+    if (decision.result !== AuthorizeResult.ALLOW) return undefined;
+    const now = Date.now();
+    const cached = this.entities.get(entityRef);
+    if (cached && cached.expires > now) return cached.entity;
+    const entity = auth
+      .getOwnServiceCredentials()
+      .then(own => this.options.catalog.getEntityByRef(entityRef, { credentials: own }));
+    this.entities.delete(entityRef);
+    this.entities.set(entityRef, { expires: now + (this.options.entityCacheMs ?? 5000), entity });
+    if (this.entities.size > ENTITY_CACHE_LIMIT) this.entities.delete(this.entities.keys().next().value!);
+    // A failed or empty read is not kept: the next view asks again.
+    entity.then(
+      found => {
+        if (!found) this.forget(entityRef, entity);
+      },
+      () => this.forget(entityRef, entity),
+    );
+    return entity;
+  }
+
+  private forget(entityRef: string, entity: Promise<Entity | undefined>) {
+    if (this.entities.get(entityRef)?.entity === entity) this.entities.delete(entityRef);
   }
 
   private refuseReserved(entityRef: string, namespace: string, clusters: string[]) {

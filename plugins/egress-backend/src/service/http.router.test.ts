@@ -3,8 +3,11 @@
  * for bodies the API does not take, and query filters written the way the
  * spec documents them.
  */
+import { isPermission } from '@backstage/plugin-permission-common';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import { demoPermissions, draft, ENTITY_REF, USERS } from '../__testUtils__/fakes';
+import { demoPermissions, draft, ENTITIES, ENTITY_REF, USERS } from '../__testUtils__/fakes';
 import { authHeader, startOfflineBackend } from '../__testUtils__/offlineBackend';
 
 jest.setTimeout(60_000);
@@ -93,5 +96,71 @@ describe('egress HTTP API', () => {
     const res = await request(server).get('/api/egress/requests?requester=user:default/').set('Authorization', owner);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/requester: .*user:<namespace>\/<name>/);
+  });
+});
+
+/** The principal a catalog call was made as. */
+const callerOf = (call: unknown[]) => (call[1] as { credentials: { principal: unknown } }).credentials.principal;
+
+describe('GET /entity and the catalog', () => {
+  let server: any;
+  const catalog = catalogServiceMock({ entities: ENTITIES });
+  const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
+  const policy = demoPermissions();
+  /** The demo policy, except that bob may not read the entity in the catalog. */
+  const permissions = demoPermissions();
+  const authorize = jest.spyOn(permissions, 'authorize').mockImplementation(async (requests, options) => {
+    const answers = await policy.authorize(requests, options);
+    const principal = options?.credentials.principal as { userEntityRef?: string };
+    return answers.map((a, i) =>
+      isPermission(requests[i].permission, catalogEntityReadPermission) && principal.userEntityRef === USERS.otherTeam.ref
+        ? { result: 'DENY' as any }
+        : a,
+    );
+  });
+
+  beforeAll(async () => {
+    ({ server } = await startOfflineBackend({ catalog, permissions }));
+  });
+
+  it("asks the caller's catalog read right on every view, in the view's one permission call, and reuses the entity it read", async () => {
+    getEntityByRef.mockClear();
+    authorize.mockClear();
+    for (let i = 0; i < 3; i++) {
+      const res = await request(server).get(`/api/egress/entity?entityRef=${ENTITY_REF}`).set('Authorization', authHeader('owner'));
+      expect(res.status).toBe(200);
+      expect(res.body.namespace).toBe('payments');
+    }
+    expect(authorize).toHaveBeenCalledTimes(3);
+    for (const [asked] of authorize.mock.calls) {
+      expect(asked).toEqual(expect.arrayContaining([{ permission: catalogEntityReadPermission, resourceRef: ENTITY_REF }]));
+    }
+    // Read once for the three views, with the plugin's own credentials.
+    expect(getEntityByRef).toHaveBeenCalledTimes(1);
+    expect(callerOf(getEntityByRef.mock.calls[0])).toMatchObject({ type: 'service' });
+  });
+
+  it('answers 404 to a caller who may not read the entity in the catalog, even while it is cached', async () => {
+    const res = await request(server).get(`/api/egress/entity?entityRef=${ENTITY_REF}`).set('Authorization', authHeader('otherTeam'));
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toContain('is not in the catalog');
+  });
+
+  it('does not keep an entity that is not there: the next view asks the catalog again', async () => {
+    getEntityByRef.mockClear();
+    const missing = 'component:default/not-yet-registered';
+    for (let i = 0; i < 2; i++) {
+      const res = await request(server).get(`/api/egress/entity?entityRef=${missing}`).set('Authorization', authHeader('owner'));
+      expect(res.status).toBe(404);
+    }
+    expect(getEntityByRef).toHaveBeenCalledTimes(2);
+  });
+
+  it('reads the entity as the caller for a preview, not from the view cache', async () => {
+    getEntityByRef.mockClear();
+    const res = await request(server).post('/api/egress/preview').set('Authorization', authHeader('owner')).send(draft({ clusters: ['dev'] }));
+    expect(res.status).toBe(200);
+    expect(getEntityByRef).toHaveBeenCalled();
+    expect(callerOf(getEntityByRef.mock.calls[0])).toMatchObject({ type: 'user', userEntityRef: USERS.owner.ref });
   });
 });

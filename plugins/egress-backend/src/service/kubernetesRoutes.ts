@@ -5,6 +5,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   egressRequestApprovePermission,
@@ -62,17 +63,19 @@ export function addKubernetesRoutes(
     } catch (e) {
       badRef = e;
     }
-    // One permission call for every decision of the page: reading egress data and, for the
-    // entity's requests, the caller's approve and revoke standing.
+    // One permission call for every decision of the page: reading egress data, reading the
+    // entity in the catalog and, for the entity's requests, the caller's approve and revoke
+    // standing.
     const decided = await prefetchPermissions(permissions, credentials, [
       { permission: egressRequestReadPermission },
+      ...(entityRef ? [{ permission: catalogEntityReadPermission, resourceRef: entityRef }] : []),
       ...(requests && entityRef
         ? [{ permission: egressRequestApprovePermission }, { permission: egressRequestRevokePermission, resourceRef: entityRef }]
         : []),
     ]);
     await authorizeEgressReadAs(decided, credentials);
     if (badRef || !entityRef) throw badRef;
-    const { namespace, clusters } = await targets.resolve(entityRef, credentials, { verifyOwnership: false });
+    const { namespace, clusters } = await targets.resolve(entityRef, credentials, { verifyOwnership: false, readAs: decided });
     res.json({
       entityRef,
       namespace,
