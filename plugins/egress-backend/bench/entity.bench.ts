@@ -39,6 +39,8 @@ const SLOW_CALLS = Number(process.env.BENCH_SLOW_CALLS ?? 200);
 const SLOW_MS = 200;
 const CLUSTER_CALLS = Number(process.env.BENCH_CLUSTER_CALLS ?? 200);
 const MODE = process.env.BENCH_MODE === 'production' ? 'production' : 'development';
+/** Sequential `/entity` calls after the timed phases, RSS sampled every SOAK / 10 (production mode by default). */
+const SOAK = Number(process.env.BENCH_SOAK ?? (MODE === 'production' ? 10_000 : 0));
 const ROOT = path.resolve(__dirname, '../../..');
 const ENTITY = 'component:default/payments-api';
 
@@ -120,6 +122,31 @@ function demoOutsideDevelopment() {
   return file;
 }
 
+const EMPTY_CALLS = 200;
+
+/** RSS of the backend with the same cluster names but nothing to cache, after start-up and some calls. */
+async function emptyCacheRss(productionEntry: string | undefined): Promise<number> {
+  const backend = await startBackend({
+    configFiles: ['app-config.yaml', 'app-config.development.yaml', ...(productionEntry ? [demoOutsideDevelopment()] : [])],
+    nodeEnv: MODE,
+    clusters: names.map(name => ({ name, url: 'https://127.0.0.1:1', serviceAccountToken: 'unused' })),
+    productionEntry,
+  });
+  try {
+    const token = await until('sign-in on the empty-cache backend', async () => {
+      const res = await fetch(`${backend.baseUrl}/api/auth/demo/refresh`, { headers: { 'x-egress-demo-user': 'alice' } });
+      return res.ok ? ((await res.json()).backstageIdentity.token as string) : undefined;
+    }, backend);
+    for (let i = 0; i < EMPTY_CALLS; i++) {
+      await (await fetch(`${backend.baseUrl}/api/egress/clusters`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer();
+    }
+    await new Promise(r => setTimeout(r, 5000));
+    return rssOfTree(backend.pid);
+  } finally {
+    await backend.stop();
+  }
+}
+
 async function main() {
   const productionEntry = MODE === 'production' ? buildProductionBackend(line => console.log(line)) : undefined;
   const t0 = Date.now();
@@ -128,6 +155,10 @@ async function main() {
   console.log(`${CLUSTERS} clusters up in ${Date.now() - t0} ms`);
   const loadMs = await Promise.all(infos.map(load));
   console.log(`ServiceEntries loaded (ms per cluster, 0 = already there): ${loadMs.join(', ')}`);
+
+  // The same backend with empty caches: the clusters' names at an address nothing answers.
+  const emptyCaches = await emptyCacheRss(productionEntry);
+  console.log(`backend with empty caches: ${emptyCaches} MiB RSS`);
 
   const server = new URL(infos[0].server);
   const slow = await startSlowProxy({ host: server.hostname, port: Number(server.port) });
@@ -212,6 +243,13 @@ async function main() {
     slow.delayMs = 0;
     const w = percentiles(slowed);
 
+    // RSS over a long sequential run: flat, or growing.
+    const soak: Array<{ requests: number; rssMiB: number }> = [{ requests: 0, rssMiB: rssOfTree(backend.pid) }];
+    for (let i = 1; i <= SOAK; i++) {
+      await timed(entityPath);
+      if (i % Math.max(1, Math.round(SOAK / 10)) === 0) soak.push({ requests: i, rssMiB: rssOfTree(backend.pid) });
+    }
+
     const s = percentiles(sequential);
     const c = percentiles(concurrent);
     const k = percentiles(clusters);
@@ -219,6 +257,7 @@ async function main() {
       mode: MODE, date: new Date().toISOString(), machine: machine(), clusters: CLUSTERS, entries: ENTRIES,
       responseBytes: body.length, resources, requests: parsed.requests.length, appliedTargets: applied,
       syncedMs, cpuMsPerRequest: cpuPerRequest, sequential: s, concurrent: { ...c, rps }, clustersRoute: k, oneSlowCluster: w, rssSyncedMiB: rssSynced, rssAfterMiB: rssAfter,
+      rssEmptyCachesMiB: emptyCaches, soak,
     };
     const dir = path.join(ROOT, 'bench-results');
     fs.mkdirSync(dir, { recursive: true });
@@ -239,6 +278,10 @@ async function main() {
       `Backend CPU time per sequential \`/entity\` (user + system, whole process tree): ${cpuPerRequest.toFixed(1)} ms.`,
       '',
       `Backend RSS (process tree): ${rssSynced} MiB after sync and seeding, ${rssAfter} MiB after ${SEQUENTIAL + CONCURRENT + CLUSTER_CALLS + 30} more requests. Caches synced ${syncedMs} ms after spawn.`,
+      `The same backend with empty caches (the ${CLUSTERS} clusters unreachable), after start-up and ${EMPTY_CALLS} \`/clusters\` calls: ${emptyCaches} MiB, so the caches and what came with them add ${rssSynced - emptyCaches} MiB.`,
+      ...(SOAK > 0
+        ? ['', `RSS (MiB) over ${SOAK} further sequential \`/entity\` calls:`, '', `| requests | ${soak.map(p => p.requests).join(' | ')} |`, `| --- |${soak.map(() => ' --- |').join('')}`, `| RSS MiB | ${soak.map(p => p.rssMiB).join(' | ')} |`]
+        : []),
     ].join('\n'));
   } finally {
     await backend.stop();
