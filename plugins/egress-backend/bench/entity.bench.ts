@@ -123,6 +123,7 @@ function demoOutsideDevelopment() {
 }
 
 const EMPTY_CALLS = 200;
+const UNCACHED_CALLS = Number(process.env.BENCH_UNCACHED_CALLS ?? 200);
 
 /** RSS of the backend with the same cluster names but nothing to cache, after start-up and some calls. */
 async function emptyCacheRss(productionEntry: string | undefined): Promise<number> {
@@ -162,8 +163,11 @@ async function main() {
 
   const server = new URL(infos[0].server);
   const slow = await startSlowProxy({ host: server.hostname, port: Number(server.port) });
+  // A database file the uncached run below reopens: the same requests, the same view.
+  const database = ['    client: better-sqlite3', `    connection: '${path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'egress-bench-db-')), 'egress.sqlite')}'`];
   const startAt = Date.now();
   const backend = await startBackend({
+    database,
     configFiles: ['app-config.yaml', 'app-config.development.yaml', ...(productionEntry ? [demoOutsideDevelopment()] : [])],
     nodeEnv: MODE,
     clusters: backendClusters(infos, slow),
@@ -250,6 +254,10 @@ async function main() {
       if (i % Math.max(1, Math.round(SOAK / 10)) === 0) soak.push({ requests: i, rssMiB: rssOfTree(backend.pid) });
     }
 
+    // The same view with the inventory read live, on the same database: this backend stops first.
+    await backend.stop();
+    const u = await uncachedRun(productionEntry, database, backendClusters(infos, slow));
+
     const s = percentiles(sequential);
     const c = percentiles(concurrent);
     const k = percentiles(clusters);
@@ -257,7 +265,7 @@ async function main() {
       mode: MODE, date: new Date().toISOString(), machine: machine(), clusters: CLUSTERS, entries: ENTRIES,
       responseBytes: body.length, resources, requests: parsed.requests.length, appliedTargets: applied,
       syncedMs, cpuMsPerRequest: cpuPerRequest, sequential: s, concurrent: { ...c, rps }, clustersRoute: k, oneSlowCluster: w, rssSyncedMiB: rssSynced, rssAfterMiB: rssAfter,
-      rssEmptyCachesMiB: emptyCaches, soak,
+      rssEmptyCachesMiB: emptyCaches, soak, uncached: u,
     };
     const dir = path.join(ROOT, 'bench-results');
     fs.mkdirSync(dir, { recursive: true });
@@ -273,7 +281,10 @@ async function main() {
       `| \`/entity\`, ${SEQUENTIAL} sequential | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${fmt(s.max)} | ${(1000 / s.mean).toFixed(0)} |`,
       `| \`/entity\`, ${CONCURRENT} at concurrency ${CONCURRENCY} | ${fmt(c.p50)} | ${fmt(c.p95)} | ${fmt(c.p99)} | ${fmt(c.max)} | ${rps.toFixed(0)} |`,
       `| \`/entity\`, ${SLOW_CALLS} sequential, one cluster ${SLOW_MS} ms slower each way | ${fmt(w.p50)} | ${fmt(w.p95)} | ${fmt(w.p99)} | ${fmt(w.max)} | ${(1000 / w.mean).toFixed(0)} |`,
+      `| \`/entity\`, ${UNCACHED_CALLS} sequential, inventory read live from the API servers (uncached, ${u.resources} resources) | ${fmt(u.p50)} | ${fmt(u.p95)} | ${fmt(u.p99)} | ${fmt(u.max)} | ${(1000 / u.mean).toFixed(0)} |`,
       `| \`/clusters\`, ${CLUSTER_CALLS} sequential | ${fmt(k.p50)} | ${fmt(k.p95)} | ${fmt(k.p99)} | ${fmt(k.max)} | ${(1000 / k.mean).toFixed(0)} |`,
+      '',
+      `Uncached / cached through the same HTTP stack: p50 ${(u.p50 / s.p50).toFixed(1)}×, p99 ${(u.p99 / s.p99).toFixed(1)}×.`,
       '',
       `Backend CPU time per sequential \`/entity\` (user + system, whole process tree): ${cpuPerRequest.toFixed(1)} ms.`,
       '',
@@ -287,6 +298,50 @@ async function main() {
     await backend.stop();
     await slow.close();
     if (!process.env.BENCH_KEEP) for (const name of names) await stopCluster(name);
+  }
+}
+
+/**
+ * `/entity` with every inventory read live from the API servers (EGRESS_BENCH_UNCACHED_INVENTORY),
+ * otherwise the same backend, database and clusters: the uncached fan-out through the HTTP stack.
+ */
+async function uncachedRun(productionEntry: string | undefined, database: string[], clusters: BackendCluster[]) {
+  const backend = await startBackend({
+    configFiles: ['app-config.yaml', 'app-config.development.yaml', ...(productionEntry ? [demoOutsideDevelopment()] : [])],
+    nodeEnv: MODE,
+    clusters,
+    productionEntry,
+    database,
+    env: { EGRESS_BENCH_UNCACHED_INVENTORY: '1' },
+  });
+  try {
+    const token = await until('sign-in on the uncached backend', async () => {
+      const res = await fetch(`${backend.baseUrl}/api/auth/demo/refresh`, { headers: { 'x-egress-demo-user': 'alice' } });
+      return res.ok ? ((await res.json()).backstageIdentity.token as string) : undefined;
+    }, backend);
+    const entityPath = `/api/egress/entity?entityRef=${encodeURIComponent(ENTITY)}`;
+    const once = async () => {
+      const t = process.hrtime.bigint();
+      const res = await fetch(`${backend.baseUrl}${entityPath}`, { headers: { authorization: `Bearer ${token}` } });
+      const body = await res.json();
+      if (res.status !== 200) throw new Error(`uncached /entity: ${res.status} ${JSON.stringify(body)}`);
+      return { ms: Number(process.hrtime.bigint() - t) / 1e6, body };
+    };
+    await until('every live inventory read', async () => {
+      const { body } = await once();
+      return body.inventory.every((i: any) => i.synced) ? true : undefined;
+    }, backend);
+    for (let i = 0; i < 20; i++) await once();
+    const samples: number[] = [];
+    let resources = 0;
+    for (let i = 0; i < UNCACHED_CALLS; i++) {
+      const { ms, body } = await once();
+      samples.push(ms);
+      resources = body.inventory.reduce((n: number, inv: any) => n + inv.resources.length, 0);
+    }
+    return { ...percentiles(samples), resources };
+  } finally {
+    await backend.stop();
   }
 }
 

@@ -75,6 +75,11 @@ export const egressPlugin = createBackendPlugin({
         // Caches fill in the background: startup never waits on a cluster.
         clusterService.start().catch(e => logger.error(`Egress cluster caches failed to start: ${e}`));
         lifecycle.addShutdownHook(() => clusterService.stop());
+        // The benchmark's uncached comparison (npm run bench:entity), never a product setting.
+        const uncachedInventory = process.env.EGRESS_BENCH_UNCACHED_INVENTORY === '1';
+        if (uncachedInventory) {
+          logger.warn('EGRESS_BENCH_UNCACHED_INVENTORY=1: GET /entity reads every inventory from the clusters (benchmark only)');
+        }
         const targets = EntityTargetResolver.fromConfig(config, {
           catalog,
           auth,
@@ -117,6 +122,9 @@ export const egressPlugin = createBackendPlugin({
             policy: workflow.policy,
             traffic,
             orphans: workflow.orphans,
+            uncachedInventory: uncachedInventory
+              ? (namespace, names) => clusterService.liveInventory(namespace, names)
+              : undefined,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -46,6 +46,10 @@ export async function startBackend(options: {
   nodeArgs?: string[];
   /** YAML lines for `backend.database` and `egress` (indented under them), instead of the defaults. */
   settings?: { database: string[]; egress: string[] };
+  /** YAML lines for `backend.database` only (e.g. a SQLite file two runs share). */
+  database?: string[];
+  /** More environment variables for the backend. */
+  env?: Record<string, string>;
 }): Promise<StartedBackend> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -62,7 +66,7 @@ export async function startBackend(options: {
       '  listen:',
       `    port: ${port}`,
       '  database:',
-      ...(options.settings?.database ?? ['    client: better-sqlite3', "    connection: ':memory:'"]),
+      ...(options.settings?.database ?? options.database ?? ['    client: better-sqlite3', "    connection: ':memory:'"]),
       'egress:',
       ...(options.settings?.egress ?? ['  clusters:', ...clusters]),
       '',
@@ -74,7 +78,7 @@ export async function startBackend(options: {
     : [require.resolve('@backstage/cli/bin/backstage-cli'), 'package', 'start'];
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...command, ...configArgs], {
     cwd: path.join(repoRoot, 'packages/backend'),
-    env: { ...process.env, NODE_ENV: options.nodeEnv },
+    env: { ...process.env, ...options.env, NODE_ENV: options.nodeEnv },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

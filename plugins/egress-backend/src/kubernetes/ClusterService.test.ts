@@ -132,6 +132,15 @@ describe('DefaultClusterService against real clusters', () => {
     expect(service.inventory('payments', ['nope'])[0].error).toMatch(/'nope' is not configured/);
   });
 
+  it('reads the same inventory live from the API servers, for the uncached benchmark', async () => {
+    const cached = service.inventory('payments', [A, B]);
+    const live = await service.liveInventory('payments', [A, B]);
+    const strip = (inv: typeof cached) => inv.map(({ lastEventAt, ...rest }) => rest);
+    expect(live[0].resources.length).toBeGreaterThan(0);
+    expect(strip(live)).toEqual(strip(cached));
+    expect((await service.liveInventory('payments', ['nope']))[0].error).toMatch(/'nope' is not configured/);
+  });
+
   it('sees a change made with kubectl within a second, and a namespace Sidecar overriding the mesh mode', async () => {
     const kubectl = `${process.env.HOME}/.cache/backstage-egress/bin/kubectl-v1.35.4/kubectl`;
     const sidecar = {

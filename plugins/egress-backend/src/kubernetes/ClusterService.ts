@@ -2,12 +2,14 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
 import { ServerSideApplyWriter } from './ServerSideApplyWriter';
-import { ClusterCache, ClusterCacheOptions } from './ClusterCache';
+import { ClusterCache, ClusterCacheOptions, parseMeshMode } from './ClusterCache';
 import { buildNamespaceInventory } from './inventory';
 import { listManagedObjects, ManagedObjects, removeManagedObject } from './managedObjects';
 import { istioVerdict } from './istioStatus';
 import { KubeHttp, kubeConfigFor } from './KubeClients';
-import { KIND_ORDER, isManagedKind } from './kinds';
+import { KIND_ORDER, collectionPath, isManagedKind } from './kinds';
+import { projectIstioObject } from './projection';
+import type { CachedObject } from './Reflector';
 import { BundleResult, ClusterService, ClusterStatus, EgressWriter, NamespaceInventory } from './types';
 import type { KubernetesManifest, TargetIstioVerdict } from '@backstage-egress/plugin-egress-common';
 
@@ -133,6 +135,35 @@ export class DefaultClusterService implements ClusterService {
         ...cache.freshness(),
       };
     });
+  }
+
+  /**
+   * What {@link inventory} answers, read from the API servers instead of the caches: per
+   * cluster, the five kinds listed in the namespace and the mesh ConfigMap, in parallel.
+   * Only for the benchmark's uncached comparison (EGRESS_BENCH_UNCACHED_INVENTORY); the
+   * product's views never wait on a cluster.
+   */
+  async liveInventory(namespace: string, clusterNames: string[]): Promise<NamespaceInventory[]> {
+    return Promise.all(
+      clusterNames.map(async (name): Promise<NamespaceInventory> => {
+        const cache = this.caches.get(name);
+        if (!cache) {
+          return { cluster: name, namespace, synced: false, error: this.broken.get(name) ?? `Cluster '${name}' is not configured`, resources: [] };
+        }
+        try {
+          const versions = await cache.servedVersions();
+          const list = (path: string) => cache.api.request<{ items: CachedObject[] }>('GET', path, { timeoutMs: 10000 });
+          const [mesh, ...lists] = await Promise.all([
+            cache.api.request<{ data?: { mesh?: string } }>('GET', `/api/v1/namespaces/${encodeURIComponent(cache.settings.istioNamespace)}/configmaps/istio`, { timeoutMs: 10000 }),
+            ...KIND_ORDER.map(kind => list(collectionPath(kind, versions[kind], namespace))),
+          ]);
+          const objects = Object.fromEntries(KIND_ORDER.map((kind, i) => [kind, lists[i].items.map(projectIstioObject)]));
+          return { ...buildNamespaceInventory({ cluster: name, namespace, meshMode: parseMeshMode(mesh.data?.mesh), objects }), synced: true };
+        } catch (e) {
+          return { cluster: name, namespace, synced: false, error: (e as Error).message, resources: [] };
+        }
+      }),
+    );
   }
 
   istioVerdict(cluster: string, manifests: KubernetesManifest[]): TargetIstioVerdict | undefined {

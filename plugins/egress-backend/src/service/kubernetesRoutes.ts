@@ -25,6 +25,11 @@ export interface KubernetesRoutesOptions {
   permissions: PermissionsService;
   clusterService: ClusterService;
   targets: EntityTargetResolver;
+  /**
+   * Reads the inventory from the API servers on every view instead of the caches: only for the
+   * benchmark's uncached comparison.
+   */
+  uncachedInventory?: (namespace: string, clusters: string[]) => Promise<unknown[]>;
   /** The request workflow; when given, `GET /entity` includes the entity's requests and their targets. */
   requests?: {
     entityRequests(
@@ -45,7 +50,7 @@ export function addKubernetesRoutes(
   router: express.Router,
   options: KubernetesRoutesOptions,
 ): void {
-  const { httpAuth, permissions, clusterService, targets, requests } = options;
+  const { httpAuth, permissions, clusterService, targets, requests, uncachedInventory } = options;
 
   const authorizeRead = (req: express.Request) => authorizeEgressRead(httpAuth, permissions, req);
 
@@ -80,7 +85,7 @@ export function addKubernetesRoutes(
       entityRef,
       namespace,
       clusters,
-      inventory: clusterService.inventory(namespace, clusters),
+      inventory: uncachedInventory ? await uncachedInventory(namespace, clusters) : clusterService.inventory(namespace, clusters),
       ...(requests ? await requests.entityRequests(entityRef, credentials, decided) : {}),
     });
   });

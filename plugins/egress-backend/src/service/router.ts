@@ -42,6 +42,8 @@ export interface RouterOptions {
   traffic?: TrafficService;
   /** Orphaned resources; without it `/orphans` is not served. */
   orphans?: OrphanService;
+  /** `GET /entity` reads the inventory live from the clusters: the benchmark's uncached comparison only. */
+  uncachedInventory?: (namespace: string, clusters: string[]) => Promise<unknown[]>;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function createRouter(
     permissions,
     clusterService,
     targets,
+    uncachedInventory: options.uncachedInventory,
     requests: requests && {
       async entityRequests(entityRef, credentials, decided) {
         const found = await requests.entityRequests(entityRef, credentials, decided);
