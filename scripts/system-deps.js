@@ -11,6 +11,11 @@ const PACKAGES = [
   { pkg: 'openssl', present: () => hasCommand('openssl'), why: 'test cluster certificates' },
   { pkg: 'chromium', present: () => fs.existsSync('/usr/bin/chromium'), why: 'end-to-end tests in a real browser' },
   {
+    pkg: 'prometheus',
+    present: () => fs.existsSync(process.env.EGRESS_PROMETHEUS_BIN || '/usr/bin/prometheus'),
+    why: "traffic metrics of the test clusters (tools/testenv/lib/prometheus.js): the traffic tests and the portal's traffic view",
+  },
+  {
     pkg: 'postgresql',
     present: () => fs.existsSync('/usr/lib/postgresql') && fs.readdirSync('/usr/lib/postgresql').some(v => fs.existsSync(`/usr/lib/postgresql/${v}/bin/pg_ctl`)),
     why: 'store and workflow tests on PostgreSQL (scripts/postgres.js)',
