@@ -155,7 +155,8 @@ describe('ApprovalsPage', () => {
         throw new Error('You are not allowed to read egress requests');
       },
     });
-    await renderWithApis(<ApprovalsPage />, { api });
+    // With signals the page does not poll: one read, however slow the run.
+    await renderWithApis(<ApprovalsPage />, { api, signals: fakeSignals() });
     expect((await screen.findAllByText(/not allowed to read egress requests/)).length).toBeGreaterThan(0);
     expect(api.listRequests).toHaveBeenCalledTimes(1);
   });
