@@ -164,7 +164,7 @@ async function main() {
   const server = new URL(infos[0].server);
   const slow = await startSlowProxy({ host: server.hostname, port: Number(server.port) });
   // A database file the uncached run below reopens: the same requests, the same view.
-  const database = ['    client: better-sqlite3', `    connection: '${path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'egress-bench-db-')), 'egress.sqlite')}'`];
+  const database = ['    client: better-sqlite3', '    connection:', `      directory: '${fs.mkdtempSync(path.join(os.tmpdir(), 'egress-bench-db-'))}'`];
   const startAt = Date.now();
   const backend = await startBackend({
     database,
@@ -204,8 +204,14 @@ async function main() {
       if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
       const { id } = await created.json();
       const approved = await (await post(`/requests/${id}/approve`, {}, carol)).json();
-      if (approved.status !== 'active') throw new Error(`approve: ${JSON.stringify(approved)}`);
+      // Approve records the decision; the reconciler applies right after.
+      if (!['approved', 'active'].includes(approved.status)) throw new Error(`approve: ${JSON.stringify(approved)}`);
     }
+    await until('every request applied on every cluster', async () => {
+      const view = await (await get(`/entity?entityRef=${encodeURIComponent(ENTITY)}`)).json();
+      const applied = view.targets.filter((t: any) => t.status === 'applied').length;
+      return applied >= REQUESTS_OF_ENTITY * CLUSTERS ? true : undefined;
+    }, backend);
     const rssSynced = rssOfTree(backend.pid);
 
     const entityPath = `/entity?entityRef=${encodeURIComponent(ENTITY)}`;
