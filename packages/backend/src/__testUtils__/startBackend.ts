@@ -46,7 +46,7 @@ export async function startBackend(options: {
   nodeArgs?: string[];
   /** YAML lines for `backend.database` and `egress` (indented under them), instead of the defaults. */
   settings?: { database: string[]; egress: string[] };
-  /** YAML lines for `backend.database` only (e.g. a SQLite file two runs share). */
+  /** YAML lines for `backend.database` only (e.g. a SQLite directory two runs share). */
   database?: string[];
   /** More environment variables for the backend. */
   env?: Record<string, string>;
