@@ -8,6 +8,8 @@
  *   npm run bench:entity           # development mode (backstage-cli package start), as `npm run dev`
  *   npm run bench:entity:production   # the production build (backstage-cli package build) run with node
  *   BENCH_KEEP=1 npm run bench:entity   # leave the clusters running (the next run reuses them)
+ *   BENCH_INSPECT=1 ...               # the measured backend listens for an inspector on 127.0.0.1:9339
+ *                                     # (attach a profiler while it runs)
  *
  * The production mode runs with NODE_ENV=production; its users sign in with the demo
  * provider, allowed outside development for this loopback-only backend by
@@ -174,7 +176,7 @@ async function main() {
     productionEntry,
     // BENCH_CPU_PROF=<dir>: `node --cpu-prof` of the backend, written when it stops (production mode:
     // in development mode node runs the CLI, which starts the backend as its child).
-    nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [],
+    nodeArgs: process.env.BENCH_INSPECT ? ['--inspect=127.0.0.1:9339'] : process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [],
   });
   const base = backend.baseUrl;
   try {

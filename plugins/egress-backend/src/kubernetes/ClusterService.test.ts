@@ -184,8 +184,19 @@ describe('DefaultClusterService against real clusters', () => {
     expect(managed[0].spec).toEqual(manifests[0].spec);
 
     const changed = manifests.map(m => m.kind === 'ServiceEntry' ? { ...m, spec: { ...m.spec, resolution: 'NONE' } } : m);
+    // While the cluster's objects are unchanged a view reads the same observation, not a new copy.
+    const unchanged = await client.observe({ namespace: 'egress-rt', requestId: 'req-rt' });
+    expect(unchanged.manifests).toBe(managed);
+
     const third = await client.apply(changed);
     expect(third.outcomes.map(o => o.action)).toEqual(manifests.map(m => m.kind === 'ServiceEntry' ? 'configured' : 'unchanged'));
+    // A changed object is a new observation.
+    const seen = await eventuallyAsync(async () => {
+      const { manifests: m } = await client.observe({ namespace: 'egress-rt', requestId: 'req-rt' });
+      return m.find(o => o.kind === 'ServiceEntry')?.spec.resolution === 'NONE' ? m : undefined;
+    });
+    expect(seen).not.toBe(managed);
+    expect(managed.find(o => o.kind === 'ServiceEntry')!.spec.resolution).toBe(manifests.find(o => o.kind === 'ServiceEntry')!.spec.resolution);
 
     const removed = await client.remove({ namespace: 'egress-rt', requestId: 'req-rt' });
     expect(removed.ok).toBe(true);

@@ -119,14 +119,20 @@ export class ServerSideApplyWriter implements EgressWriter {
     }
   }
 
+  /**
+   * What the cluster holds of a request, from the cache. The cache replaces an object when it
+   * changes, so while the request's objects are the same objects the previous answer stands:
+   * views that show every target's sync state do not copy them again on each call.
+   */
   async observe(options: {
     namespace: string;
     requestId: string;
     shared?: Array<{ kind: string; namespace: string; name: string }>;
   }): Promise<ObservedBundle> {
-    const out: KubernetesManifest[] = [];
     const synced = KIND_ORDER.every(kind => this.cache.reflectors[kind].synced && !this.cache.reflectors[kind].error);
     const namespaces = requestNamespaces(options.namespace, this.cache.gatewayService().namespace);
+    const objs: CachedObject[] = [];
+    const kinds: IstioKind[] = [];
     for (const kind of KIND_ORDER) {
       // The cache indexes objects by request id: only this request's objects are read. Leftovers
       // the bundle no longer has count too: they show as drift and the repair prunes them.
@@ -136,25 +142,56 @@ export class ServerSideApplyWriter implements EgressWriter {
       const shared = (options.shared ?? [])
         .filter(s => s.kind === kind)
         .flatMap(s => this.cache.reflectors[kind].namespace(s.namespace).filter(o => o.metadata.name === s.name && isOurs(o)));
-      const objs = [...own, ...shared]
-        .sort((a, b) => compareCodeUnits(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`));
-      for (const o of objs) {
-        const annotations = { ...(o.metadata.annotations ?? {}) };
-        delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
-        out.push({
-          // Rendered manifests say v1; report the same so specHash compares content only.
-          apiVersion: renderedApiVersion(kind),
-          kind,
-          metadata: {
-            name: o.metadata.name,
-            namespace: o.metadata.namespace ?? options.namespace,
-            labels: { ...(o.metadata.labels ?? {}) },
-            annotations,
-          },
-          spec: o.spec ?? {},
-        });
+      for (const o of [...own, ...shared].sort((a, b) =>
+        compareCodeUnits(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`),
+      )) {
+        objs.push(o);
+        kinds.push(kind);
       }
     }
-    return { synced, manifests: out };
+    const memo = observations(this.cache);
+    const key = `${options.namespace}\n${options.requestId}\n${JSON.stringify(options.shared ?? [])}`;
+    const last = memo.get(key);
+    if (last && last.synced === synced && sameObjects(last.objs, objs)) return last.bundle;
+    const bundle: ObservedBundle = { synced, manifests: objs.map((o, i) => observedManifest(kinds[i], o, options.namespace)) };
+    memo.delete(key);
+    memo.set(key, { objs, synced, bundle });
+    if (memo.size > OBSERVATIONS_LIMIT) memo.delete(memo.keys().next().value!);
+    return bundle;
   }
+}
+
+/** Observations remembered per cluster cache at most; the least recently asked go first. */
+const OBSERVATIONS_LIMIT = 5000;
+const observationMemo = new WeakMap<ClusterCache, Map<string, { objs: CachedObject[]; synced: boolean; bundle: ObservedBundle }>>();
+
+function observations(cache: ClusterCache) {
+  let memo = observationMemo.get(cache);
+  if (!memo) {
+    memo = new Map();
+    observationMemo.set(cache, memo);
+  }
+  return memo;
+}
+
+function sameObjects(a: CachedObject[], b: CachedObject[]) {
+  return a.length === b.length && a.every((o, i) => o === b[i]);
+}
+
+/** A cached object as the rendered manifests say it, so their hashes compare content only. */
+function observedManifest(kind: IstioKind, o: CachedObject, namespace: string): KubernetesManifest {
+  const annotations = { ...(o.metadata.annotations ?? {}) };
+  delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  return {
+    // Rendered manifests say v1; report the same so specHash compares content only.
+    apiVersion: renderedApiVersion(kind),
+    kind,
+    metadata: {
+      name: o.metadata.name,
+      namespace: o.metadata.namespace ?? namespace,
+      labels: { ...(o.metadata.labels ?? {}) },
+      annotations,
+    },
+    spec: o.spec ?? {},
+  };
 }

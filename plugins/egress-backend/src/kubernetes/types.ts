@@ -53,7 +53,10 @@ export interface ObservedBundle {
    * unknown, never "deleted".
    */
   synced: boolean;
-  /** The request's resources as last seen (rendered form: apiVersion as rendered, our labels). */
+  /**
+   * The request's resources as last seen (rendered form: apiVersion as rendered, our labels).
+   * May be the same array as an earlier answer while nothing changed: callers must not modify it.
+   */
   manifests: KubernetesManifest[];
 }
 

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClusterEgressSettingsInput, SHARED_GATEWAY, SHARED_LABEL, TargetSync } from '@backstage-egress/plugin-egress-common';
+import { ClusterEgressSettingsInput, KubernetesManifest, SHARED_GATEWAY, SHARED_LABEL, TargetSync } from '@backstage-egress/plugin-egress-common';
 import { EgressStore, RequestTarget, StoredEgressRequest } from '../database/EgressStore';
 import { EgressAuditor } from './audit';
 import { ClusterWriters } from '../kubernetes/types';
@@ -188,7 +188,7 @@ export class Reconciler {
         .writer(cluster)
         .observe({ namespace: request.namespace, requestId: request.id, shared });
       if (!observed.synced) return { sync: 'unknown', desired };
-      const found = desiredHash(observed.manifests);
+      const found = observedHash(observed.manifests);
       return { sync: found === desired ? 'in-sync' : 'drifted', desired, found };
     } catch {
       return { sync: 'unknown', desired };
@@ -265,4 +265,19 @@ export class Reconciler {
       this.options.logger.warn(`Egress reconciler failed on request ${id}: ${error}`);
     }
   }
+}
+
+/**
+ * Hashes of observed bundles, by bundle: a writer answers the same array while the cluster's
+ * objects are unchanged, so views hash each observation once.
+ */
+const observedHashes = new WeakMap<KubernetesManifest[], string>();
+
+function observedHash(manifests: KubernetesManifest[]): string {
+  let hash = observedHashes.get(manifests);
+  if (hash === undefined) {
+    hash = desiredHash(manifests);
+    observedHashes.set(manifests, hash);
+  }
+  return hash;
 }
