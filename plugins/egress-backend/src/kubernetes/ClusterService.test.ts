@@ -148,6 +148,9 @@ describe('DefaultClusterService against real clusters', () => {
       metadata: { name: 'default', namespace: 'egress-watch' },
       spec: { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } },
     };
+    // An unchanged namespace answers the same built inventory on every view.
+    const before = service.inventory('egress-watch', [A])[0];
+    expect(service.inventory('egress-watch', [A])[0].resources).toBe(before.resources);
     const started = Date.now();
     execFileSync(kubectl, ['--kubeconfig', a.kubeconfigPath, '--context', a.contexts.admin, 'apply', '-f', '-'], {
       input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [sidecar, unmanagedEntry('egress-watch', 'by-hand', 'example.org')] }),
@@ -160,6 +163,8 @@ describe('DefaultClusterService against real clusters', () => {
     expect(Date.now() - applied).toBeLessThan(1000);
     expect(inv).toMatchObject({ sidecarMode: 'REGISTRY_ONLY', sidecarOverride: 'default', effectiveMode: 'REGISTRY_ONLY', meshMode: 'ALLOW_ANY' });
     expect(applied - started).toBeGreaterThan(0);
+    expect(inv.resources).not.toBe(before.resources);
+    expect(before.resources).toEqual([]);
   });
 
   it('applies, re-applies as a no-op, drifts and removes a bundle', async () => {

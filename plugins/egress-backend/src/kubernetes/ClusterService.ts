@@ -23,11 +23,16 @@ export interface DefaultClusterServiceOptions extends ClusterCacheOptions {
 }
 
 /** One watch-fed cache and one writer per configured cluster. */
+/** Namespaces whose inventory is kept per cluster at most; the least recently viewed go first. */
+const INVENTORIES_PER_CLUSTER = 1000;
+
 export class DefaultClusterService implements ClusterService {
   private readonly caches = new Map<string, ClusterCache>();
   private readonly writers = new Map<string, EgressWriter>();
   private readonly broken = new Map<string, string>();
   private readonly apis = new Map<string, KubeHttp>();
+  /** Built inventories per cache and namespace, with the namespace versions they were built from. */
+  private readonly inventories = new WeakMap<ClusterCache, Map<string, { key: string; inventory: ReturnType<typeof buildNamespaceInventory> }>>();
 
   constructor(private readonly options: DefaultClusterServiceOptions) {
     for (const settings of options.clusters.list()) {
@@ -127,14 +132,31 @@ export class DefaultClusterService implements ClusterService {
           resources: [],
         };
       }
-      const objects = Object.fromEntries(
-        KIND_ORDER.map(kind => [kind, cache.reflectors[kind].namespace(namespace)]),
-      );
-      return {
-        ...buildNamespaceInventory({ cluster: name, namespace, meshMode: cache.meshMode().mode, objects }),
-        ...cache.freshness(),
-      };
+      return { ...this.builtInventory(cache, name, namespace), ...cache.freshness() };
     });
+  }
+
+  /**
+   * A namespace's inventory in one cluster, built again only when the namespace's objects or
+   * the mesh mode changed: views of an unchanged namespace share one answer (callers must not
+   * modify it).
+   */
+  private builtInventory(cache: ClusterCache, cluster: string, namespace: string) {
+    const meshMode = cache.meshMode().mode;
+    const key = `${meshMode}:${KIND_ORDER.map(kind => cache.reflectors[kind].namespaceVersion(namespace)).join(':')}`;
+    let memo = this.inventories.get(cache);
+    if (!memo) this.inventories.set(cache, (memo = new Map()));
+    const last = memo.get(namespace);
+    memo.delete(namespace);
+    if (last?.key === key) {
+      memo.set(namespace, last);
+      return last.inventory;
+    }
+    const objects = Object.fromEntries(KIND_ORDER.map(kind => [kind, cache.reflectors[kind].namespace(namespace)]));
+    const inventory = buildNamespaceInventory({ cluster, namespace, meshMode, objects });
+    memo.set(namespace, { key, inventory });
+    if (memo.size > INVENTORIES_PER_CLUSTER) memo.delete(memo.keys().next().value!);
+    return inventory;
   }
 
   /**

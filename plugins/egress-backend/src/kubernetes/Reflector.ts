@@ -65,6 +65,10 @@ export class Reflector {
   /** The last failure; cleared by a successful list, a watch event, or a watch open for a second. */
   error?: string;
   private resourceVersion?: string;
+  /** A count of changes to the cache; per namespace, its value at the namespace's last change. */
+  private changes = 0;
+  private listedAt = 0;
+  private readonly namespaceChangedAt = new Map<string, number>();
   private readonly abort = new AbortController();
   private stopped = false;
   private running?: Promise<void>;
@@ -98,6 +102,14 @@ export class Reflector {
     return n;
   }
 
+  /**
+   * A number that changes whenever the namespace's objects change (or the cache is listed
+   * anew): answers derived from {@link namespace} may be reused while it stays the same.
+   */
+  namespaceVersion(ns: string): number {
+    return Math.max(this.listedAt, this.namespaceChangedAt.get(ns) ?? 0);
+  }
+
   namespace(ns: string): CachedObject[] {
     return [...(this.byNamespace.get(ns)?.values() ?? [])];
   }
@@ -127,6 +139,7 @@ export class Reflector {
   private put(whole: CachedObject) {
     const obj = this.options.project ? this.options.project(whole) : whole;
     const ns = obj.metadata.namespace ?? '';
+    this.namespaceChangedAt.set(ns, ++this.changes);
     let m = this.byNamespace.get(ns);
     if (!m) this.byNamespace.set(ns, (m = new Map()));
     this.unindex(m.get(obj.metadata.name));
@@ -141,6 +154,7 @@ export class Reflector {
 
   private remove(obj: CachedObject) {
     const ns = obj.metadata.namespace ?? '';
+    this.namespaceChangedAt.set(ns, ++this.changes);
     const m = this.byNamespace.get(ns);
     this.unindex(m?.get(obj.metadata.name));
     m?.delete(obj.metadata.name);
@@ -164,6 +178,8 @@ export class Reflector {
     } while (cont);
     this.byNamespace.clear();
     this.byLabel.clear();
+    this.namespaceChangedAt.clear();
+    this.listedAt = ++this.changes;
     for (const item of items) this.put(item);
     this.resourceVersion = rv;
     this.synced = true;

@@ -145,3 +145,29 @@ export function buildNamespaceInventory(options: {
   };
 }
 
+/** JSON of inventory resource lists, by list: a built inventory is shared while unchanged. */
+const resourcesJson = new WeakMap<InventoryResource[], string>();
+
+/**
+ * `JSON.stringify(entries)`, with each entry's resource list serialised once per list: views of
+ * an unchanged namespace share the list (see `ClusterService.inventory`), so most of a large
+ * answer is not serialised again on every call.
+ */
+export function inventoryJson(entries: NamespaceInventory[]): string {
+  const parts = entries.map(({ resources, ...rest }) => {
+    let json = resourcesJson.get(resources);
+    if (json === undefined) {
+      json = JSON.stringify(resources);
+      resourcesJson.set(resources, json);
+    }
+    return jsonWithRaw(rest, 'resources', json);
+  });
+  return `[${parts.join(',')}]`;
+}
+
+/** The JSON of `object` with one more member, `key`, whose value is already JSON (`raw`), last. */
+export function jsonWithRaw(object: object, key: string, raw: string, after: object = {}): string {
+  const head = JSON.stringify(object).slice(1, -1);
+  const tail = JSON.stringify(after).slice(1, -1);
+  return `{${head}${head ? ',' : ''}${JSON.stringify(key)}:${raw}${tail ? ',' : ''}${tail}}`;
+}

@@ -14,7 +14,8 @@ import {
 } from '@backstage-egress/plugin-egress-common';
 import express from 'express';
 import { EntityTargetResolver } from '../catalog/EntityTargets';
-import { ClusterService } from '../kubernetes/types';
+import { inventoryJson, jsonWithRaw } from '../kubernetes/inventory';
+import { ClusterService, NamespaceInventory } from '../kubernetes/types';
 import { queryRef } from './queryRefs';
 import { prefetchPermissions } from './prefetchedPermissions';
 
@@ -29,7 +30,7 @@ export interface KubernetesRoutesOptions {
    * Reads the inventory from the API servers on every view instead of the caches: only for the
    * benchmark's uncached comparison.
    */
-  uncachedInventory?: (namespace: string, clusters: string[]) => Promise<unknown[]>;
+  uncachedInventory?: (namespace: string, clusters: string[]) => Promise<NamespaceInventory[]>;
   /** The request workflow; when given, `GET /entity` includes the entity's requests and their targets. */
   requests?: {
     entityRequests(
@@ -81,13 +82,12 @@ export function addKubernetesRoutes(
     await authorizeEgressReadAs(decided, credentials);
     if (badRef || !entityRef) throw badRef;
     const { namespace, clusters } = await targets.resolve(entityRef, credentials, { verifyOwnership: false, readAs: decided });
-    res.json({
-      entityRef,
-      namespace,
-      clusters,
-      inventory: uncachedInventory ? await uncachedInventory(namespace, clusters) : clusterService.inventory(namespace, clusters),
-      ...(requests ? await requests.entityRequests(entityRef, credentials, decided) : {}),
-    });
+    const inventory = uncachedInventory
+      ? await uncachedInventory(namespace, clusters)
+      : clusterService.inventory(namespace, clusters);
+    const rest = requests ? await requests.entityRequests(entityRef, credentials, decided) : {};
+    // The inventory is most of the answer and is serialised once per change, not per call.
+    res.type('application/json').send(jsonWithRaw({ entityRef, namespace, clusters }, 'inventory', inventoryJson(inventory), rest));
   });
 }
 

@@ -15,7 +15,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import { EntityTargetResolver } from '../catalog/EntityTargets';
 import { ClusterDirectory } from '../clusters/ClusterDirectory';
-import { ClusterService } from '../kubernetes/types';
+import { ClusterService, NamespaceInventory } from '../kubernetes/types';
 import { addKubernetesRoutes } from './kubernetesRoutes';
 import { addTrafficRoutes } from './trafficRoutes';
 import { TrafficService } from '../traffic/TrafficService';
@@ -43,7 +43,7 @@ export interface RouterOptions {
   /** Orphaned resources; without it `/orphans` is not served. */
   orphans?: OrphanService;
   /** `GET /entity` reads the inventory live from the clusters: the benchmark's uncached comparison only. */
-  uncachedInventory?: (namespace: string, clusters: string[]) => Promise<unknown[]>;
+  uncachedInventory?: (namespace: string, clusters: string[]) => Promise<NamespaceInventory[]>;
 }
 
 /**
