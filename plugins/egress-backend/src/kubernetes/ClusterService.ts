@@ -22,10 +22,10 @@ export interface DefaultClusterServiceOptions extends ClusterCacheOptions {
   startTimeoutMs?: number;
 }
 
-/** One watch-fed cache and one writer per configured cluster. */
 /** Namespaces whose inventory is kept per cluster at most; the least recently viewed go first. */
 const INVENTORIES_PER_CLUSTER = 1000;
 
+/** One watch-fed cache and one writer per configured cluster. */
 export class DefaultClusterService implements ClusterService {
   private readonly caches = new Map<string, ClusterCache>();
   private readonly writers = new Map<string, EgressWriter>();
@@ -89,7 +89,7 @@ export class DefaultClusterService implements ClusterService {
     const writer = this.writers.get(name);
     if (!writer) {
       throw new NotFoundError(
-        this.broken.get(name) ?? `Cluster '${name}' is not configured in egress.clusters`,
+        this.unavailable(name),
       );
     }
     return writer;
@@ -101,7 +101,7 @@ export class DefaultClusterService implements ClusterService {
    */
   async readNamespace(cluster: string, namespace: string): Promise<Record<string, string> | undefined> {
     const api = this.apis.get(cluster);
-    if (!api) throw new NotFoundError(this.broken.get(cluster) ?? `Cluster '${cluster}' is not configured in egress.clusters`);
+    if (!api) throw new NotFoundError(this.unavailable(cluster));
     try {
       const ns = await api.request<{ metadata?: { annotations?: Record<string, string> } }>(
         'GET',
@@ -128,12 +128,17 @@ export class DefaultClusterService implements ClusterService {
           cluster: name,
           namespace,
           synced: false,
-          error: this.broken.get(name) ?? `Cluster '${name}' is not configured in egress.clusters`,
+          error: this.unavailable(name),
           resources: [],
         };
       }
       return { ...this.builtInventory(cache, name, namespace), ...cache.freshness() };
     });
+  }
+
+  /** Why a cluster has no cache: its configuration failed, or it is not configured. */
+  private unavailable(name: string): string {
+    return this.broken.get(name) ?? `Cluster '${name}' is not configured in egress.clusters`;
   }
 
   /**
@@ -170,7 +175,7 @@ export class DefaultClusterService implements ClusterService {
       clusterNames.map(async (name): Promise<NamespaceInventory> => {
         const cache = this.caches.get(name);
         if (!cache) {
-          return { cluster: name, namespace, synced: false, error: this.broken.get(name) ?? `Cluster '${name}' is not configured`, resources: [] };
+          return { cluster: name, namespace, synced: false, error: this.unavailable(name), resources: [] };
         }
         try {
           const versions = await cache.servedVersions();
@@ -212,7 +217,7 @@ export class DefaultClusterService implements ClusterService {
     stillOrphan: (labels: Record<string, string>) => Promise<string | undefined>,
   ): Promise<BundleResult> {
     const cache = this.caches.get(cluster);
-    if (!cache) throw new NotFoundError(this.broken.get(cluster) ?? `Cluster '${cluster}' is not configured in egress.clusters`);
+    if (!cache) throw new NotFoundError(this.unavailable(cluster));
     return removeManagedObject(cache, ref, stillOrphan);
   }
 

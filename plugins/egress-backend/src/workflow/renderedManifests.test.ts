@@ -43,6 +43,22 @@ describe('RenderedManifests', () => {
     expect(changed.manifests).toEqual(renderManifests(renderable(request({ hosts: ['api.github.com'] })), settings('dev')));
   });
 
+  it('answers a request object it has seen from the object, without building its content key again', () => {
+    const rendered = new RenderedManifests(settings, 1);
+    const r = request({ id: 'a' });
+    const first = rendered.of(r, 'dev');
+    // Another request pushes r's content out of the (one-entry) cache; the object still has it.
+    rendered.of(request({ id: 'b' }), 'dev');
+    const stringify = jest.spyOn(JSON, 'stringify');
+    try {
+      expect(rendered.of(r, 'dev')).toBe(first);
+      expect(stringify).not.toHaveBeenCalled();
+    } finally {
+      stringify.mockRestore();
+    }
+    expect(rendered.of({ ...r }, 'dev')).not.toBe(first);
+  });
+
   it('forgets the least recently used bundles beyond its limit', () => {
     const rendered = new RenderedManifests(settings, 2);
     const a = rendered.of(request({ id: 'a' }), 'dev');

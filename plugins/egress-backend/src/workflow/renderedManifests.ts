@@ -24,6 +24,7 @@ export interface RenderedBundle {
  */
 export class RenderedManifests {
   private readonly bundles = new Map<string, RenderedBundle>();
+  private readonly byObject = new WeakMap<Renderable, Map<string, RenderedBundle>>();
 
   constructor(
     private readonly clusterSettings: (name: string) => ClusterEgressSettingsInput,
@@ -31,6 +32,18 @@ export class RenderedManifests {
   ) {}
 
   of(request: Renderable, cluster: string): RenderedBundle {
+    // One view asks for the same request object more than once (its sync state, Istio's
+    // verdict): its bundles are kept with the object, so the key is built once per view.
+    let byCluster = this.byObject.get(request);
+    if (!byCluster) this.byObject.set(request, (byCluster = new Map()));
+    const seen = byCluster.get(cluster);
+    if (seen) return seen;
+    const bundle = this.byContent(request, cluster);
+    byCluster.set(cluster, bundle);
+    return bundle;
+  }
+
+  private byContent(request: Renderable, cluster: string): RenderedBundle {
     const key = `${cluster}\n${JSON.stringify(renderable(request))}`;
     let bundle = this.bundles.get(key);
     if (bundle) {
