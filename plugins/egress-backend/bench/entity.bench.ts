@@ -137,6 +137,17 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, backend:
   }
 }
 
+/**
+ * BENCH_INSPECT=1: the inspector on 127.0.0.1:9339; BENCH_CPU_PROF=<dir>: `node --cpu-prof`,
+ * written when the backend exits (in runs of 2026-12-02 only the empty-cache backend's profile
+ * was written; attach to BENCH_INSPECT's inspector instead).
+ */
+function profilingArgs(): string[] {
+  if (process.env.BENCH_INSPECT) return ['--inspect=127.0.0.1:9339'];
+  if (process.env.BENCH_CPU_PROF) return ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`];
+  return [];
+}
+
 /** A config file letting the demo sign-in issue tokens under NODE_ENV=production (the run's own backend only). */
 function demoOutsideDevelopment() {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'egress-bench-')), 'app-config.demo.yaml');
@@ -195,9 +206,8 @@ async function main() {
     nodeEnv: MODE,
     clusters: backendClusters(infos, slow),
     productionEntry,
-    // BENCH_CPU_PROF=<dir>: `node --cpu-prof` of the backend, written when it stops (production mode:
-    // in development mode node runs the CLI, which starts the backend as its child).
-    nodeArgs: process.env.BENCH_INSPECT ? ['--inspect=127.0.0.1:9339'] : process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [],
+    // Production mode only: in development mode node runs the CLI, which starts the backend as its child.
+    nodeArgs: profilingArgs(),
   });
   const base = backend.baseUrl;
   try {

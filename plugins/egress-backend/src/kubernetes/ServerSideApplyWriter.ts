@@ -16,6 +16,19 @@ import { BundleResult, EgressWriter, IstioKind, ObservedBundle } from './types';
 
 export { FIELD_MANAGER } from './bundleApply';
 
+/** Observations remembered per cluster cache at most; the least recently asked go first. */
+const OBSERVATIONS_LIMIT = 5000;
+const observationMemo = new WeakMap<ClusterCache, Map<string, { objs: CachedObject[]; synced: boolean; bundle: ObservedBundle }>>();
+
+function observations(cache: ClusterCache) {
+  let memo = observationMemo.get(cache);
+  if (!memo) {
+    memo = new Map();
+    observationMemo.set(cache, memo);
+  }
+  return memo;
+}
+
 /**
  * The direct writer: server-side apply (field manager `backstage-egress`) and
  * deletes through the cluster's API; observations come from its cache.
@@ -159,19 +172,6 @@ export class ServerSideApplyWriter implements EgressWriter {
     if (memo.size > OBSERVATIONS_LIMIT) memo.delete(memo.keys().next().value!);
     return bundle;
   }
-}
-
-/** Observations remembered per cluster cache at most; the least recently asked go first. */
-const OBSERVATIONS_LIMIT = 5000;
-const observationMemo = new WeakMap<ClusterCache, Map<string, { objs: CachedObject[]; synced: boolean; bundle: ObservedBundle }>>();
-
-function observations(cache: ClusterCache) {
-  let memo = observationMemo.get(cache);
-  if (!memo) {
-    memo = new Map();
-    observationMemo.set(cache, memo);
-  }
-  return memo;
 }
 
 function sameObjects(a: CachedObject[], b: CachedObject[]) {
