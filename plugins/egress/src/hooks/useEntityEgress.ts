@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useReloadable } from './useReloadable';
 import { egressApiRef } from '../api/EgressApi';
 import {
   EgressCluster,
@@ -29,7 +29,7 @@ export interface EntityEgressOverview {
  */
 export function useEntityEgress(entityRef: string) {
   const egressApi = useApi(egressApiRef);
-  return useAsyncRetry(async (): Promise<EntityEgressOverview> => {
+  return useReloadable(async (): Promise<EntityEgressOverview> => {
     const [entity, clusterList] = await Promise.all([
       egressApi.getEntity(entityRef),
       egressApi.listClusters().catch(() => [] as EgressCluster[]),

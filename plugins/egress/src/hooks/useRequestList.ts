@@ -1,7 +1,7 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { EgressRequestStatus } from '@backstage-egress/plugin-egress-common';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useUpdatedAt } from './useLiveUpdates';
 import { egressApiRef } from '../api/EgressApi';
 import { EgressRequest } from '../api/types';
@@ -39,8 +39,13 @@ export function useRequestList(statuses: EgressRequestStatus[], filters: QueueFi
   const [generation, setGeneration] = useState(0);
   const statusKey = statuses.join(',');
 
+  // Counts refreshes: an answer is shown only if no refresh started after its load did, so a
+  // slow older answer never replaces a newer one.
+  const refreshes = useRef(0);
   const load = useCallback(
     async (cursor?: string) => {
+      const started = cursor ? refreshes.current : ++refreshes.current;
+      const current = () => started === refreshes.current;
       setLoading(true);
       // A refresh (no cursor) keeps the rows shown until the new ones arrive.
       setError(undefined);
@@ -52,12 +57,13 @@ export function useRequestList(statuses: EgressRequestStatus[], filters: QueueFi
           cursor,
           limit: 200,
         });
+        if (!current()) return;
         setItems(prev => (cursor ? [...(prev ?? []), ...page.items] : page.items));
         setNextCursor(page.nextCursor);
       } catch (e) {
-        setError(e as Error);
+        if (current()) setError(e as Error);
       } finally {
-        setLoading(false);
+        if (current()) setLoading(false);
       }
     },
     [egressApi, statusKey, filters.cluster, filters.entityRef],
