@@ -133,7 +133,8 @@ it('completes an apply cut by a killed replica once the lease expires, applying 
   let detail: any;
   for (let i = 0; i < 120; i++) {
     detail = await (await fetch(`${survivor.baseUrl}/api/egress/requests/${id}`, { headers: { Authorization: owner } })).json();
-    if (detail.targets?.[0]?.status === 'applied') break;
+    // The target is marked applied first, then the request turns active: wait for both.
+    if (detail.targets?.[0]?.status === 'applied' && detail.request?.status === 'active') break;
     await new Promise(r => setTimeout(r, 500));
   }
   expect(detail.targets[0]).toEqual(expect.objectContaining({ cluster: NAME, status: 'applied', attempts: 1 }));
