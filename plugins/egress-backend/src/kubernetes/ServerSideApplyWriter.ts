@@ -16,24 +16,17 @@ import { BundleResult, EgressWriter, IstioKind, ObservedBundle } from './types';
 
 export { FIELD_MANAGER } from './bundleApply';
 
-/** Observations remembered per cluster cache at most; the least recently asked go first. */
+/** Observations a writer remembers at most; the least recently asked go first. */
 const OBSERVATIONS_LIMIT = 5000;
-const observationMemo = new WeakMap<ClusterCache, Map<string, { objs: CachedObject[]; synced: boolean; bundle: ObservedBundle }>>();
-
-function observations(cache: ClusterCache) {
-  let memo = observationMemo.get(cache);
-  if (!memo) {
-    memo = new Map();
-    observationMemo.set(cache, memo);
-  }
-  return memo;
-}
 
 /**
  * The direct writer: server-side apply (field manager `backstage-egress`) and
  * deletes through the cluster's API; observations come from its cache.
  */
 export class ServerSideApplyWriter implements EgressWriter {
+  /** The last observation per request, with the cached objects it was made from. */
+  private readonly observations = new Map<string, { objs: CachedObject[]; synced: boolean; bundle: ObservedBundle }>();
+
   constructor(private readonly cache: ClusterCache) {}
 
   get name(): string {
@@ -162,7 +155,7 @@ export class ServerSideApplyWriter implements EgressWriter {
         kinds.push(kind);
       }
     }
-    const memo = observations(this.cache);
+    const memo = this.observations;
     const key = `${options.namespace}\n${options.requestId}\n${JSON.stringify(options.shared ?? [])}`;
     const last = memo.get(key);
     if (last && last.synced === synced && sameObjects(last.objs, objs)) return last.bundle;
