@@ -241,10 +241,10 @@ has seen every one of them created; approvals one at a time.
 Goal p95 ≤ 300 ms: ${p.p95 <= 300 ? 'met' : 'not met'}. CPU time of this process (backend, plus the bench's
 HTTP client and watches) per approval, create included: ${fmt(cpuPerApproval)}.
 
-Deleted ServiceEntry re-applied (${REPAIRS} deletions as admin, one cluster each, each at a random
+${repairs.length === 0 ? 'No deletions (BENCH_REPAIRS=0): repair not measured.' : `Deleted ServiceEntry re-applied (${REPAIRS} deletions as admin, one cluster each, each at a random
 point of the interval), against the
 reconcile interval + 1 s = ${INTERVAL_SECONDS + 1} s: ${repairs.map(r => `${(r / 1000).toFixed(2)} s`).join(', ')}
-(max ${(Math.max(...repairs) / 1000).toFixed(2)} s: ${Math.max(...repairs) <= (INTERVAL_SECONDS + 1) * 1000 ? 'within' : 'over'}).
+(max ${(Math.max(...repairs) / 1000).toFixed(2)} s: ${Math.max(...repairs) <= (INTERVAL_SECONDS + 1) * 1000 ? 'within' : 'over'}).`}
 Drift repairs recorded in the audit trails: ${drifts} (${REPAIRS} deletions).`);
   } finally {
     for (const w of watches) w.stop();

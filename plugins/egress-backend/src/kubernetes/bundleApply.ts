@@ -43,20 +43,24 @@ export async function applyAllOrNothing(
 
   const outcomes: ApplyOutcome[] = [];
   const created: Array<{ index: number; path: string; uid?: string; sharedVersion?: string }> = [];
-  for (const step of preflight.planned) {
-    const { outcome, applied } = await applyOne(cluster, api, step, await versions());
-    outcomes.push(outcome);
-    if (outcome.action === 'created') {
+  // Kind by kind in dependency order; the objects of one kind (e.g. a request's VirtualService and
+  // its host's gateway-bound one) do not depend on each other and go to the server together.
+  for (const group of byKind(preflight.planned)) {
+    const served = await versions();
+    const results = await Promise.all(group.map(step => applyOne(cluster, api, step, served)));
+    results.forEach(({ outcome, applied }, i) => {
+      outcomes.push(outcome);
+      if (outcome.action !== 'created') return;
       // A shared object another request applied since (new resourceVersion) is theirs too: it stays.
-      const shared = step.manifest.metadata.labels?.[SHARED_LABEL] !== undefined;
+      const shared = group[i].manifest.metadata.labels?.[SHARED_LABEL] !== undefined;
       created.push({
         index: outcomes.length - 1,
-        path: step.path,
+        path: group[i].path,
         uid: applied?.metadata.uid,
         ...(shared && applied?.metadata.resourceVersion ? { sharedVersion: applied.metadata.resourceVersion } : {}),
       });
-    }
-    if (outcome.action === 'failed') break;
+    });
+    if (results.some(r => r.outcome.action === 'failed')) break;
   }
   const failed = outcomes.find(o => o.action === 'failed');
   if (!failed) return bundleResult(cluster, outcomes);
@@ -89,6 +93,17 @@ function undoneWhat(created: number, leftBehind: string[]): string {
   if (created === 0) return 'nothing had been created';
   if (leftBehind.length === 0) return `the ${created} resource(s) this attempt created were removed`;
   return `${leftBehind.join(', ')} could not be removed and will be on the next attempt`;
+}
+
+/** Consecutive steps of the same kind (the steps are in dependency order). */
+function byKind(steps: Planned[]): Planned[][] {
+  const groups: Planned[][] = [];
+  for (const step of steps) {
+    const last = groups[groups.length - 1];
+    if (last && last[0].kind === step.kind) last.push(step);
+    else groups.push([step]);
+  }
+  return groups;
 }
 
 function rank(kind: string): number {

@@ -34,38 +34,44 @@ export async function deleteRequestObjects(
   const { requestId } = options;
   const outcomes: ApplyOutcome[] = [];
   const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${REQUEST_ID_LABEL}=${requestId}`;
-  for (const kind of [...KIND_ORDER].reverse()) {
-    for (const namespace of options.namespaces) {
-      let items: CachedObject[];
+  // Every list at once (they are independent reads); the deletions go in reverse dependency order.
+  const lists = [...KIND_ORDER].reverse().flatMap(kind =>
+    options.namespaces.map(async namespace => {
       try {
         const list = await api.request<{ items: CachedObject[] }>('GET', collectionPath(kind, versions[kind], namespace), {
           query: { labelSelector },
         });
-        items = list.items;
+        return { kind, namespace, items: list.items };
       } catch (e) {
         const err = toClusterError(cluster, e, `listing ${kind}s of request ${requestId} in ${namespace}`);
-        outcomes.push({ kind, namespace, name: '*', action: 'failed', error: err.message, errorType: err.name });
-        continue;
+        return { kind, namespace, failed: { kind, namespace, name: '*', action: 'failed' as const, error: err.message, errorType: err.name } };
       }
-      for (const item of items) {
-        const name = item.metadata.name;
-        if (options.keep?.has(objectKey({ kind, namespace, name }))) continue;
-        try {
-          await api.request('DELETE', objectPath(kind, versions[kind], namespace, name), {
-            body: {
-              kind: 'DeleteOptions',
-              apiVersion: 'v1',
-              preconditions: { uid: item.metadata.uid, resourceVersion: item.metadata.resourceVersion },
-            },
-          });
-          outcomes.push({ kind, namespace, name, action: 'deleted' });
-        } catch (e) {
-          if (statusCodeOf(e) === 404) {
-            outcomes.push({ kind, namespace, name, action: 'absent' });
-          } else {
-            const err = toClusterError(cluster, e, `deleting ${kind} ${namespace}/${name}`);
-            outcomes.push({ kind, namespace, name, action: 'failed', error: err.message, errorType: err.name });
-          }
+    }),
+  );
+  for (const listed of await Promise.all(lists)) {
+    const { kind, namespace } = listed;
+    if (listed.failed) {
+      outcomes.push(listed.failed);
+      continue;
+    }
+    for (const item of listed.items) {
+      const name = item.metadata.name;
+      if (options.keep?.has(objectKey({ kind, namespace, name }))) continue;
+      try {
+        await api.request('DELETE', objectPath(kind, versions[kind], namespace, name), {
+          body: {
+            kind: 'DeleteOptions',
+            apiVersion: 'v1',
+            preconditions: { uid: item.metadata.uid, resourceVersion: item.metadata.resourceVersion },
+          },
+        });
+        outcomes.push({ kind, namespace, name, action: 'deleted' });
+      } catch (e) {
+        if (statusCodeOf(e) === 404) {
+          outcomes.push({ kind, namespace, name, action: 'absent' });
+        } else {
+          const err = toClusterError(cluster, e, `deleting ${kind} ${namespace}/${name}`);
+          outcomes.push({ kind, namespace, name, action: 'failed', error: err.message, errorType: err.name });
         }
       }
     }
