@@ -112,6 +112,20 @@ async function main() {
       const cursorSeq = Number(Buffer.from(cursor!, 'base64url').toString().replace(/\D/g, ''));
       plans.push(`-- ${layout}, first page\n${await explain(db)}`, `-- ${layout}, 10th page\n${await explain(db, Number.isFinite(cursorSeq) && cursorSeq > 0 ? cursorSeq : undefined)}`);
     }
+    // Where the store's time goes: the driver's round trip alone, and the same first-page SELECT
+    // through knex without mapping the rows to requests (pending rows newest, as left by the last layout).
+    const roundTrip = await time(() => db.raw('SELECT 1'));
+    const unmapped = await time(() => db('egress_requests').select('egress_requests.*').whereIn('status', ['pending']).orderBy('seq', 'desc').limit(PAGE + 1));
+    results.reference = { roundTrip, unmapped };
+    out.push(
+      '',
+      'For reference, on the same connection pool (newest layout):',
+      '',
+      '| call | p50 | p95 | p99 | max |',
+      '| --- | --- | --- | --- | --- |',
+      `| \`SELECT 1\` through knex | ${fmt(roundTrip.p50)} | ${fmt(roundTrip.p95)} | ${fmt(roundTrip.p99)} | ${fmt(roundTrip.max)} |`,
+      `| the first page's SELECT through knex, rows not mapped | ${fmt(unmapped.p50)} | ${fmt(unmapped.p95)} | ${fmt(unmapped.p99)} | ${fmt(unmapped.max)} |`,
+    );
     out.push('', '<details><summary>EXPLAIN ANALYZE</summary>', '', '```', ...plans, '```', '', '</details>');
     console.log(out.join('\n'));
     const dir = path.join(ROOT, 'bench-results');
