@@ -230,6 +230,24 @@ function launchIstiod(l, info, bins) {
 }
 
 /**
+ * Whether a list of every custom resource kind answers 200 (served, watch cache ready).
+ * @param {string} server
+ * @param {Buffer} ca
+ * @param {string} token
+ */
+async function everyKindServed(server, ca, token) {
+  const crds = await request(`${server}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, { ca, token });
+  if (crds.status !== 200) return false;
+  const lists = JSON.parse(crds.body).items.flatMap((/** @type {any} */ crd) =>
+    crd.spec.versions
+      .filter((/** @type {any} */ v) => v.served)
+      .map((/** @type {any} */ v) => `${server}/apis/${crd.spec.group}/${v.name}/${crd.spec.names.plural}?limit=1`),
+  );
+  const answers = await Promise.all(lists.map((/** @type {string} */ url) => request(url, { ca, token })));
+  return answers.every(a => a.status === 200);
+}
+
+/**
  * Starts (or, when already running and healthy, returns) the cluster `name`.
  * @param {StartClusterOptions} options
  * @returns {Promise<ClusterInfo>}
@@ -301,6 +319,9 @@ async function startCluster(options) {
           });
         await kubectl([...SSA, '-f', bins.crdFile]);
         await kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', bins.crdFile]);
+        // Established is not served: each kind's watch cache answers 429 "storage is
+        // (re)initializing" until it has listed from etcd. A started cluster serves every kind.
+        await waitFor('every custom resource kind to be served', () => everyKindServed(server, ca, tokens.admin), { timeoutMs: 60_000 });
         await kubectl([...SSA, '-f', '-'], baseManifests({ meshMode, namespaces }));
         await kubectl([...SSA, '-f', rbacFile, ...(seed ? ['-f', seedDir] : [])]);
 
