@@ -1,3 +1,4 @@
+import { catalogConditions, createCatalogConditionalDecision } from '@backstage/plugin-catalog-backend/alpha';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import {
@@ -199,6 +200,24 @@ export function demoPermissions(extra: Entity[] = []) {
         else if (isPermission(r.permission, egressRequestRevokePermission)) allow = owns || groups.includes(PLATFORM_TEAM);
         else if (isPermission(r.permission, egressRequestApprovePermission)) allow = groups.includes(PLATFORM_TEAM);
         else if (isPermission(r.permission, egressRequestReadPermission)) allow = !!user;
+        return { result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+      }),
+    // Like the demo policy: create and revoke (for all but the platform team) are conditional on
+    // owning the entity, decided by the catalog's isEntityOwner rule.
+    authorizeConditional: async (queries, options) =>
+      queries.map(q => {
+        const principal = options?.credentials.principal as { type: string; userEntityRef?: string };
+        const user = principal.type === 'user' ? principal.userEntityRef! : undefined;
+        const claims = user ? [user, ...groupsOf(user)] : [];
+        if (isPermission(q.permission, egressRequestRevokePermission) && claims.includes(PLATFORM_TEAM)) {
+          return { result: AuthorizeResult.ALLOW };
+        }
+        if (isPermission(q.permission, egressRequestCreatePermission) || isPermission(q.permission, egressRequestRevokePermission)) {
+          return createCatalogConditionalDecision(q.permission, catalogConditions.isEntityOwner({ claims }));
+        }
+        let allow = true;
+        if (isPermission(q.permission, egressRequestApprovePermission)) allow = claims.includes(PLATFORM_TEAM);
+        else if (isPermission(q.permission, egressRequestReadPermission)) allow = !!user;
         return { result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
       }),
   });

@@ -91,6 +91,11 @@ export class EntityTargetResolver {
 
   constructor(private readonly options: EntityTargetResolverOptions) {}
 
+  /** Whether views may read entities with the plugin's own credentials (see {@link cachedEntity}). */
+  get readsEntitiesForViews(): boolean {
+    return this.options.auth !== undefined;
+  }
+
   /**
    * The entity's targets. Always refuses reserved namespaces; with
    * `verifyOwnership` (preview and create) also checks the claim and the
@@ -105,11 +110,17 @@ export class EntityTargetResolver {
   async resolve(
     entityRef: string,
     credentials: BackstageCredentials,
-    options: { verifyOwnership: boolean; clusters?: string[]; readAs?: PermissionsService },
+    options: {
+      verifyOwnership: boolean;
+      clusters?: string[];
+      readAs?: PermissionsService;
+      /** With `readAs`: the view's own read of {@link cachedEntity}, when it has one. */
+      viewEntity?: () => Promise<Entity | undefined>;
+    },
   ): Promise<EntityTargets> {
     const entity =
       options.readAs && this.options.auth && !options.verifyOwnership
-        ? await this.entityForView(entityRef, credentials, options.readAs, this.options.auth)
+        ? await this.entityForView(entityRef, credentials, options.readAs, options.viewEntity ?? (() => this.cachedEntity(entityRef)))
         : await this.options.catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`entityRef: ${entityRef} is not in the catalog`);
     const namespace = entityNamespace(entity);
@@ -127,10 +138,19 @@ export class EntityTargetResolver {
     return { entityRef, entity, namespace, clusters };
   }
 
-  private async entityForView(entityRef: string, credentials: BackstageCredentials, readAs: PermissionsService, auth: AuthService) {
+  private async entityForView(entityRef: string, credentials: BackstageCredentials, readAs: PermissionsService, read: () => Promise<Entity | undefined>) {
     const [decision] = await readAs.authorize([{ permission: catalogEntityReadPermission, resourceRef: entityRef }], { credentials });
     // Not allowed to read it answers like the catalog does: as if it were not there.
     if (decision.result !== AuthorizeResult.ALLOW) return undefined;
+    return read();
+  }
+
+  /**
+   * The entity as the plugin reads it with its own credentials, reused for up to
+   * `entityCacheMs`: only for views that decided the caller's right to read it.
+   */
+  cachedEntity(entityRef: string, auth = this.options.auth): Promise<Entity | undefined> {
+    if (!auth) return Promise.reject(new Error('EntityTargetResolver: cachedEntity needs the auth option'));
     const now = Date.now();
     const cached = this.entities.get(entityRef);
     if (cached && cached.expires > now) return cached.entity;

@@ -18,6 +18,7 @@ describe('egress HTTP API', () => {
   /** The permission framework's decisions, counted by call. */
   const permissions = demoPermissions();
   const authorize = jest.spyOn(permissions, 'authorize');
+  const authorizeConditional = jest.spyOn(permissions, 'authorizeConditional');
 
   beforeAll(async () => {
     ({ server } = await startOfflineBackend({ permissions }));
@@ -27,6 +28,7 @@ describe('egress HTTP API', () => {
 
   it('decides every permission of GET /entity in one call, the actions on its requests included', async () => {
     authorize.mockClear();
+    authorizeConditional.mockClear();
     const res = await request(server).get(`/api/egress/entity?entityRef=${ENTITY_REF}`).set('Authorization', owner);
     expect(res.status).toBe(200);
     expect(res.body.requests.length).toBeGreaterThan(0);
@@ -36,7 +38,9 @@ describe('egress HTTP API', () => {
         expect.objectContaining({ name: 'approve', allowed: false }),
       ]),
     );
-    expect(authorize).toHaveBeenCalledTimes(1);
+    // Revoke is conditional on owning the entity: evaluated here, not by a second call.
+    expect(authorizeConditional).toHaveBeenCalledTimes(1);
+    expect(authorize).not.toHaveBeenCalled();
   });
 
   it('checks the traffic window against the spec: a listed window is taken, another answers 400', async () => {
@@ -118,6 +122,15 @@ describe('GET /entity and the catalog', () => {
         : a,
     );
   });
+  const authorizeConditional = jest.spyOn(permissions, 'authorizeConditional').mockImplementation(async (queries, options) => {
+    const answers = await policy.authorizeConditional(queries, options);
+    const principal = options?.credentials.principal as { userEntityRef?: string };
+    return answers.map((a, i) =>
+      isPermission(queries[i].permission, catalogEntityReadPermission) && principal.userEntityRef === USERS.otherTeam.ref
+        ? { result: 'DENY' as any }
+        : a,
+    );
+  });
 
   beforeAll(async () => {
     ({ server } = await startOfflineBackend({ catalog, permissions }));
@@ -126,14 +139,16 @@ describe('GET /entity and the catalog', () => {
   it("asks the caller's catalog read right on every view, in the view's one permission call, and reuses the entity it read", async () => {
     getEntityByRef.mockClear();
     authorize.mockClear();
+    authorizeConditional.mockClear();
     for (let i = 0; i < 3; i++) {
       const res = await request(server).get(`/api/egress/entity?entityRef=${ENTITY_REF}`).set('Authorization', authHeader('owner'));
       expect(res.status).toBe(200);
       expect(res.body.namespace).toBe('payments');
     }
-    expect(authorize).toHaveBeenCalledTimes(3);
-    for (const [asked] of authorize.mock.calls) {
-      expect(asked).toEqual(expect.arrayContaining([{ permission: catalogEntityReadPermission, resourceRef: ENTITY_REF }]));
+    expect(authorizeConditional).toHaveBeenCalledTimes(3);
+    expect(authorize).not.toHaveBeenCalled();
+    for (const [asked] of authorizeConditional.mock.calls) {
+      expect(asked).toEqual(expect.arrayContaining([{ permission: catalogEntityReadPermission }]));
     }
     // Read once for the three views, with the plugin's own credentials.
     expect(getEntityByRef).toHaveBeenCalledTimes(1);

@@ -12,6 +12,7 @@ import {
   egressRequestReadPermission,
   egressRequestRevokePermission,
 } from '@backstage-egress/plugin-egress-common';
+import type { Entity } from '@backstage/catalog-model';
 import express from 'express';
 import { EntityTargetResolver } from '../catalog/EntityTargets';
 import { inventoryJson, jsonWithRaw } from '../kubernetes/inventory';
@@ -69,6 +70,9 @@ export function addKubernetesRoutes(
     } catch (e) {
       badRef = e;
     }
+    // The entity as the plugin reads it, once per view: for conditions on it and for the view.
+    let read: Promise<Entity | undefined> | undefined;
+    const viewEntity = () => (read ??= targets.cachedEntity(entityRef!));
     // One permission call for every decision of the page: reading egress data, reading the
     // entity in the catalog and, for the entity's requests, the caller's approve and revoke
     // standing.
@@ -78,10 +82,10 @@ export function addKubernetesRoutes(
       ...(requests && entityRef
         ? [{ permission: egressRequestApprovePermission }, { permission: egressRequestRevokePermission, resourceRef: entityRef }]
         : []),
-    ]);
+    ], entityRef && targets.readsEntitiesForViews ? { ref: entityRef, load: viewEntity } : undefined);
     await authorizeEgressReadAs(decided, credentials);
     if (badRef || !entityRef) throw badRef;
-    const { namespace, clusters } = await targets.resolve(entityRef, credentials, { verifyOwnership: false, readAs: decided });
+    const { namespace, clusters } = await targets.resolve(entityRef, credentials, { verifyOwnership: false, readAs: decided, viewEntity });
     const inventory = uncachedInventory
       ? await uncachedInventory(namespace, clusters)
       : clusterService.inventory(namespace, clusters);
