@@ -24,7 +24,7 @@ export interface RenderedBundle {
  */
 export class RenderedManifests {
   private readonly bundles = new Map<string, RenderedBundle>();
-  private readonly byObject = new WeakMap<Renderable, Map<string, RenderedBundle>>();
+  private readonly byObject = new WeakMap<Renderable, { content: string; byCluster: Map<string, RenderedBundle> }>();
 
   constructor(
     private readonly clusterSettings: (name: string) => ClusterEgressSettingsInput,
@@ -33,18 +33,18 @@ export class RenderedManifests {
 
   of(request: Renderable, cluster: string): RenderedBundle {
     // One view asks for the same request object more than once (its sync state, Istio's
-    // verdict): its bundles are kept with the object, so the key is built once per view.
-    let byCluster = this.byObject.get(request);
-    if (!byCluster) this.byObject.set(request, (byCluster = new Map()));
-    const seen = byCluster.get(cluster);
-    if (seen) return seen;
-    const bundle = this.byContent(request, cluster);
-    byCluster.set(cluster, bundle);
+    // verdict) and for each of its clusters: the content key is built once per object.
+    let seen = this.byObject.get(request);
+    if (!seen) this.byObject.set(request, (seen = { content: JSON.stringify(renderable(request)), byCluster: new Map() }));
+    const known = seen.byCluster.get(cluster);
+    if (known) return known;
+    const bundle = this.byContent(request, seen.content, cluster);
+    seen.byCluster.set(cluster, bundle);
     return bundle;
   }
 
-  private byContent(request: Renderable, cluster: string): RenderedBundle {
-    const key = `${cluster}\n${JSON.stringify(renderable(request))}`;
+  private byContent(request: Renderable, content: string, cluster: string): RenderedBundle {
+    const key = `${cluster}\n${content}`;
     let bundle = this.bundles.get(key);
     if (bundle) {
       // Most recently used last: the Map's order is the eviction order.
