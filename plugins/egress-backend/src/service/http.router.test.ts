@@ -113,24 +113,19 @@ describe('GET /entity and the catalog', () => {
   const policy = demoPermissions();
   /** The demo policy, except that bob may not read the entity in the catalog. */
   const permissions = demoPermissions();
-  const authorize = jest.spyOn(permissions, 'authorize').mockImplementation(async (requests, options) => {
-    const answers = await policy.authorize(requests, options);
-    const principal = options?.credentials.principal as { userEntityRef?: string };
-    return answers.map((a, i) =>
-      isPermission(requests[i].permission, catalogEntityReadPermission) && principal.userEntityRef === USERS.otherTeam.ref
-        ? { result: 'DENY' as any }
+  /** The policy's answers, with bob's catalog read denied. */
+  const withoutBobsRead = <T extends { permission: Parameters<typeof isPermission>[0] }, A>(asked: T[], answers: A[], options: any) =>
+    answers.map((a, i) =>
+      isPermission(asked[i].permission, catalogEntityReadPermission) && options?.credentials.principal.userEntityRef === USERS.otherTeam.ref
+        ? ({ result: 'DENY' } as A)
         : a,
     );
-  });
-  const authorizeConditional = jest.spyOn(permissions, 'authorizeConditional').mockImplementation(async (queries, options) => {
-    const answers = await policy.authorizeConditional(queries, options);
-    const principal = options?.credentials.principal as { userEntityRef?: string };
-    return answers.map((a, i) =>
-      isPermission(queries[i].permission, catalogEntityReadPermission) && principal.userEntityRef === USERS.otherTeam.ref
-        ? { result: 'DENY' as any }
-        : a,
-    );
-  });
+  const authorize = jest.spyOn(permissions, 'authorize').mockImplementation(async (requests, options) =>
+    withoutBobsRead(requests, await policy.authorize(requests, options), options),
+  );
+  const authorizeConditional = jest.spyOn(permissions, 'authorizeConditional').mockImplementation(async (queries, options) =>
+    withoutBobsRead(queries, await policy.authorizeConditional(queries, options), options),
+  );
 
   beforeAll(async () => {
     ({ server } = await startOfflineBackend({ catalog, permissions }));

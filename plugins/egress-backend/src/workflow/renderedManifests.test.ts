@@ -70,4 +70,20 @@ describe('RenderedManifests', () => {
     expect(rendered.of(request({ id: 'b' }), 'dev')).not.toBe(undefined);
     expect(rendered.size).toBe(2);
   });
+
+  it("serialises a request's content once per request object, whatever the number of its clusters", () => {
+    const clusters = ['a', 'b', 'c', 'd', 'e'];
+    const rendered = new RenderedManifests(settings);
+    const r = request({ clusters });
+    for (const c of clusters) rendered.of(r, c);
+    // A later view reads the same request again: a new object with the same content.
+    const again = { ...r };
+    const stringify = jest.spyOn(JSON, 'stringify');
+    try {
+      for (const c of clusters) expect(rendered.of(again, c)).toBe(rendered.of(r, c));
+      expect(stringify.mock.calls.filter(([value]) => value && typeof value === 'object' && 'hosts' in value)).toHaveLength(1);
+    } finally {
+      stringify.mockRestore();
+    }
+  });
 });
