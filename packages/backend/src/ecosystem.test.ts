@@ -178,4 +178,43 @@ describe('egress in the Backstage ecosystem (real backend and cluster)', () => {
       expect((await entityRequests(SEARCH)).map(r => r.hosts)).not.toContainEqual(['api.notmine.example.com']);
     });
   });
+
+  it("the entity view decides each caller's actions with the demo policy, through the real permission backend and catalog", async () => {
+    // Revoke is conditional on owning the entity (the catalog's IS_ENTITY_OWNER), except for the
+    // platform team: the view decides it on the entity it holds, and must agree with the catalog.
+    const created = await api('/api/egress/requests', {
+      method: 'POST',
+      body: JSON.stringify({
+        entityRef: PAYMENTS,
+        clusters: [cluster],
+        hosts: ['api.view-actions.example.com'],
+        ports: [{ number: 443, protocol: 'TLS' }],
+        viaEgressGateway: false,
+        justification: 'Actions shown in the entity view',
+      }),
+    });
+    const signIn = async (user: string) => ({ Authorization: `Bearer ${await signInDemoUser(stack.backendUrl, user)}` });
+    const [bob, carol] = [await signIn('bob'), await signIn('carol')];
+    await api(`/api/egress/requests/${created.id}/approve`, { method: 'POST', headers: carol, body: JSON.stringify({ comment: 'ok' }) });
+
+    const actionsOf = async (headers: Record<string, string>) => {
+      const view = await api(`/api/egress/entity?entityRef=${encodeURIComponent(PAYMENTS)}`, { headers });
+      const request = view.requests.find((r: { id: string }) => r.id === created.id);
+      return Object.fromEntries(request.actions.map((a: { name: string; allowed: boolean; reason?: string }) => [a.name, a.reason ?? 'allowed']));
+    };
+    // alice owns payments-api through payments-team; bob is in search-team; carol in platform-team.
+    expect(await actionsOf(alice)).toMatchObject({ revoke: 'allowed', approve: 'You cannot approve or reject your own request' });
+    expect(await actionsOf(bob)).toMatchObject({
+      revoke: 'You are not allowed to revoke egress of this entity',
+      approve: 'You are not allowed to approve or reject egress requests',
+    });
+    expect(await actionsOf(carol)).toMatchObject({ revoke: 'allowed' });
+    // What the view shows is what the action does: bob's revoke is refused by the route too.
+    const refused = await fetch(`${stack.backendUrl}/api/egress/requests/${created.id}/revoke`, {
+      method: 'POST',
+      headers: { ...bob, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ comment: 'not mine' }),
+    });
+    expect(refused.status).toBe(403);
+  });
 });

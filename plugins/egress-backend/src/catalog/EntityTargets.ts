@@ -149,7 +149,8 @@ export class EntityTargetResolver {
    * The entity as the plugin reads it with its own credentials, reused for up to
    * `entityCacheMs`: only for views that decided the caller's right to read it.
    */
-  cachedEntity(entityRef: string, auth = this.options.auth): Promise<Entity | undefined> {
+  cachedEntity(entityRef: string): Promise<Entity | undefined> {
+    const { auth } = this.options;
     if (!auth) return Promise.reject(new Error('EntityTargetResolver: cachedEntity needs the auth option'));
     const now = Date.now();
     const cached = this.entities.get(entityRef);
