@@ -1,5 +1,8 @@
 import { renderSharedGateway, resolveClusterSettings } from '@backstage-egress/plugin-egress-common';
-import { describeResource, inventoryJson, jsonWithRaw } from './inventory';
+import { describeResource, inventoryJson as parts, jsonPartsBuffer, jsonWithRaw as rawParts } from './inventory';
+
+const inventoryJson = (...args: Parameters<typeof parts>) => jsonPartsBuffer(parts(...args)).toString();
+const jsonWithRaw = (object: object, key: string, raw: string, after?: object) => jsonPartsBuffer(rawParts(object, key, [raw], after)).toString();
 import { NamespaceInventory } from './types';
 
 describe('describeResource', () => {
@@ -40,6 +43,14 @@ describe('inventoryJson', () => {
     // Built inventories are never modified; this shows the list's JSON is remembered by list.
     shared.push({ ...resource, name: 'b' });
     expect(inventoryJson([{ ...entries[0], synced: false, resources: shared }])).toBe(first.replace('"synced":true', '"synced":false'));
+  });
+
+  it('shares the bytes of a resource list between calls instead of copying them', () => {
+    const shared = [resource];
+    const bytes = (p: ReturnType<typeof parts>) => p.filter(x => Buffer.isBuffer(x));
+    const [first] = bytes(parts([{ ...entries[0], resources: shared }]));
+    expect(bytes(parts([{ ...entries[0], synced: false, resources: shared }]))).toEqual([first]);
+    expect(bytes(parts([{ ...entries[0], synced: false, resources: shared }]))[0]).toBe(first);
   });
 
   it('adds a raw member between two objects', () => {

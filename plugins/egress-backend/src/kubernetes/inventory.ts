@@ -145,29 +145,40 @@ export function buildNamespaceInventory(options: {
   };
 }
 
-/** JSON of inventory resource lists, by list: a built inventory is shared while unchanged. */
-const resourcesJson = new WeakMap<InventoryResource[], string>();
+/** A JSON document in parts, in order: members serialised per call, and bytes shared between calls. */
+export type JsonParts = Array<string | Buffer>;
+
+/** UTF-8 JSON of inventory resource lists, by list: a built inventory is shared while unchanged. */
+const resourcesJson = new WeakMap<InventoryResource[], Buffer>();
 
 /**
- * `JSON.stringify(entries)`, with each entry's resource list serialised once per list: views of
- * an unchanged namespace share the list (see `ClusterService.inventory`), so most of a large
- * answer is not serialised again on every call.
+ * `JSON.stringify(entries)` in parts, each entry's resource list serialised (and encoded) once per
+ * list: views of an unchanged namespace share the list (see `ClusterService.inventory`), so most
+ * of a large answer is neither serialised nor copied again on every call.
  */
-export function inventoryJson(entries: NamespaceInventory[]): string {
-  const parts = entries.map(({ resources, ...rest }) => {
+export function inventoryJson(entries: NamespaceInventory[]): JsonParts {
+  const parts: JsonParts = ['['];
+  entries.forEach(({ resources, ...rest }, i) => {
     let json = resourcesJson.get(resources);
     if (json === undefined) {
-      json = JSON.stringify(resources);
+      json = Buffer.from(JSON.stringify(resources));
       resourcesJson.set(resources, json);
     }
-    return jsonWithRaw(rest, 'resources', json);
+    parts.push(...jsonWithRaw(rest, 'resources', [json]));
+    if (i < entries.length - 1) parts.push(',');
   });
-  return `[${parts.join(',')}]`;
+  parts.push(']');
+  return parts;
 }
 
-/** The JSON of `object` with one more member, `key`, whose value is already JSON (`raw`), last. */
-export function jsonWithRaw(object: object, key: string, raw: string, after: object = {}): string {
+/** The JSON of `object` with one more member, `key`, whose value is already JSON (`raw`), last; then `after`'s members. */
+export function jsonWithRaw(object: object, key: string, raw: JsonParts, after: object = {}): JsonParts {
   const head = JSON.stringify(object).slice(1, -1);
   const tail = JSON.stringify(after).slice(1, -1);
-  return `{${head}${head ? ',' : ''}${JSON.stringify(key)}:${raw}${tail ? ',' : ''}${tail}}`;
+  return [`{${head}${head ? ',' : ''}${JSON.stringify(key)}:`, ...raw, `${tail ? ',' : ''}${tail}}`];
+}
+
+/** The parts as one buffer (tests, and callers that need the whole document). */
+export function jsonPartsBuffer(parts: JsonParts): Buffer {
+  return Buffer.concat(parts.map(p => (typeof p === 'string' ? Buffer.from(p) : p)));
 }

@@ -15,7 +15,7 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import express from 'express';
 import { EntityTargetResolver } from '../catalog/EntityTargets';
-import { inventoryJson, jsonWithRaw } from '../kubernetes/inventory';
+import { JsonParts, inventoryJson, jsonWithRaw } from '../kubernetes/inventory';
 import { ClusterService, NamespaceInventory } from '../kubernetes/types';
 import { queryRef } from './queryRefs';
 import { prefetchPermissions } from './prefetchedPermissions';
@@ -90,8 +90,9 @@ export function addKubernetesRoutes(
       ? await uncachedInventory(namespace, clusters)
       : clusterService.inventory(namespace, clusters);
     const rest = requests ? await requests.entityRequests(entityRef, credentials, decided) : {};
-    // The inventory is most of the answer and is serialised once per change, not per call.
-    res.type('application/json').send(jsonWithRaw({ entityRef, namespace, clusters }, 'inventory', inventoryJson(inventory), rest));
+    // The inventory is most of the answer: serialised and encoded once per change, written from
+    // the same bytes on every call.
+    sendJsonParts(res, jsonWithRaw({ entityRef, namespace, clusters }, 'inventory', inventoryJson(inventory), rest));
   });
 }
 
@@ -138,4 +139,17 @@ export async function resolveEntityScope(
   const entityRef = entityRefParam(raw);
   const { namespace, clusters } = await targets.resolve(entityRef, credentials, { verifyOwnership: false });
   return { entityRef, namespace, clusters };
+}
+
+/**
+ * Answers 200 with a JSON document given in parts, written one after the other (no copy of the
+ * shared parts; the compression middleware, when it applies, reads them as a stream).
+ */
+function sendJsonParts(res: express.Response, parts: JsonParts) {
+  const chunks = parts.map(p => (typeof p === 'string' ? Buffer.from(p) : p));
+  res.status(200);
+  res.type('application/json');
+  res.setHeader('Content-Length', chunks.reduce((n, c) => n + c.length, 0));
+  for (const chunk of chunks) res.write(chunk);
+  res.end();
 }
