@@ -178,7 +178,12 @@ export function jsonWithRaw(object: object, key: string, raw: JsonParts, after: 
   return [`{${head}${head ? ',' : ''}${JSON.stringify(key)}:`, ...raw, `${tail ? ',' : ''}${tail}}`];
 }
 
-/** The parts as one buffer (tests, and callers that need the whole document). */
+/** The parts as buffers, in order; the shared ones as they are. */
+export function jsonPartsChunks(parts: JsonParts): Buffer[] {
+  return parts.map(p => (typeof p === 'string' ? Buffer.from(p) : p));
+}
+
+/** The parts as one buffer (tests). */
 export function jsonPartsBuffer(parts: JsonParts): Buffer {
-  return Buffer.concat(parts.map(p => (typeof p === 'string' ? Buffer.from(p) : p)));
+  return Buffer.concat(jsonPartsChunks(parts));
 }

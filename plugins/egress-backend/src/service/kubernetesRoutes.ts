@@ -15,7 +15,7 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import express from 'express';
 import { EntityTargetResolver } from '../catalog/EntityTargets';
-import { JsonParts, inventoryJson, jsonWithRaw } from '../kubernetes/inventory';
+import { JsonParts, inventoryJson, jsonPartsChunks, jsonWithRaw } from '../kubernetes/inventory';
 import { ClusterService, NamespaceInventory } from '../kubernetes/types';
 import { queryRef } from './queryRefs';
 import { prefetchPermissions } from './prefetchedPermissions';
@@ -146,7 +146,7 @@ export async function resolveEntityScope(
  * shared parts; the compression middleware, when it applies, reads them as a stream).
  */
 function sendJsonParts(res: express.Response, parts: JsonParts) {
-  const chunks = parts.map(p => (typeof p === 'string' ? Buffer.from(p) : p));
+  const chunks = jsonPartsChunks(parts);
   res.status(200);
   res.type('application/json');
   res.setHeader('Content-Length', chunks.reduce((n, c) => n + c.length, 0));
