@@ -417,8 +417,9 @@ describe('egress portal end to end', () => {
     await openEntityTab(owner.page, 'checkout');
     const { page } = owner;
 
-    /** Presses Tab until the focused element has this accessible name (or fails). */
+    /** Presses Tab until the focused element has this accessible name (or fails, naming what had focus). */
     async function tabTo(name: string | RegExp) {
+      const seen: string[] = [];
       for (let i = 0; i < 80; i++) {
         await page.keyboard.press('Tab');
         const focused = await page.evaluate(() => {
@@ -427,17 +428,27 @@ describe('egress portal end to end', () => {
           const labelled = el.getAttribute('aria-labelledby');
           const byId = labelled ? document.getElementById(labelled)?.textContent : undefined;
           const label = (el as HTMLInputElement).labels?.[0]?.textContent;
-          return (el.getAttribute('aria-label') ?? byId ?? label ?? el.textContent ?? '').trim();
+          const text = (el.getAttribute('aria-label') ?? byId ?? label ?? el.textContent ?? '').trim();
+          const where = el.closest('[role="presentation"]') ? 'modal' : 'page';
+          return `${text}\u0000${where} ${el.tagName.toLowerCase()}${document.hasFocus() ? '' : ' (document not focused)'}`;
         });
-        if (typeof name === 'string' ? focused.startsWith(name) : name.test(focused)) return;
+        const [text, where] = focused.split('\u0000');
+        seen.push(`${text.slice(0, 40)} [${where}]`);
+        if (typeof name === 'string' ? text.startsWith(name) : name.test(text)) return;
       }
-      throw new Error(`Tab never reached ${name}`);
+      throw new Error(`Tab never reached ${name}; focus went to:\n${seen.join('\n')}`);
     }
 
     await tabTo('Request outbound access');
     await page.keyboard.press('Enter');
     const form = page.getByRole('dialog');
     await form.getByLabel('Hosts', { exact: true }).waitFor();
+    // The open dialog's modal holds the keyboard focus (its container or what it holds), as a modal must.
+    await page.waitForFunction(
+      () => Boolean(document.querySelector('[role="dialog"]')?.closest('[role="presentation"]')?.contains(document.activeElement)),
+      undefined,
+      { timeout: 10_000 },
+    );
     await tabTo('Hosts');
     await page.keyboard.type('api.paypal.com');
     await tabTo(CLUSTERS[0]);
