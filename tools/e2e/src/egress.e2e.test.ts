@@ -436,7 +436,12 @@ describe('egress portal end to end', () => {
         seen.push(`${text.slice(0, 40)} [${where}]`);
         if (typeof name === 'string' ? text.startsWith(name) : name.test(text)) return;
       }
-      throw new Error(`Tab never reached ${name}; focus went to:\n${seen.join('\n')}`);
+      const open = await page.evaluate(() =>
+        [...document.querySelectorAll('[role="dialog"], [role="presentation"], [role="alertdialog"]')]
+          .map(el => `${el.getAttribute('role')} ${(el.textContent ?? '').trim().slice(0, 40)}`)
+          .join('\n'),
+      );
+      throw new Error(`Tab never reached ${name}; focus went to:\n${seen.join('\n')}\nopen overlays:\n${open}`);
     }
 
     await tabTo('Request outbound access');
