@@ -19,7 +19,8 @@ import {
   TargetUpdate,
   TransitionInput,
 } from './EgressStore';
-import { LIVE_STATUSES, assertTransition } from '../lifecycle';
+import { assertTransition } from '../lifecycle';
+import { claimGatewayHosts, claimNamespace } from './claims';
 import { dueRequestIds } from './dueWork';
 import { EventRow, RequestRow, TargetRow, decodeCursor, encodeCursor, toEvent, toOrphanRemoval, toRequest, toTarget } from './rows';
 
@@ -31,7 +32,6 @@ const migrationsDir = resolvePackagePath(
 const REQUESTS = 'egress_requests';
 const TARGETS = 'egress_request_targets';
 const EVENTS = 'egress_audit_events';
-const CLAIMS = 'egress_namespace_claims';
 const ORPHAN_REMOVALS = 'egress_orphan_removals';
 
 /** The knex implementation of {@link EgressStore} (SQLite and PostgreSQL). */
@@ -60,16 +60,16 @@ export class DatabaseEgressStore implements EgressStore {
     requestedAt: string;
     events: NewAuditEvent[];
     conflicts?: (live: StoredEgressRequest[]) => string | undefined;
+    gatewayConflicts?: (live: StoredEgressRequest[]) => string | undefined;
   }): Promise<StoredEgressRequest> {
     const { id, draft, requestedAt } = input;
     await this.db.transaction(async tx => {
+      if (input.gatewayConflicts && draft.viaEgressGateway && draft.hosts.length > 0) {
+        const conflict = input.gatewayConflicts(await claimGatewayHosts(tx, draft.clusters, draft.hosts, requestedAt));
+        if (conflict) throw new ConflictError(conflict);
+      }
       if (input.conflicts) {
-        // Lock the namespace's row until commit (PostgreSQL: row lock; SQLite:
-        // the database's write lock), then check and insert under it.
-        await tx(CLAIMS).insert({ namespace: draft.namespace, claimed_at: requestedAt }).onConflict('namespace').ignore();
-        await tx(CLAIMS).where({ namespace: draft.namespace }).update({ claimed_at: requestedAt });
-        const live = await tx<RequestRow>(REQUESTS).where({ namespace: draft.namespace }).whereIn('status', [...LIVE_STATUSES]);
-        const conflict = input.conflicts(live.map(toRequest));
+        const conflict = input.conflicts(await claimNamespace(tx, draft.namespace, requestedAt));
         if (conflict) throw new ConflictError(conflict);
       }
       await tx(REQUESTS).insert({

@@ -83,7 +83,10 @@ export interface EgressStore {
    * audit events. With `conflicts`, the namespace is locked in the database
    * while the live requests of the namespace (pending, approved, active,
    * revoking) are checked: a message from it aborts with a ConflictError, so
-   * simultaneous creates cannot both pass the check.
+   * simultaneous creates cannot both pass the check. With
+   * `gatewayConflicts`, for a draft through the egress gateway, each of its
+   * clusters and hosts is locked likewise while the live requests through the
+   * gateway on its clusters (any namespace) are checked.
    */
   createRequest(input: {
     id: string;
@@ -93,6 +96,7 @@ export interface EgressStore {
     requestedAt: string;
     events: NewAuditEvent[];
     conflicts?: (live: StoredEgressRequest[]) => string | undefined;
+    gatewayConflicts?: (live: StoredEgressRequest[]) => string | undefined;
   }): Promise<StoredEgressRequest>;
 
   getRequest(id: string): Promise<StoredEgressRequest | undefined>;

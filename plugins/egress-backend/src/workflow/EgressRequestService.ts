@@ -8,6 +8,7 @@ import {
   ClusterEgressSettingsInput,
   EgressPolicy,
   EgressRequestStatus,
+  FieldIssue,
   NamespaceInventory,
   NormalizedDraft,
   PreviewResult,
@@ -31,7 +32,7 @@ import { requestIdOf, sameDraft } from './draftIntake';
 import { requireForEntity } from './permissionChecks';
 import { RequestReader } from './RequestReader';
 import { RenderedManifests } from './renderedManifests';
-import { gatewayModeClashes } from './gatewayModeClashes';
+import { gatewayModeClashes, gatewayModeClashesAmong } from './gatewayModeClashes';
 import { APPROVER_PLACEHOLDER, DraftPreview, POLICY_ACTOR, prepareDraft } from './draftPreview';
 
 export { APPROVER_PLACEHOLDER, POLICY_ACTOR };
@@ -123,9 +124,11 @@ export class EgressRequestService {
         `Denied by policy (${verdict.rule}): ${verdict.reasons.map(r => r.reason).join('; ')}`,
       );
     }
-    // Across namespaces, so outside the namespace's lock: checked just before the insert.
+    // Across namespaces: checked here for a quick answer, and again in the database under the
+    // locks of the draft's clusters and hosts, so simultaneous creates cannot both pass.
+    const clashText = (clashes: FieldIssue[]) => clashes.map(c => c.message.replace(/^gatewayMode: /, '')).join('; ');
     const clashes = await gatewayModeClashes(this.options.store, draft, this.gatewayModeOf, id);
-    if (clashes.length > 0) throw new ConflictError(clashes.map(c => c.message.replace(/^gatewayMode: /, '')).join('; '));
+    if (clashes.length > 0) throw new ConflictError(clashText(clashes));
     const at = this.now().toISOString();
     const auto = verdict.verdict === 'auto-approve';
     let created: StoredEgressRequest;
@@ -138,6 +141,7 @@ export class EgressRequestService {
         requestedAt: at,
         // Checked in the database under the namespace's lock: simultaneous creates cannot both pass.
         conflicts: live => overlapConflict(draft, live, id),
+        gatewayConflicts: live => clashText(gatewayModeClashesAmong(draft, live, this.gatewayModeOf, id)) || undefined,
         events: [
           { actor: requester, action: 'created', to: 'pending', comment: draft.justification, at },
           ...(auto

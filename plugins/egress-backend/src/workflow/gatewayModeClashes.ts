@@ -29,10 +29,36 @@ export async function gatewayModeClashes(
   excludeId?: string,
 ): Promise<FieldIssue[]> {
   if (!draft.viaEgressGateway || draft.hosts.length === 0) return [];
+  const live = new Map<string, StoredEgressRequest[]>();
+  for (const cluster of draft.clusters) live.set(cluster, await liveThroughGateway(store, cluster));
+  return clashesAmong(draft, cluster => live.get(cluster) ?? [], clusterMode, excludeId);
+}
+
+/**
+ * {@link gatewayModeClashes} among given live requests through the gateway
+ * (the store's check under its lock hands them over; requests whose targets
+ * are on none of the draft's clusters are ignored).
+ */
+export function gatewayModeClashesAmong(
+  draft: Routed,
+  live: StoredEgressRequest[],
+  clusterMode: (cluster: string) => EgressGatewayMode | undefined,
+  excludeId?: string,
+): FieldIssue[] {
+  return clashesAmong(draft, cluster => live.filter(r => r.viaEgressGateway && r.clusters.includes(cluster)), clusterMode, excludeId);
+}
+
+function clashesAmong(
+  draft: Routed,
+  liveOn: (cluster: string) => StoredEgressRequest[],
+  clusterMode: (cluster: string) => EgressGatewayMode | undefined,
+  excludeId?: string,
+): FieldIssue[] {
+  if (!draft.viaEgressGateway || draft.hosts.length === 0) return [];
   const issues: FieldIssue[] = [];
   for (const cluster of draft.clusters) {
     const mode = effectiveGatewayMode(draft, clusterMode(cluster));
-    const live = await liveThroughGateway(store, cluster);
+    const live = liveOn(cluster);
     for (const host of draft.hosts) {
       const other = live.find(
         r => r.id !== excludeId && (r.hosts ?? []).includes(host) && effectiveGatewayMode(r, clusterMode(cluster)) !== mode,

@@ -46,3 +46,32 @@ describe.each(databases.eachSupportedId())('simultaneous creates on %p', databas
     expect((await store.listRequests({ namespace: 'payments', limit: 100 })).items).toHaveLength(6);
   });
 });
+
+describe.each(databases.eachSupportedId())('simultaneous gateway creates across namespaces on %p', databaseId => {
+  it('stores one of simultaneous creates routing a host through the gateway in different modes', async () => {
+    const knex = await databases.init(databaseId);
+    const { clients } = fakeClusters('dev', 'prod');
+    const a = await createWorkflow(knex, { clients });
+    const b = await createWorkflow(knex, { clients, skipMigrations: true });
+    const host = 'api.gateway-race.example';
+    const routed = { hosts: [host], clusters: ['dev'], viaEgressGateway: true };
+    const inPayments = draft({ ...routed, gatewayMode: 'mutual' });
+    const inLimited = draft({ ...routed, entityRef: 'component:default/limited', namespace: 'limited' });
+    const results = await Promise.allSettled(
+      [a, b, a, b].map((w, i) => w.service.create(i % 2 === 0 ? inPayments : inLimited, owner)),
+    );
+    const stored = results.flatMap(r => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // The first in payments, or the first in limited: never one of each.
+    expect(stored).toHaveLength(1);
+    expect(refused).toHaveLength(3);
+    for (const r of refused) {
+      expect(r.reason).toMatchObject({ name: 'ConflictError', message: expect.stringMatching(/api.gateway-race.example (in namespace|in \w+ mode)/) });
+    }
+    const live = [
+      ...(await a.store.listRequests({ namespace: 'payments', limit: 100 })).items,
+      ...(await a.store.listRequests({ namespace: 'limited', limit: 100 })).items,
+    ];
+    expect(live.map(r => r.namespace)).toEqual([stored[0].namespace]);
+  });
+});
