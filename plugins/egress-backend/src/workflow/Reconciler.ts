@@ -177,10 +177,12 @@ export class Reconciler {
     usage?: GatewayUsageReader,
   ): Promise<{ sync: TargetSync; desired: string; found?: string }> {
     // Through the egress gateway the request shares objects whose content depends on the other
-    // requests using the host: rendered afresh. Others are remembered per request content.
-    const manifests = request.viaEgressGateway ? await this.targets.render(request, cluster, usage) : undefined;
-    const desired = manifests ? desiredHash(manifests) : this.rendered.of(request, cluster).hash;
-    const shared = (manifests ?? [])
+    // requests using the host: remembered per request content and the others' use of its hosts.
+    const gateway = request.viaEgressGateway
+      ? this.rendered.of(request, cluster, await this.targets.othersUsing(request, cluster, usage))
+      : undefined;
+    const desired = (gateway ?? this.rendered.of(request, cluster)).hash;
+    const shared = (gateway?.manifests ?? [])
       .filter(m => m.metadata.labels[SHARED_LABEL] === SHARED_GATEWAY)
       .map(m => ({ kind: m.kind, namespace: m.metadata.namespace, name: m.metadata.name }));
     try {

@@ -1,5 +1,6 @@
 import {
   ClusterEgressSettingsInput,
+  GatewayUsage,
   SHARED_GATEWAY,
   renderManifests,
 } from '@backstage-egress/plugin-egress-common';
@@ -46,8 +47,12 @@ export class TargetApplier {
    * (read from the store, or from `usage` read once for a whole view).
    */
   async render(request: StoredEgressRequest, cluster: string, usage: GatewayUsageReader = this.sharing) {
-    const others = request.viaEgressGateway ? await usage.othersUsing(cluster, request.id) : {};
-    return renderManifests(renderable(request), this.options.clusterSettings(cluster), others);
+    return renderManifests(renderable(request), this.options.clusterSettings(cluster), await this.othersUsing(request, cluster, usage));
+  }
+
+  /** The other granted requests' use of the egress gateway on `cluster`, as the request's rendering takes it. */
+  async othersUsing(request: StoredEgressRequest, cluster: string, usage: GatewayUsageReader = this.sharing): Promise<GatewayUsage> {
+    return request.viaEgressGateway ? usage.othersUsing(cluster, request.id) : {};
   }
 
   /** Applies the request on the target's cluster (a first apply, a retry, or a drift repair). */

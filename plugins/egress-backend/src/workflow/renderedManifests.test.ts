@@ -59,6 +59,29 @@ describe('RenderedManifests', () => {
     expect(rendered.of({ ...r }, 'dev')).not.toBe(first);
   });
 
+  it("renders a request through the gateway with the others' use of its hosts, anew only when that use changes", () => {
+    const rendered = new RenderedManifests(settings);
+    // In mutual mode the host's AuthorizationPolicy names every namespace using it.
+    const r = request({ viaEgressGateway: true, gatewayMode: 'mutual' });
+    const others = { 'api.stripe.com': { namespaces: ['orders'], ports: [443 as const] } };
+    const first = rendered.of(r, 'dev', others);
+    const expected = renderManifests(renderable(r), settings('dev'), others);
+    expect(first.manifests).toEqual(expected);
+    expect(first.hash).toBe(desiredHash(expected));
+    // The shared objects name both namespaces: without the others' use they would differ.
+    expect(first.hash).not.toBe(desiredHash(renderManifests(renderable(r), settings('dev'))));
+
+    // The next view: a new object, the same use (another host's use does not count).
+    expect(rendered.of({ ...r }, 'dev', { ...others, 'api.github.com': { namespaces: ['search'], ports: [443] } })).toBe(first);
+    // Another namespace starts using the host: rendered anew.
+    const more = { 'api.stripe.com': { namespaces: ['orders', 'search'], ports: [443 as const] } };
+    const changed = rendered.of({ ...r }, 'dev', more);
+    expect(changed).not.toBe(first);
+    expect(changed.manifests).toEqual(renderManifests(renderable(r), settings('dev'), more));
+    // Without others (the request's own view of its objects) is a bundle of its own.
+    expect(rendered.of(r, 'dev').hash).toBe(desiredHash(renderManifests(renderable(r), settings('dev'))));
+  });
+
   it('forgets the least recently used bundles beyond its limit', () => {
     const rendered = new RenderedManifests(settings, 2);
     const a = rendered.of(request({ id: 'a' }), 'dev');
