@@ -9,6 +9,7 @@
  *   npm run bench:entity:production   # the production build (backstage-cli package build) run with node
  *   BENCH_KEEP=1 npm run bench:entity   # leave the clusters running (the next run reuses them)
  *   BENCH_INSPECT=1 ...               # the measured backend listens for an inspector on 127.0.0.1:9339
+ *   BENCH_GATEWAY=1 ...               # the entity's requests route through the egress gateway
  *                                     # (attach a profiler while it runs)
  *
  * The production mode runs with NODE_ENV=production; its users sign in with the demo
@@ -35,6 +36,8 @@ const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 5000);
 const IN_PAYMENTS = 100;
 const OTHER_NAMESPACES = 49;
 const REQUESTS_OF_ENTITY = Number(process.env.BENCH_ENTITY_REQUESTS ?? 10);
+/** The entity's requests through the egress gateway (their views render the hosts' shared objects). */
+const VIA_GATEWAY = process.env.BENCH_GATEWAY === '1';
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 500);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 1000);
 const CONCURRENCY = 10;
@@ -229,7 +232,7 @@ async function main() {
     for (let i = 0; i < REQUESTS_OF_ENTITY; i++) {
       const body = {
         entityRef: ENTITY, clusters: names, hosts: [`svc-${i}.bench.example.com`], ports: [{ number: 443, protocol: 'TLS' }],
-        viaEgressGateway: false, justification: 'benchmark of the entity view',
+        viaEgressGateway: VIA_GATEWAY, justification: 'benchmark of the entity view',
       };
       const post = (p: string, b: object, token: string) =>
         fetch(`${base}/api/egress${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(b) });
@@ -302,7 +305,7 @@ async function main() {
     const k = percentiles(clusters);
     const results = {
       mode: MODE, date: new Date().toISOString(), machine: machine(), clusters: CLUSTERS, entries: ENTRIES,
-      responseBytes: body.length, resources, requests: parsed.requests.length, appliedTargets: applied,
+      responseBytes: body.length, resources, requests: parsed.requests.length, viaEgressGateway: VIA_GATEWAY, appliedTargets: applied,
       syncedMs, cpuMsPerRequest: cpuPerRequest, sequential: s, concurrent: { ...c, rps }, clustersRoute: k, oneSlowCluster: w, rssSyncedMiB: rssSynced, rssAfterMiB: rssAfter,
       rssEmptyCachesMiB: emptyCaches, soak, uncached: u,
     };
@@ -313,7 +316,7 @@ async function main() {
       `### \`/entity\` through the backend (${MODE} mode), ${CLUSTERS} clusters × ${ENTRIES} ServiceEntries (${results.date})`,
       '',
       `Machine: ${results.machine}. Load average at the end: ${os.loadavg().map(l => l.toFixed(1)).join(' ')}.`,
-      `Response ${body.length} bytes: ${resources} inventory resources, ${parsed.requests.length} requests, ${applied} applied targets with Istio's verdict.`,
+      `Response ${body.length} bytes: ${resources} inventory resources, ${parsed.requests.length} requests${VIA_GATEWAY ? ' through the egress gateway' : ''}, ${applied} applied targets with Istio's verdict.`,
       '',
       '| measure | p50 | p95 | p99 | max | req/s |',
       '| --- | --- | --- | --- | --- | --- |',
