@@ -147,7 +147,10 @@ export class ServerSideApplyWriter implements EgressWriter {
         .filter(o => isOurs(o) && namespaces.includes(o.metadata.namespace ?? ''));
       const shared = (options.shared ?? [])
         .filter(s => s.kind === kind)
-        .flatMap(s => this.cache.reflectors[kind].namespace(s.namespace).filter(o => o.metadata.name === s.name && isOurs(o)));
+        .flatMap(s => {
+          const o = this.cache.reflectors[kind].get(s.namespace, s.name);
+          return o && isOurs(o) ? [o] : [];
+        });
       for (const o of [...own, ...shared].sort((a, b) =>
         compareCodeUnits(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`),
       )) {

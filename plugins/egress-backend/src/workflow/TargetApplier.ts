@@ -52,7 +52,7 @@ export class TargetApplier {
 
   /** The other granted requests' use of the egress gateway on `cluster`, as the request's rendering takes it. */
   async othersUsing(request: StoredEgressRequest, cluster: string, usage: GatewayUsageReader = this.sharing): Promise<GatewayUsage> {
-    return request.viaEgressGateway ? usage.othersUsing(cluster, request.id) : {};
+    return request.viaEgressGateway ? usage.othersUsing(cluster, request.id, request.hosts ?? []) : {};
   }
 
   /** Applies the request on the target's cluster (a first apply, a retry, or a drift repair). */

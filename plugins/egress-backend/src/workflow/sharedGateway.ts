@@ -9,6 +9,7 @@
  */
 import {
   ClusterEgressSettingsInput,
+  GatewayUse,
   GatewayUsage,
   KIND_ORDER,
   gatewayUsageOf,
@@ -28,24 +29,30 @@ const SHARED_KINDS_REMOVAL_ORDER = [...KIND_ORDER]
   .reverse()
   .filter(k => k === 'VirtualService' || k === 'Gateway' || k === 'ServiceEntry' || k === 'AuthorizationPolicy');
 
-type UsageByRequest = Array<{ id: string; usage: GatewayUsage }>;
+/** The granted requests' use of the gateway on one cluster, by host. */
+type UsageByHost = Map<string, Array<{ id: string; use: GatewayUse }>>;
 
 /** The use of the egress gateway on a cluster by the granted requests other than one. */
 export interface GatewayUsageReader {
-  othersUsing(cluster: string, excludeId: string): Promise<GatewayUsage>;
+  /** Their use of `hosts` (what rendering and releasing a request with these hosts takes). */
+  othersUsing(cluster: string, excludeId: string, hosts: readonly string[]): Promise<GatewayUsage>;
 }
 
-function othersOf(byRequest: UsageByRequest, excludeId: string): GatewayUsage {
-  return mergeGatewayUsage(...byRequest.filter(r => r.id !== excludeId).map(r => r.usage));
+function othersOf(byHost: UsageByHost, excludeId: string, hosts: readonly string[]): GatewayUsage {
+  const usages: GatewayUsage[] = [];
+  for (const host of hosts) {
+    for (const { id, use } of byHost.get(host) ?? []) if (id !== excludeId) usages.push({ [host]: use });
+  }
+  return mergeGatewayUsage(...usages);
 }
 
 /** Gateway use per cluster, read from the store's granted requests each time (never stale). */
 export class GatewaySharing implements GatewayUsageReader {
   constructor(private readonly store: EgressStore) {}
 
-  /** The use of the gateway on `cluster` by every granted request but `excludeId`. */
-  async othersUsing(cluster: string, excludeId: string): Promise<GatewayUsage> {
-    return othersOf(await this.read(cluster), excludeId);
+  /** The use of `hosts` through the gateway on `cluster` by every granted request but `excludeId`. */
+  async othersUsing(cluster: string, excludeId: string, hosts: readonly string[]): Promise<GatewayUsage> {
+    return othersOf(await this.read(cluster), excludeId, hosts);
   }
 
   /**
@@ -55,25 +62,32 @@ export class GatewaySharing implements GatewayUsageReader {
    * judged against the same moment's use. The next view reads again.
    */
   forOneView(): GatewayUsageReader {
-    const byCluster = new Map<string, Promise<UsageByRequest>>();
+    const byCluster = new Map<string, Promise<UsageByHost>>();
     return {
-      othersUsing: async (cluster, excludeId) => {
+      othersUsing: async (cluster, excludeId, hosts) => {
         let read = byCluster.get(cluster);
         if (!read) {
           read = this.read(cluster);
           byCluster.set(cluster, read);
         }
-        return othersOf(await read, excludeId);
+        return othersOf(await read, excludeId, hosts);
       },
     };
   }
 
-  private async read(cluster: string): Promise<UsageByRequest> {
-    const out: UsageByRequest = [];
+  private async read(cluster: string): Promise<UsageByHost> {
+    const out: UsageByHost = new Map();
     let cursor: string | undefined;
     do {
       const page = await this.store.listRequests({ cluster, status: [...GRANTED_STATUSES], limit: 500, cursor });
-      for (const r of page.items) if (r.viaEgressGateway) out.push({ id: r.id, usage: gatewayUsageOf({ ...r, hosts: r.hosts ?? [] }) });
+      for (const r of page.items) {
+        if (!r.viaEgressGateway) continue;
+        for (const [host, use] of Object.entries(gatewayUsageOf({ ...r, hosts: r.hosts ?? [] }))) {
+          let users = out.get(host);
+          if (!users) out.set(host, (users = []));
+          users.push({ id: r.id, use });
+        }
+      }
       cursor = page.nextCursor;
     } while (cursor);
     return out;
@@ -92,7 +106,7 @@ export class GatewaySharing implements GatewayUsageReader {
   ): Promise<BundleResult | undefined> {
     const hosts = request.hosts ?? [];
     if (!request.viaEgressGateway || hosts.length === 0) return undefined;
-    const others = await this.othersUsing(cluster, request.id);
+    const others = await this.othersUsing(cluster, request.id, hosts);
     // The remaining users share the leaving request's mode: one host has one mode on a cluster.
     const clusterSettings = resolveClusterSettings(settings);
     const resolved = withGatewayMode(clusterSettings, effectiveGatewayMode(request, clusterSettings.egressGateway.mode));

@@ -124,6 +124,26 @@ async function analyze(): Promise<{ code: number; output: string }> {
   );
 }
 
+/** Polls each request's detail until its target reads `in-sync` (15 s each); fails naming the rest. */
+async function inSync(
+  backend: { detail(id: string): Promise<any> },
+  requests: Array<{ id: string }>,
+) {
+  const states = new Map<string, unknown>();
+  const deadline = Date.now() + 15_000;
+  for (const { id } of requests) {
+    for (;;) {
+      const sync = (await backend.detail(id)).targets?.[0]?.sync;
+      states.set(id, sync);
+      if (sync === "in-sync" || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  expect(Object.fromEntries(states)).toEqual(
+    Object.fromEntries(requests.map(({ id }) => [id, "in-sync"])),
+  );
+}
+
 beforeAll(async () => {
   ({ kubectl, istioctl } = await ensureBinaries());
   cluster = await startCluster({ name: NAME, namespaces: NAMESPACES.slice(1) });
@@ -243,6 +263,9 @@ describe.each(["passthrough", "mutual"] as const)("in %s mode", (mode) => {
         }
       };
       checkShared();
+      // Each request's view of its target reads its own and its hosts' shared objects from the
+      // cluster's cache, rendered with the other users of the hosts: in sync.
+      await inSync(backend, granted);
 
       // Revoke about half, in random order: the shared objects lose those namespaces or go.
       for (const g of [...granted]) {
@@ -252,6 +275,8 @@ describe.each(["passthrough", "mutual"] as const)("in %s mode", (mode) => {
         }
       }
       checkShared();
+      // The remaining users' shared objects were applied again without the revoked: still in sync.
+      await inSync(backend, granted);
       const after = await analyze();
       expect({
         seed,
