@@ -8,7 +8,6 @@ import {
   ClusterEgressSettingsInput,
   EgressPolicy,
   EgressRequestStatus,
-  FieldIssue,
   NamespaceInventory,
   NormalizedDraft,
   PreviewResult,
@@ -32,7 +31,7 @@ import { requestIdOf, sameDraft } from './draftIntake';
 import { requireForEntity } from './permissionChecks';
 import { RequestReader } from './RequestReader';
 import { RenderedManifests } from './renderedManifests';
-import { gatewayModeClashes, gatewayModeClashesAmong } from './gatewayModeClashes';
+import { gatewayModeClashesAmong } from './gatewayModeClashes';
 import { APPROVER_PLACEHOLDER, DraftPreview, POLICY_ACTOR, prepareDraft } from './draftPreview';
 
 export { APPROVER_PLACEHOLDER, POLICY_ACTOR };
@@ -124,11 +123,6 @@ export class EgressRequestService {
         `Denied by policy (${verdict.rule}): ${verdict.reasons.map(r => r.reason).join('; ')}`,
       );
     }
-    // Across namespaces: checked here for a quick answer, and again in the database under the
-    // locks of the draft's clusters and hosts, so simultaneous creates cannot both pass.
-    const clashText = (clashes: FieldIssue[]) => clashes.map(c => c.message.replace(/^gatewayMode: /, '')).join('; ');
-    const clashes = await gatewayModeClashes(this.options.store, draft, this.gatewayModeOf, id);
-    if (clashes.length > 0) throw new ConflictError(clashText(clashes));
     const at = this.now().toISOString();
     const auto = verdict.verdict === 'auto-approve';
     let created: StoredEgressRequest;
@@ -141,7 +135,12 @@ export class EgressRequestService {
         requestedAt: at,
         // Checked in the database under the namespace's lock: simultaneous creates cannot both pass.
         conflicts: live => overlapConflict(draft, live, id),
-        gatewayConflicts: live => clashText(gatewayModeClashesAmong(draft, live, this.gatewayModeOf, id)) || undefined,
+        // Across namespaces: one mode per host on a cluster's gateway, checked under the locks of
+        // the draft's clusters and hosts.
+        gatewayConflicts: live =>
+          gatewayModeClashesAmong(draft, live, this.gatewayModeOf, id)
+            .map(c => c.message.replace(/^gatewayMode: /, ''))
+            .join('; ') || undefined,
         events: [
           { actor: requester, action: 'created', to: 'pending', comment: draft.justification, at },
           ...(auto

@@ -13,13 +13,16 @@ jest.setTimeout(60_000);
 const databases = createTestDatabases();
 const owner = mockCredentials.user(USERS.owner.ref);
 
+/** Two replicas' workflows sharing one database. */
+async function twoReplicas(databaseId: Parameters<typeof databases.init>[0]) {
+  const knex = await databases.init(databaseId);
+  const { clients } = fakeClusters('dev', 'prod');
+  return [await createWorkflow(knex, { clients }), await createWorkflow(knex, { clients, skipMigrations: true })] as const;
+}
+
 describe.each(databases.eachSupportedId())('simultaneous creates on %p', databaseId => {
   it('stores one of several creates for the same host and refuses the others with 409', async () => {
-    const knex = await databases.init(databaseId);
-    const { clients } = fakeClusters('dev', 'prod');
-    // Two replicas' workflows sharing the database.
-    const a = await createWorkflow(knex, { clients });
-    const b = await createWorkflow(knex, { clients, skipMigrations: true });
+    const [a, b] = await twoReplicas(databaseId);
     const hosts = ['api.race.example'];
     const results = await Promise.allSettled(
       [a, b, a, b, a, b, a, b].map(w => w.service.create(draft({ hosts }), owner)),
@@ -49,10 +52,7 @@ describe.each(databases.eachSupportedId())('simultaneous creates on %p', databas
 
 describe.each(databases.eachSupportedId())('simultaneous gateway creates across namespaces on %p', databaseId => {
   it('stores one of simultaneous creates routing a host through the gateway in different modes', async () => {
-    const knex = await databases.init(databaseId);
-    const { clients } = fakeClusters('dev', 'prod');
-    const a = await createWorkflow(knex, { clients });
-    const b = await createWorkflow(knex, { clients, skipMigrations: true });
+    const [a, b] = await twoReplicas(databaseId);
     const host = 'api.gateway-race.example';
     const routed = { hosts: [host], clusters: ['dev'], viaEgressGateway: true };
     const inPayments = draft({ ...routed, gatewayMode: 'mutual' });

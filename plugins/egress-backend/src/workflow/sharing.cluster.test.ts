@@ -20,6 +20,7 @@ import {
 } from "@backstage-egress/testenv";
 import { execFile, execFileSync } from "node:child_process";
 import { startClusterBackend } from "../__testUtils__/clusterBackend";
+import { until } from "../__testUtils__/faults";
 
 jest.setTimeout(10 * 60_000);
 
@@ -124,23 +125,23 @@ async function analyze(): Promise<{ code: number; output: string }> {
   );
 }
 
-/** Polls each request's detail until its target reads `in-sync` (15 s each); fails naming the rest. */
-async function inSync(
+/** Polls the requests' details until every target reads `in-sync` (15 s); fails naming the rest. */
+function inSync(
   backend: { detail(id: string): Promise<any> },
   requests: Array<{ id: string }>,
 ) {
-  const states = new Map<string, unknown>();
-  const deadline = Date.now() + 15_000;
-  for (const { id } of requests) {
-    for (;;) {
-      const sync = (await backend.detail(id)).targets?.[0]?.sync;
-      states.set(id, sync);
-      if (sync === "in-sync" || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  expect(Object.fromEntries(states)).toEqual(
-    Object.fromEntries(requests.map(({ id }) => [id, "in-sync"])),
+  return until(
+    "every target in sync",
+    async () => {
+      const states = await Promise.all(
+        requests.map(async ({ id }) => [id, (await backend.detail(id)).targets?.[0]?.sync]),
+      );
+      const behind = states.filter(([, sync]) => sync !== "in-sync");
+      if (behind.length > 0) throw new Error(`not in sync: ${JSON.stringify(Object.fromEntries(behind))}`);
+      return true;
+    },
+    15_000,
+    200,
   );
 }
 
